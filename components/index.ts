@@ -1,0 +1,2 @@
+/** Public API of the component package. */
+export * as model from "./model";

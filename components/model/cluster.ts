@@ -1,0 +1,339 @@
+/**
+ * A JetStream cluster as a stack describes it (ClusterSpec) and as the back ends use it (Cluster): every
+ * default filled from the tier, every quantity parsed, every rule checked.
+ */
+import { parseDurationSeconds, DURATION_RULE } from "./duration";
+import { Problems } from "./errors";
+import { dnsLabelRule, isDnsLabel, isNatsName, MAX_CLUSTER_NAME_LENGTH, NATS_NAME_RULE } from "./names";
+import { formatBytes, MEBIBYTE, parseBytes, parseMillicores } from "./quantity";
+import { isTierName, StorageKind, Tier, TIER_NAMES, TIERS, TierName } from "./tiers";
+import {
+  atLeast,
+  DEFAULT_SERVER_VERSION,
+  OLDEST_SUPPORTED_VERSION,
+  OPTION_SINCE,
+  parseServerVersion,
+  ServerVersion,
+} from "./version";
+
+/** Listening ports of every server in a cluster. */
+export interface Ports {
+  client: number;
+  cluster: number;
+  monitor: number;
+  gateway: number;
+  leafnodes: number;
+  /** The prometheus-nats-exporter sidecar. */
+  metrics: number;
+}
+
+export const DEFAULT_PORTS: Readonly<Ports> = {
+  client: 4222,
+  cluster: 6222,
+  monitor: 8222,
+  gateway: 7222,
+  leafnodes: 7422,
+  metrics: 7777,
+};
+
+/** Connection limits written into every server's config. */
+export interface LimitsSpec {
+  /** Largest message a client may publish (Kubernetes-style quantity, e.g. "1Mi"). Default 1Mi. */
+  maxPayload?: string;
+  /** Largest backlog buffered for one client before it is cut off as a slow consumer. Default 64Mi. */
+  maxPending?: string;
+  /** How long a write to a client may block before the client is dropped. Default "10s". */
+  writeDeadline?: string;
+  /** Most client connections one server accepts. Default 65536. */
+  maxConnections?: number;
+}
+
+/** Lame-duck mode: how a server hands its clients to its peers before it stops. */
+export interface LameDuckSpec {
+  /** Time over which clients are closed, spread out so they reconnect gradually. Default "30s". */
+  duration?: string;
+  /** Time to wait after entering lame duck before closing the first client. Default "10s". */
+  gracePeriod?: string;
+}
+
+export interface JetStreamSpec {
+  /** Memory-backed stream storage per server. Default: half the memory limit, leaving 256Mi for the process. */
+  maxMemoryStore?: string;
+  /** File-backed stream storage per server. Default: 90% of the volume, leaving filesystem headroom. */
+  maxFileStore?: string;
+  /** Sync every write to disk before acknowledging it. Default from the tier (off in dev, on otherwise). */
+  syncAlways?: boolean;
+  /** Replicas a stream gets when it does not name a count. Default R1 in a one-server cluster, else R3. */
+  streamReplicas?: number;
+  /** JetStream domain, for hub-and-leaf topologies. */
+  domain?: string;
+}
+
+/** A JetStream cluster as a stack describes it. Only `name` and `tier` are required. */
+export interface ClusterSpec {
+  /** Cluster name: the NATS cluster name and the prefix of every Kubernetes object of the cluster. */
+  name: string;
+  /** Sizing tier: dev, small, medium or large. */
+  tier: TierName;
+  /** Number of servers. Default from the tier; 1 only in dev, otherwise 3 or 5 as the tier allows. */
+  servers?: number;
+  /** CPU request per server. */
+  cpu?: string;
+  /** Memory request and limit per server. */
+  memory?: string;
+  /** JetStream volume size per server. */
+  volumeSize?: string;
+  /** StorageClass of the JetStream volumes; unset uses the tier's class (the cluster default in dev). */
+  storageClass?: string;
+  /** nats-server version the config is rendered for and the image runs. */
+  serverVersion?: string;
+  /** Container image; default `nats:<serverVersion>-alpine`. */
+  image?: string;
+  /** Kubernetes namespace. Default "nats". */
+  namespace?: string;
+  ports?: Partial<Ports>;
+  limits?: LimitsSpec;
+  lameDuck?: LameDuckSpec;
+  jetstream?: JetStreamSpec;
+}
+
+/** A validated cluster with every default filled in. */
+export interface Cluster {
+  name: string;
+  tier: Tier;
+  servers: number;
+  namespace: string;
+  cpu: string;
+  memory: string;
+  memoryBytes: number;
+  /** Soft memory limit for the Go runtime: 85% of the memory limit, so GC tightens before the OOM killer. */
+  goMemLimitBytes: number;
+  volumeSize: string;
+  volumeBytes: number;
+  /** StorageClass name, or undefined for the Kubernetes cluster's default class. */
+  storageClass: string | undefined;
+  storageKind: StorageKind;
+  serverVersion: ServerVersion;
+  image: string;
+  ports: Ports;
+  limits: { maxPayload: number; maxPending: number; writeDeadline: string; maxConnections: number };
+  lameDuck: { duration: string; gracePeriod: string };
+  /** Long enough for the whole lame-duck sequence plus time for the process to exit. */
+  terminationGracePeriodSeconds: number;
+  jetstream: {
+    maxMemoryStore: number;
+    maxFileStore: number;
+    /** Whether `sync_interval: always` is wanted (the renderer leaves it out for servers older than 2.10). */
+    syncAlways: boolean;
+    streamReplicas: number;
+    domain: string | undefined;
+  };
+}
+
+/** Memory the nats-server process needs besides its memory store (the operations guide's minimum). */
+export const PROCESS_MEMORY_HEADROOM = 256 * MEBIBYTE;
+/** Share of a volume JetStream may fill: the rest is filesystem overhead and room for compaction. */
+export const FILE_STORE_SHARE = 0.9;
+export const GOMEMLIMIT_SHARE = 0.85;
+export const MIN_MEMORY = 512 * MEBIBYTE;
+/** nats-server refuses payloads over 64MB outright. */
+export const MAX_PAYLOAD_CEILING = 64 * MEBIBYTE;
+/** Seconds a pod gets after lame duck ends before the kubelet kills it. */
+const EXIT_MARGIN_SECONDS = 20;
+
+/** Default StorageClass names per storage kind; the AWS module creates classes of these names. */
+export const STORAGE_CLASS_FOR: Readonly<Record<StorageKind, string | undefined>> = {
+  default: undefined,
+  ssd: "nats-ssd",
+  nvme: "nats-nvme",
+};
+
+function roundDownToMebibyte(bytes: number): number {
+  return Math.floor(bytes / MEBIBYTE) * MEBIBYTE;
+}
+
+function checkQuantity(problems: Problems, path: string, value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const bytes = typeof value === "string" ? parseBytes(value) : undefined;
+  if (bytes === undefined || bytes <= 0) {
+    problems.add(path, value, 'use a Kubernetes quantity such as "512Mi", "20Gi" or "1Ti"');
+    return undefined;
+  }
+  return bytes;
+}
+
+function checkDuration(problems: Problems, path: string, value: string): number | undefined {
+  const seconds = parseDurationSeconds(value);
+  if (seconds === undefined) problems.add(path, value, DURATION_RULE);
+  return seconds;
+}
+
+function checkPorts(problems: Problems, path: string, given: Partial<Ports> | undefined): Ports {
+  const ports: Ports = { ...DEFAULT_PORTS, ...(given ?? {}) };
+  const seen = new Map<number, string>();
+  for (const [key, port] of Object.entries(ports) as [keyof Ports, number][]) {
+    if (!(key in DEFAULT_PORTS)) {
+      problems.add(`${path}.${key}`, port, `name one of ${Object.keys(DEFAULT_PORTS).join(", ")}`);
+      continue;
+    }
+    if (!Number.isInteger(port) || port < 1 || port > 65535) {
+      problems.add(`${path}.${key}`, port, "use a whole number from 1 to 65535");
+      continue;
+    }
+    const clash = seen.get(port);
+    if (clash) problems.add(`${path}.${key}`, port, `use a port no other listener uses (${clash} has it)`);
+    else seen.set(port, key);
+  }
+  return ports;
+}
+
+/**
+ * Checks a cluster description and fills in its defaults. Problems are collected into `problems` under
+ * `path`; the result is only meaningful when no problem was added.
+ */
+export function resolveCluster(spec: ClusterSpec, path: string, problems: Problems): Cluster {
+  const given = (spec ?? {}) as Partial<ClusterSpec>;
+  if (!isDnsLabel(given.name, MAX_CLUSTER_NAME_LENGTH)) {
+    problems.add(`${path}.name`, given.name, dnsLabelRule(MAX_CLUSTER_NAME_LENGTH));
+  }
+  const tierOk = isTierName(given.tier);
+  if (!tierOk) problems.add(`${path}.tier`, given.tier, `use one of ${TIER_NAMES.join(", ")}`);
+  const tier = tierOk ? TIERS[given.tier as TierName] : TIERS.dev;
+
+  const servers = given.servers ?? tier.servers;
+  if (tierOk && !tier.allowedServers.includes(servers)) {
+    problems.add(
+      `${path}.servers`,
+      servers,
+      `a ${tier.name} cluster runs ${tier.allowedServers.join(" or ")} servers` +
+        (servers > 1 && servers % 2 === 0 ? " (an even count gains no fault tolerance over one less)" : ""),
+    );
+  }
+
+  const namespace = given.namespace ?? "nats";
+  if (!isDnsLabel(namespace)) problems.add(`${path}.namespace`, namespace, dnsLabelRule());
+
+  const cpu = given.cpu ?? tier.cpu;
+  const millicores = parseMillicores(cpu);
+  if (millicores === undefined || millicores <= 0) {
+    problems.add(`${path}.cpu`, cpu, 'use a CPU quantity such as "500m", "1" or "2.5"');
+  }
+
+  const memory = given.memory ?? tier.memory;
+  const memoryBytes = checkQuantity(problems, `${path}.memory`, memory) ?? parseBytes(tier.memory)!;
+  if (memoryBytes < MIN_MEMORY && parseBytes(memory) !== undefined) {
+    problems.add(`${path}.memory`, memory, `give each server at least ${formatBytes(MIN_MEMORY)}`);
+  }
+
+  const volumeSize = given.volumeSize ?? tier.volumeSize;
+  const volumeBytes = checkQuantity(problems, `${path}.volumeSize`, volumeSize) ?? parseBytes(tier.volumeSize)!;
+
+  if (given.storageClass !== undefined && !isDnsLabel(given.storageClass, 253)) {
+    problems.add(`${path}.storageClass`, given.storageClass, "name an existing StorageClass (a DNS name)");
+  }
+
+  const versionText = given.serverVersion ?? DEFAULT_SERVER_VERSION;
+  let serverVersion = parseServerVersion(versionText);
+  if (!serverVersion || !atLeast(serverVersion, OLDEST_SUPPORTED_VERSION)) {
+    problems.add(`${path}.serverVersion`, versionText, `use a nats-server version ${OLDEST_SUPPORTED_VERSION} or newer, such as "${DEFAULT_SERVER_VERSION}"`);
+    serverVersion = parseServerVersion(DEFAULT_SERVER_VERSION)!;
+  }
+
+  const ports = checkPorts(problems, `${path}.ports`, given.ports);
+
+  const limitsSpec = given.limits ?? {};
+  const maxPayload = checkQuantity(problems, `${path}.limits.maxPayload`, limitsSpec.maxPayload ?? "1Mi") ?? MEBIBYTE;
+  const maxPending = checkQuantity(problems, `${path}.limits.maxPending`, limitsSpec.maxPending ?? "64Mi") ?? 64 * MEBIBYTE;
+  if (maxPayload > MAX_PAYLOAD_CEILING) {
+    problems.add(`${path}.limits.maxPayload`, limitsSpec.maxPayload, "use at most 64Mi (nats-server refuses more; 8Mi is the advised ceiling)");
+  } else if (maxPayload > maxPending) {
+    problems.add(`${path}.limits.maxPayload`, limitsSpec.maxPayload, `use at most limits.maxPending (${formatBytes(maxPending)}), or a client could never be sent one message`);
+  }
+  const writeDeadline = limitsSpec.writeDeadline ?? "10s";
+  checkDuration(problems, `${path}.limits.writeDeadline`, writeDeadline);
+  const maxConnections = limitsSpec.maxConnections ?? 65536;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    problems.add(`${path}.limits.maxConnections`, maxConnections, "use a whole number of at least 1");
+  }
+
+  const lameDuck = { duration: given.lameDuck?.duration ?? "30s", gracePeriod: given.lameDuck?.gracePeriod ?? "10s" };
+  const duckSeconds = checkDuration(problems, `${path}.lameDuck.duration`, lameDuck.duration);
+  const graceSeconds = checkDuration(problems, `${path}.lameDuck.gracePeriod`, lameDuck.gracePeriod);
+  if (duckSeconds !== undefined && graceSeconds !== undefined && graceSeconds >= duckSeconds) {
+    problems.add(`${path}.lameDuck.gracePeriod`, lameDuck.gracePeriod, `use less than lameDuck.duration (${lameDuck.duration}); nats-server refuses otherwise`);
+  }
+  const terminationGracePeriodSeconds = Math.ceil((duckSeconds ?? 30) + (graceSeconds ?? 10)) + EXIT_MARGIN_SECONDS;
+
+  const js = given.jetstream ?? {};
+  const defaultMemoryStore = roundDownToMebibyte(Math.min(memoryBytes / 2, memoryBytes - PROCESS_MEMORY_HEADROOM));
+  const maxMemoryStore = checkQuantity(problems, `${path}.jetstream.maxMemoryStore`, js.maxMemoryStore) ?? defaultMemoryStore;
+  if (js.maxMemoryStore !== undefined && maxMemoryStore > memoryBytes - PROCESS_MEMORY_HEADROOM) {
+    problems.add(
+      `${path}.jetstream.maxMemoryStore`,
+      js.maxMemoryStore,
+      `use at most ${formatBytes(Math.max(0, memoryBytes - PROCESS_MEMORY_HEADROOM))}: the memory limit (${memory}) less ${formatBytes(PROCESS_MEMORY_HEADROOM)} for the server process`,
+    );
+  }
+  const fileStoreCeiling = roundDownToMebibyte(volumeBytes * FILE_STORE_SHARE);
+  const maxFileStore = checkQuantity(problems, `${path}.jetstream.maxFileStore`, js.maxFileStore) ?? fileStoreCeiling;
+  if (js.maxFileStore !== undefined && maxFileStore > fileStoreCeiling) {
+    problems.add(
+      `${path}.jetstream.maxFileStore`,
+      js.maxFileStore,
+      `use at most ${formatBytes(fileStoreCeiling)}: 90% of the volume (${volumeSize}), leaving room for the filesystem`,
+    );
+  }
+  const syncAlways = js.syncAlways ?? tier.syncAlways;
+  if (js.syncAlways === true && !atLeast(serverVersion, OPTION_SINCE.syncInterval)) {
+    problems.add(`${path}.jetstream.syncAlways`, true, `needs nats-server ${OPTION_SINCE.syncInterval} or newer (serverVersion is ${versionText}); set it false or raise serverVersion`);
+  }
+  const streamReplicas = js.streamReplicas ?? (servers === 1 ? 1 : 3);
+  checkReplicas(problems, `${path}.jetstream.streamReplicas`, streamReplicas, servers);
+  if (js.domain !== undefined && !isNatsName(js.domain)) {
+    problems.add(`${path}.jetstream.domain`, js.domain, NATS_NAME_RULE);
+  }
+
+  return {
+    name: given.name ?? "",
+    tier,
+    servers,
+    namespace,
+    cpu,
+    memory,
+    memoryBytes,
+    goMemLimitBytes: roundDownToMebibyte(memoryBytes * GOMEMLIMIT_SHARE),
+    volumeSize,
+    volumeBytes,
+    storageClass: given.storageClass ?? STORAGE_CLASS_FOR[tier.storage],
+    storageKind: tier.storage,
+    serverVersion,
+    image: given.image ?? `nats:${versionText.replace(/^v/, "")}-alpine`,
+    ports,
+    limits: { maxPayload, maxPending, writeDeadline, maxConnections },
+    lameDuck,
+    terminationGracePeriodSeconds,
+    jetstream: { maxMemoryStore, maxFileStore, syncAlways, streamReplicas, domain: js.domain },
+  };
+}
+
+/** Replica counts JetStream accepts (1 to 5), never more than the servers that would hold them. */
+export function checkReplicas(problems: Problems, path: string, replicas: unknown, servers: number): void {
+  const ceiling = Math.min(5, servers);
+  if (!Number.isInteger(replicas) || (replicas as number) < 1 || (replicas as number) > ceiling) {
+    problems.add(
+      path,
+      replicas,
+      servers === 1
+        ? "use 1: a one-server cluster holds a single replica"
+        : `use a replica count from 1 to ${ceiling} (the cluster has ${servers} servers)`,
+    );
+  }
+}
+
+/** Resolves one cluster on its own, throwing a ValidationError that lists every problem. */
+export function validateCluster(spec: ClusterSpec, path = "cluster"): Cluster {
+  const problems = new Problems();
+  const cluster = resolveCluster(spec, path, problems);
+  problems.throwIfAny();
+  return cluster;
+}
