@@ -8,3 +8,4 @@ export * from "./cluster";
 export * from "./conf";
 export * from "./placement";
 export * from "./server-config";
+export * from "./stack";
