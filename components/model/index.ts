@@ -9,3 +9,4 @@ export * from "./conf";
 export * from "./placement";
 export * from "./server-config";
 export * from "./stack";
+export * from "./topology-diagram";

@@ -50,15 +50,20 @@ function replaceSecureValues(value: unknown): unknown {
 }
 
 /**
- * Reads the project's keys from a Pulumi stack file. `secure:` values (encrypted by Pulumi) cannot be
- * decrypted without the Pulumi CLI, so they come back as SECRET_PLACEHOLDER.
+ * Every config key of a Pulumi stack file, as written (`<namespace>:<key>`). `secure:` values (encrypted
+ * by Pulumi) cannot be decrypted without the Pulumi CLI, so they come back as SECRET_PLACEHOLDER.
  */
-export function readStackFile(file: string): StackSpec {
+export function readStackConfig(file: string): Record<string, unknown> {
   const document = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  return replaceSecureValues(document.config ?? {}) as Record<string, unknown>;
+}
+
+/** The project's own keys of a Pulumi stack file, without the namespace. */
+export function readStackFile(file: string): StackSpec {
   const spec: Record<string, unknown> = {};
   const prefix = `${PROJECT_NAME}:`;
-  for (const [key, value] of Object.entries(document.config ?? {})) {
-    if (key.startsWith(prefix)) spec[key.slice(prefix.length)] = replaceSecureValues(value);
+  for (const [key, value] of Object.entries(readStackConfig(file))) {
+    if (key.startsWith(prefix)) spec[key.slice(prefix.length)] = value;
   }
   return spec as StackSpec;
 }

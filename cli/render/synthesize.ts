@@ -1,0 +1,73 @@
+/**
+ * Runs the Pulumi program (index.ts) offline, with Pulumi's mock runtime standing in for the engine,
+ * and records every resource it registers with the inputs it would send. One stack per process:
+ * @pulumi/pulumi keeps one set of mocks and one config per process.
+ */
+import { createHash } from "crypto";
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { PROJECT_NAME } from "../../components/model/stack";
+
+export interface ResourceRecord {
+  /** Pulumi type token, e.g. `kubernetes:apps/v1:StatefulSet`. */
+  type: string;
+  /** Pulumi resource name. */
+  name: string;
+  /** Inputs as the engine would receive them; secrets and unknowns still carry their RPC markers. */
+  inputs: Record<string, unknown>;
+  /** False for component resources, which send nothing to a provider. */
+  custom: boolean;
+}
+
+/** Stand-in bytes for random resources: derived from the resource's identity so renders are reproducible. */
+function standInBytes(type: string, name: string, length: number): Buffer {
+  const chunks: Buffer[] = [];
+  for (let block = 0; Buffer.concat(chunks).length < length; block++) {
+    chunks.push(createHash("sha256").update(`${type}\0${name}\0${block}`).digest());
+  }
+  return Buffer.concat(chunks).subarray(0, length);
+}
+
+/** Outputs a provider would compute, stood in deterministically where the program reads them. */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  if (type === "random:index/randomBytes:RandomBytes") {
+    const bytes = standInBytes(type, name, Number(inputs.length ?? 32));
+    return { base64: pulumi.secret(bytes.toString("base64")), hex: pulumi.secret(bytes.toString("hex")) };
+  }
+  if (type === "random:index/randomPassword:RandomPassword") {
+    const text = standInBytes(type, name, Number(inputs.length ?? 32)).toString("base64url").slice(0, Number(inputs.length ?? 32));
+    return { result: pulumi.secret(text) };
+  }
+  return {};
+}
+
+/** Sets the stack's config as the Pulumi CLI would, keyed `<namespace>:<key>`, objects as JSON. */
+export function applyStackConfig(config: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(config)) {
+    const fullKey = key.includes(":") ? key : `${PROJECT_NAME}:${key}`;
+    pulumi.runtime.setConfig(fullKey, typeof value === "string" ? value : JSON.stringify(value));
+  }
+}
+
+export async function synthesize(projectDir: string, stackName: string, config: Record<string, unknown>): Promise<ResourceRecord[]> {
+  const records: ResourceRecord[] = [];
+  pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        records.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+      },
+      call() {
+        return {};
+      },
+    },
+    PROJECT_NAME,
+    stackName,
+    true,
+  );
+  applyStackConfig(config);
+  // The program registers its resources as a side effect of being loaded.
+  require(path.join(projectDir, "index.ts"));
+  await pulumi.runtime.disconnect();
+  return records;
+}

@@ -1,0 +1,69 @@
+/** Writes a synthesized stack to a directory: manifests, server configs, plan and summary. */
+import * as fs from "fs";
+import * as path from "path";
+import { stringify as toYaml } from "yaml";
+import { Stack } from "../../components/model/stack";
+import { topologyMermaid } from "../../components/model/topology-diagram";
+import { manifestFileName, manifestsOf, planOf, serverConfigs } from "./manifests";
+import { findLeak } from "./redact";
+import { ResourceRecord } from "./synthesize";
+
+export interface RenderResult {
+  files: string[];
+  resourceCounts: Map<string, number>;
+}
+
+function countByType(records: readonly ResourceRecord[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const record of records) counts.set(record.type, (counts.get(record.type) ?? 0) + 1);
+  return new Map([...counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
+}
+
+function summaryOf(stack: Stack, counts: Map<string, number>, serverNames: string[]): string {
+  const rows = [...counts.entries()].map(([type, count]) => `| \`${type}\` | ${count} |`);
+  const total = [...counts.values()].reduce((a, b) => a + b, 0);
+  return [
+    `# Stack ${stack.name}`,
+    "",
+    `${total} resources; ${serverNames.length} NATS servers (${serverNames.join(", ") || "none"}).`,
+    "Key material in this render is a stand-in derived from resource names; secrets read `<redacted>`",
+    "and values known only after deployment read `<computed>`.",
+    "",
+    "| resource type | count |",
+    "|---|---|",
+    ...rows,
+    "",
+    "## Topology",
+    "",
+    "```mermaid",
+    topologyMermaid(stack).trimEnd(),
+    "```",
+    "",
+  ].join("\n");
+}
+
+export function writeRender(stack: Stack, records: readonly ResourceRecord[], outDir: string): RenderResult {
+  fs.rmSync(outDir, { recursive: true, force: true });
+  const files = new Map<string, string>();
+  const manifests = manifestsOf(records);
+  manifests.forEach((manifest, index) => {
+    files.set(path.join("manifests", manifestFileName(manifest, index)), toYaml(manifest, { sortMapEntries: true, lineWidth: 0 }));
+  });
+  const configs = serverConfigs(manifests);
+  for (const [server, text] of [...configs.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    files.set(path.join("servers", `${server}.conf`), text);
+  }
+  files.set("plan.json", JSON.stringify(planOf(records), null, 2) + "\n");
+  const counts = countByType(records.filter((record) => record.custom));
+  files.set("summary.md", summaryOf(stack, counts, [...configs.keys()].sort()));
+
+  for (const [file, text] of files) {
+    const leak = findLeak(text);
+    if (leak) throw new Error(`refusing to write ${file}: it holds secret-looking text (${leak})`);
+  }
+  for (const [file, text] of files) {
+    fs.mkdirSync(path.join(outDir, path.dirname(file)), { recursive: true });
+    fs.writeFileSync(path.join(outDir, file), text);
+  }
+  return { files: [...files.keys()].sort(), resourceCounts: counts };
+}
