@@ -138,6 +138,8 @@ export const GOMEMLIMIT_SHARE = 0.85;
 export const MIN_MEMORY = 512 * MEBIBYTE;
 /** nats-server refuses payloads over 64MB outright. */
 export const MAX_PAYLOAD_CEILING = 64 * MEBIBYTE;
+/** nats-server refuses a lame_duck_duration under 30 seconds. */
+export const MIN_LAME_DUCK_SECONDS = 30;
 /** Seconds a pod gets after lame duck ends before the kubelet kills it. */
 const EXIT_MARGIN_SECONDS = 20;
 
@@ -259,7 +261,9 @@ export function resolveCluster(spec: ClusterSpec, path: string, problems: Proble
   const lameDuck = { duration: given.lameDuck?.duration ?? "30s", gracePeriod: given.lameDuck?.gracePeriod ?? "10s" };
   const duckSeconds = checkDuration(problems, `${path}.lameDuck.duration`, lameDuck.duration);
   const graceSeconds = checkDuration(problems, `${path}.lameDuck.gracePeriod`, lameDuck.gracePeriod);
-  if (duckSeconds !== undefined && graceSeconds !== undefined && graceSeconds >= duckSeconds) {
+  if (duckSeconds !== undefined && duckSeconds < MIN_LAME_DUCK_SECONDS) {
+    problems.add(`${path}.lameDuck.duration`, lameDuck.duration, `use at least ${MIN_LAME_DUCK_SECONDS}s; nats-server refuses a shorter lame duck`);
+  } else if (duckSeconds !== undefined && graceSeconds !== undefined && graceSeconds >= duckSeconds) {
     problems.add(`${path}.lameDuck.gracePeriod`, lameDuck.gracePeriod, `use less than lameDuck.duration (${lameDuck.duration}); nats-server refuses otherwise`);
   }
   const terminationGracePeriodSeconds = Math.ceil((duckSeconds ?? 30) + (graceSeconds ?? 10)) + EXIT_MARGIN_SECONDS;

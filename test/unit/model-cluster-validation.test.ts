@@ -102,8 +102,11 @@ describe("cluster validation names the field, the value and what is allowed", ()
     expect(messageOf({ limits: { writeDeadline: "10 seconds" } })).toBe(
       'cluster.limits.writeDeadline: "10 seconds" is not allowed; use a duration such as "500ms", "30s", "2m" or "1m30s"',
     );
-    expect(messageOf({ lameDuck: { duration: "10s", gracePeriod: "10s" } })).toBe(
-      'cluster.lameDuck.gracePeriod: "10s" is not allowed; use less than lameDuck.duration (10s); nats-server refuses otherwise',
+    expect(messageOf({ lameDuck: { duration: "30s", gracePeriod: "30s" } })).toBe(
+      'cluster.lameDuck.gracePeriod: "30s" is not allowed; use less than lameDuck.duration (30s); nats-server refuses otherwise',
+    );
+    expect(messageOf({ lameDuck: { duration: "10s", gracePeriod: "5s" } })).toBe(
+      'cluster.lameDuck.duration: "10s" is not allowed; use at least 30s; nats-server refuses a shorter lame duck',
     );
   });
 

@@ -1,0 +1,173 @@
+/**
+ * What the JetStreamCluster component takes, and the check that turns it into settings or into one
+ * InputPropertiesError listing every problem before any resource exists.
+ */
+import type * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { Cluster, ClusterSpec, resolveCluster } from "../model/cluster";
+import { ConfBlock } from "../model/conf";
+import { RenderedServer } from "../model/server-config";
+import { problemMessage, Problems, ValidationError } from "../model/errors";
+import { dnsLabelRule, isDnsLabel } from "../model/names";
+import { DEFAULT_CLUSTER_DOMAIN, KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR } from "../model/placement";
+import { renderPodConfig } from "./config-map";
+import { JETSTREAM_CLAIM_TEMPLATE } from "./labels";
+import { CONFIG_VOLUME, PID_DIR, PID_VOLUME } from "./pod-security";
+import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE } from "./sidecars";
+
+export interface JetStreamClusterArgs {
+  /**
+   * The cluster: a name and a tier at least; every other figure defaults from the tier. Plain values, not
+   * Inputs: the server count decides how many objects exist.
+   */
+  cluster: ClusterSpec;
+  /**
+   * Create the cluster's namespace. Default false (the namespace must exist). A created namespace is kept on
+   * destroy, as the JetStream claims in it are.
+   */
+  createNamespace?: boolean;
+  /** Namespaces whose pods may connect to the client port. Default: the cluster's own namespace. */
+  clientNamespaces?: string[];
+  /**
+   * Namespace whose pods may read the monitor port (KEDA, dashboards) and the exporter's metrics port
+   * (Prometheus). Default: none; only the cluster's own servers reach them.
+   */
+  monitoringNamespace?: string;
+  /**
+   * Further nats.conf sections (accounts, gateways, leaf nodes), merged after the cluster's own. A section
+   * that sets a value the cluster's config already sets differently is an error. Sections may be Outputs,
+   * made with `apply` on the values they need: `pulumi.output` and `pulumi.secret` copy a plain object they
+   * are given, which turns its ConfVariable references into ordinary blocks.
+   */
+  extraConfSections?: pulumi.Input<ConfBlock>[];
+  /** Volumes added to every server pod, such as Secrets holding creds files. */
+  extraVolumes?: k8s.types.input.core.v1.Volume[];
+  /** Where the nats-server container mounts `extraVolumes`. */
+  extraVolumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+  /** Image of the config-reloader sidecar. */
+  reloaderImage?: string;
+  /** Image of the prometheus-nats-exporter sidecar. */
+  exporterImage?: string;
+  /** DNS domain of the Kubernetes cluster, which route URLs and monitor endpoints end in. Default cluster.local. */
+  clusterDomain?: string;
+}
+
+/** The args with defaults filled in and every rule checked. */
+export interface ClusterSettings {
+  cluster: Cluster;
+  createNamespace: boolean;
+  clientNamespaces: string[];
+  monitoringNamespace: string | undefined;
+  extraConfSections: pulumi.Input<ConfBlock>[];
+  extraVolumes: k8s.types.input.core.v1.Volume[];
+  extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  reloaderImage: string;
+  exporterImage: string;
+  clusterDomain: string;
+}
+
+const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+const IMAGE_REFERENCE = /^\S+$/;
+/** Paths the pod already mounts; an extra mount there or below would shadow or break them. */
+const RESERVED_MOUNT_PATHS = [KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR, PID_DIR];
+const RESERVED_VOLUME_NAMES = [CONFIG_VOLUME, PID_VOLUME, JETSTREAM_CLAIM_TEMPLATE];
+
+function checkNamespace(problems: Problems, path: string, value: unknown): void {
+  if (!isDnsLabel(value)) problems.add(path, value, `name a namespace: ${dnsLabelRule()}`);
+}
+
+function checkImage(problems: Problems, path: string, value: string): void {
+  if (typeof value !== "string" || !IMAGE_REFERENCE.test(value)) {
+    problems.add(path, value, 'name a container image such as "natsio/prometheus-nats-exporter:0.17.3"');
+  }
+}
+
+function checkExtraVolumes(problems: Problems, volumes: readonly k8s.types.input.core.v1.Volume[], mounts: readonly k8s.types.input.core.v1.VolumeMount[]): void {
+  const names = new Set<unknown>();
+  volumes.forEach((volume, index) => {
+    const name = volume?.name;
+    if (typeof name !== "string") return;
+    if (RESERVED_VOLUME_NAMES.includes(name) || names.has(name)) {
+      problems.add(`extraVolumes[${index}].name`, name, `use a name not taken by another volume (${RESERVED_VOLUME_NAMES.join(", ")} are the pod's own)`);
+    }
+    names.add(name);
+  });
+  mounts.forEach((mount, index) => {
+    const { name, mountPath } = mount ?? {};
+    if (typeof name === "string" && !names.has(name)) {
+      problems.add(`extraVolumeMounts[${index}].name`, name, "name a volume listed in extraVolumes");
+    }
+    if (typeof mountPath === "string" && RESERVED_MOUNT_PATHS.some((reserved) => mountPath === reserved || mountPath.startsWith(`${reserved}/`))) {
+      problems.add(`extraVolumeMounts[${index}].mountPath`, mountPath, `mount outside ${RESERVED_MOUNT_PATHS.join(", ")}, which the server uses`);
+    }
+  });
+}
+
+/** Checks the args; throws ValidationError with every problem found. */
+export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSettings {
+  const given = (args ?? {}) as Partial<JetStreamClusterArgs>;
+  const problems = new Problems();
+  const cluster = resolveCluster(given.cluster as ClusterSpec, "cluster", problems);
+
+  const clientNamespaces = given.clientNamespaces ?? [cluster.namespace];
+  if (!Array.isArray(clientNamespaces) || clientNamespaces.length === 0) {
+    problems.add("clientNamespaces", clientNamespaces, "name at least one namespace, or leave it out to allow the cluster's own");
+  } else {
+    clientNamespaces.forEach((namespace, index) => checkNamespace(problems, `clientNamespaces[${index}]`, namespace));
+  }
+  if (given.monitoringNamespace !== undefined) checkNamespace(problems, "monitoringNamespace", given.monitoringNamespace);
+
+  const clusterDomain = given.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+  if (typeof clusterDomain !== "string" || clusterDomain.length > 253 || !DNS_NAME.test(clusterDomain)) {
+    problems.add("clusterDomain", clusterDomain, 'use the DNS domain the kubelets are configured with, such as "cluster.local"');
+  }
+
+  const reloaderImage = given.reloaderImage ?? DEFAULT_RELOADER_IMAGE;
+  const exporterImage = given.exporterImage ?? DEFAULT_EXPORTER_IMAGE;
+  checkImage(problems, "reloaderImage", reloaderImage);
+  checkImage(problems, "exporterImage", exporterImage);
+
+  const extraVolumes = given.extraVolumes ?? [];
+  const extraVolumeMounts = given.extraVolumeMounts ?? [];
+  checkExtraVolumes(problems, extraVolumes, extraVolumeMounts);
+
+  problems.throwIfAny();
+  return {
+    cluster,
+    createNamespace: given.createNamespace ?? false,
+    clientNamespaces,
+    monitoringNamespace: given.monitoringNamespace,
+    extraConfSections: given.extraConfSections ?? [],
+    extraVolumes,
+    extraVolumeMounts,
+    reloaderImage,
+    exporterImage,
+    clusterDomain,
+  };
+}
+
+/** The model's ValidationError as Pulumi reports invalid inputs: one entry per field, the whole list in the message. */
+export function toInputPropertiesError(error: ValidationError): pulumi.InputPropertiesError {
+  return new pulumi.InputPropertiesError({
+    message: error.message,
+    errors: error.problems.map((problem) => ({ propertyPath: problem.path, reason: problemMessage(problem) })),
+  });
+}
+
+/** The settings and the rendered nats.conf, or an InputPropertiesError naming every bad field. */
+export function checkArgs(args: JetStreamClusterArgs): { settings: ClusterSettings; rendered: RenderedServer | pulumi.Output<RenderedServer> } {
+  let settings: ClusterSettings;
+  try {
+    settings = resolveClusterSettings(args);
+  } catch (error) {
+    throw error instanceof ValidationError ? toInputPropertiesError(error) : error;
+  }
+  try {
+    return { settings, rendered: renderPodConfig(settings.cluster, settings.clusterDomain, settings.extraConfSections) };
+  } catch (error) {
+    // Sections known now are merged now; one that clashes with the cluster's config is the caller's to fix.
+    if (settings.extraConfSections.length === 0 || !(error instanceof Error)) throw error;
+    const reason = `${error.message}; a section may add settings but not change one the cluster sets`;
+    throw new pulumi.InputPropertiesError({ message: `extraConfSections: ${reason}`, errors: [{ propertyPath: "extraConfSections", reason }] });
+  }
+}

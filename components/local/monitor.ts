@@ -1,0 +1,67 @@
+/**
+ * Reads a local server's monitoring endpoints (/healthz, /jsz, /varz): the same endpoints the pods'
+ * probes and exporter read, so readiness here means what it means in Kubernetes.
+ */
+import { LOOPBACK } from "./ports";
+
+/** How long one monitoring request may take before the server counts as not answering. */
+const REQUEST_TIMEOUT_MS = 1_000;
+
+/** The parts of /jsz this package reads. */
+export interface JetStreamReport {
+  /** Present only when the server runs in a JetStream cluster. */
+  meta_cluster?: {
+    name?: string;
+    leader?: string;
+    cluster_size?: number;
+    replicas?: { name: string; current: boolean; offline?: boolean }[];
+  };
+  streams: number;
+  consumers: number;
+  messages: number;
+  account_details?: {
+    name: string;
+    stream_detail?: { name: string; state: { messages: number; first_seq: number; last_seq: number } }[];
+  }[];
+}
+
+async function getJson<T>(monitorPort: number, pathAndQuery: string): Promise<T> {
+  const response = await fetch(`http://${LOOPBACK}:${monitorPort}${pathAndQuery}`, {
+    signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+  });
+  return (await response.json()) as T;
+}
+
+/**
+ * Whether /healthz answers "ok". In a JetStream cluster nats-server only says so once it is in contact
+ * with a current meta leader, so this is also the JetStream readiness the pods' startup probe waits for.
+ */
+export async function isHealthy(monitorPort: number): Promise<boolean> {
+  try {
+    const body = await getJson<{ status?: string }>(monitorPort, "/healthz");
+    return body.status === "ok";
+  } catch {
+    return false;
+  }
+}
+
+/** The server's JetStream report, or undefined when it does not answer. */
+export async function readJetStream(monitorPort: number, query = ""): Promise<JetStreamReport | undefined> {
+  try {
+    return await getJson<JetStreamReport>(monitorPort, `/jsz${query}`);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The streams this one server holds a replica of, with its local state of each. */
+export async function readLocalStreams(monitorPort: number): Promise<Map<string, { messages: number; lastSeq: number }>> {
+  const report = await readJetStream(monitorPort, "?accounts=true&streams=true");
+  const streams = new Map<string, { messages: number; lastSeq: number }>();
+  for (const account of report?.account_details ?? []) {
+    for (const stream of account.stream_detail ?? []) {
+      streams.set(stream.name, { messages: stream.state.messages, lastSeq: stream.state.last_seq });
+    }
+  }
+  return streams;
+}

@@ -1,0 +1,86 @@
+/**
+ * Faults a three-server cluster must survive without losing an acknowledged write: the stream leader
+ * killed mid-load, and two of three servers lost (writes refused until one returns).
+ */
+import { afterEach, describe, expect, it } from "vitest";
+import { NatsConnection } from "nats";
+import { validateCluster } from "../../components/model";
+import { connectToCluster, streamLeader, waitUntilCaughtUp } from "../support/nats-client";
+import { startTestCluster, TestCluster } from "../support/nats-cluster";
+import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
+import { SteadyPublisher } from "../support/nats-publisher";
+
+const CLUSTER = validateCluster({ name: "faults3", tier: "small" });
+
+describe("a 3-server cluster under faults", () => {
+  let running: TestCluster | undefined;
+  let nc: NatsConnection | undefined;
+  let publisher: SteadyPublisher | undefined;
+
+  afterEach(async () => {
+    await publisher?.stop();
+    await nc?.close();
+    await running?.stop();
+    publisher = nc = running = undefined;
+  });
+
+  async function startLoad(): Promise<{ local: TestCluster["local"]; publisher: SteadyPublisher; nc: NatsConnection }> {
+    running = await startTestCluster(CLUSTER);
+    nc = await connectToCluster(running.local);
+    await createFaultStream(await nc.jetstreamManager(), 3);
+    publisher = steadyLoad(nc.jetstream());
+    publisher.start();
+    await publisher.waitForMore(200, 15_000);
+    return { local: running.local, publisher, nc };
+  }
+
+  it("keeps every acknowledged write when the stream leader is killed mid-load", { timeout: 90_000 }, async () => {
+    const { local, publisher, nc } = await startLoad();
+    const jsm = await nc.jetstreamManager();
+    const leader = await streamLeader(jsm, FAULT_STREAM);
+
+    const killedAt = Date.now();
+    await local.kill(serverIndex(local, leader));
+    await publisher.waitForMore(200, 30_000);
+    const leaderless = secondsWithoutWrites(publisher, killedAt, Date.now());
+    const newLeader = await streamLeader(jsm, FAULT_STREAM);
+    expect(newLeader).not.toBe(leader);
+
+    await local.restart(serverIndex(local, leader));
+    await publisher.waitForMore(100, 15_000);
+    await publisher.stop();
+    await waitUntilCaughtUp(local, jsm, FAULT_STREAM, leader);
+
+    await auditAndReport("3 servers, kill leader", nc, publisher, { leaderless: `${leaderless.toFixed(1)}s` });
+  });
+
+  it("refuses writes with two of three servers down and loses nothing when one returns", { timeout: 90_000 }, async () => {
+    const { local, publisher, nc } = await startLoad();
+    const jsm = await nc.jetstreamManager();
+    const leader = await streamLeader(jsm, FAULT_STREAM);
+    const follower = local.servers.find((server) => server.name !== leader)!.name;
+
+    await local.kill(serverIndex(local, leader));
+    await local.kill(serverIndex(local, follower));
+    const quorumLostAt = Date.now();
+    expect(await probeWrites(nc.jetstream(), 5), "writes acknowledged without a quorum").toBe(0);
+    expect(publisher.acknowledgedAfter(quorumLostAt), "load acknowledged without a quorum").toEqual([]);
+
+    const restartedAt = Date.now();
+    await local.restart(serverIndex(local, follower));
+    await publisher.waitForMore(100, 45_000);
+    const resumedAfter = secondsWithoutWrites(publisher, restartedAt, Date.now());
+    const refused = secondsWithoutWrites(publisher, quorumLostAt, Date.now());
+
+    await local.restart(serverIndex(local, leader));
+    await publisher.waitForMore(100, 15_000);
+    await publisher.stop();
+    await waitUntilCaughtUp(local, jsm, FAULT_STREAM, leader);
+    await waitUntilCaughtUp(local, jsm, FAULT_STREAM, follower);
+
+    await auditAndReport("3 servers, lose two", nc, publisher, {
+      "writes-refused": `${refused.toFixed(1)}s`,
+      "resumed-after-restart": `${resumedAfter.toFixed(1)}s`,
+    });
+  });
+});

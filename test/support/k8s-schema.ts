@@ -1,0 +1,110 @@
+/**
+ * Validates Kubernetes objects against the API's schemas, from two sources because neither does both:
+ *
+ * - kubernetes-models carries validators compiled from the Kubernetes OpenAPI document. They check types,
+ *   enums, formats and required fields, but their schemas allow additional properties, so a misspelt field
+ *   passes.
+ * - @kubernetes/client-node carries models generated from the same OpenAPI document, each listing every
+ *   field of its type with the field's type (attributeTypeMap). Walking an object along those lists finds
+ *   every field the API does not know.
+ *
+ * Unknown fields matter because the API server drops them (or refuses them under strict field validation):
+ * a misspelt `readinessProbe` would deploy pods without one.
+ */
+import * as clientModels from "@kubernetes/client-node/dist/gen/models/all.js";
+import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
+import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
+import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
+import { Namespace } from "kubernetes-models/v1/Namespace";
+import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
+import { Secret } from "kubernetes-models/v1/Secret";
+import { Service } from "kubernetes-models/v1/Service";
+import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+
+interface TypedModel {
+  validate(): void;
+}
+type ModelClass = new (data: object) => TypedModel;
+
+/** The kinds this project creates, by `apiVersion/kind`. */
+const TYPE_VALIDATORS: Record<string, ModelClass> = {
+  "apps/v1/StatefulSet": StatefulSet,
+  "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
+  "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "v1/ConfigMap": ConfigMap,
+  "v1/Namespace": Namespace,
+  "v1/PersistentVolumeClaim": PersistentVolumeClaim,
+  "v1/Secret": Secret,
+  "v1/Service": Service,
+  "v1/ServiceAccount": ServiceAccount,
+};
+
+interface Attribute {
+  baseName: string;
+  type: string;
+}
+type FieldModel = { getAttributeTypeMap(): Attribute[] };
+const FIELD_MODELS = clientModels as unknown as Record<string, FieldModel | undefined>;
+
+const ARRAY_TYPE = /^Array<(.+)>$/;
+const MAP_TYPE = /^\{ \[key: string\]: (.+); \}$/;
+
+function unknownFields(value: unknown, typeName: string, path: string, problems: string[]): void {
+  if (value === null || value === undefined) return;
+  const array = ARRAY_TYPE.exec(typeName);
+  if (array) {
+    if (Array.isArray(value)) value.forEach((item, index) => unknownFields(item, array[1], `${path}[${index}]`, problems));
+    return;
+  }
+  const map = MAP_TYPE.exec(typeName);
+  if (map) {
+    if (typeof value === "object") for (const [key, item] of Object.entries(value)) unknownFields(item, map[1], `${path}.${key}`, problems);
+    return;
+  }
+  const model = FIELD_MODELS[typeName];
+  // Primitives, quantities, IntOrString and free-form fields: their types are the type validator's to check.
+  if (!model || typeof value !== "object" || Array.isArray(value)) return;
+  const attributes = new Map(model.getAttributeTypeMap().map((attribute) => [attribute.baseName, attribute.type]));
+  for (const [field, item] of Object.entries(value)) {
+    if (item === undefined) continue;
+    const fieldType = attributes.get(field);
+    if (fieldType === undefined) problems.push(`${path}.${field}: unknown field of ${typeName}`);
+    else unknownFields(item, fieldType, `${path}.${field}`, problems);
+  }
+}
+
+/** A JSON pointer (`/spec/ports/0/port`) written as the unknown-field walk writes paths (`.spec.ports[0].port`). */
+function fieldPath(pointer: string): string {
+  const segments = pointer.split("/").slice(1);
+  return segments.map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`)).join("") || ".";
+}
+
+function typeProblems(object: Record<string, unknown>, Model: ModelClass): string[] {
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (error) {
+    const details = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
+    if (!details) return [String(error)];
+    return details.map((detail) => `${fieldPath(detail.instancePath)}: ${detail.message ?? "invalid"}`);
+  }
+}
+
+/**
+ * Every way the object breaks the schema of its kind, as `path: problem` lines; empty when it is valid.
+ * A PersistentVolumeClaimPatch's inputs carry the PersistentVolumeClaim kind, so they are checked as claims.
+ */
+export function schemaProblems(object: Record<string, unknown>): string[] {
+  const apiVersion = object.apiVersion;
+  const kind = object.kind;
+  if (typeof apiVersion !== "string" || typeof kind !== "string") return [".: apiVersion and kind are required"];
+  const Model = TYPE_VALIDATORS[`${apiVersion}/${kind}`];
+  if (!Model) return [`.: no schema known here for ${apiVersion} ${kind}`];
+  const version = apiVersion.split("/").pop()!;
+  const fieldModelName = `${version.charAt(0).toUpperCase()}${version.slice(1)}${kind}`;
+  if (!FIELD_MODELS[fieldModelName]) return [`.: no field list for ${fieldModelName}`];
+  const problems = typeProblems(object, Model);
+  unknownFields(object, fieldModelName, "", problems);
+  return problems;
+}

@@ -1,0 +1,88 @@
+/** The stream, load and report shared by the fault tests. */
+import { expect } from "vitest";
+import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "nats";
+import { LocalCluster } from "../../components/local";
+import { auditStream } from "./nats-audit";
+import { readStream, sleep } from "./nats-client";
+import { SteadyPublisher } from "./nats-publisher";
+
+export const FAULT_STREAM = "FAULTS";
+const SUBJECT = "faults.load";
+
+export async function createFaultStream(jsm: JetStreamManager, replicas: number): Promise<void> {
+  await jsm.streams.add({
+    name: FAULT_STREAM,
+    subjects: [SUBJECT],
+    num_replicas: replicas,
+    storage: StorageType.File,
+    // Longer than any test, so every retry of an id is recognised as a duplicate.
+    duplicate_window: 5 * 60 * 1_000_000_000,
+  });
+}
+
+/** About 100 messages a second; an attempt waits 1 s for its ack and a message is given up after 60 s. */
+export function steadyLoad(js: JetStreamClient): SteadyPublisher {
+  return new SteadyPublisher(js, {
+    subject: SUBJECT,
+    pauseMs: 5,
+    attemptTimeoutMs: 1_000,
+    retryPauseMs: 100,
+    giveUpAfterMs: 60_000,
+    maxMessages: 20_000,
+  });
+}
+
+/**
+ * Publishes `attempts` probe messages with a short timeout while a fault should refuse writes, and
+ * returns how many were acknowledged (zero when the cluster refuses them as it must).
+ */
+export async function probeWrites(js: JetStreamClient, attempts: number): Promise<number> {
+  let acknowledged = 0;
+  for (let n = 1; n <= attempts; n++) {
+    try {
+      await js.publish(SUBJECT, `probe-${n}`, { msgID: `probe-${Date.now()}-${n}`, timeout: 500 });
+      acknowledged++;
+    } catch {
+      // Refused or timed out: what a cluster without a quorum must answer.
+    }
+    await sleep(200);
+  }
+  return acknowledged;
+}
+
+export function serverIndex(local: LocalCluster, name: string): number {
+  return local.server(name).index;
+}
+
+/**
+ * The longest stretch without an acknowledgement between `from` and `until`: how long writes stalled
+ * around a fault. Measured between acknowledgements rather than from the fault itself, since an ack
+ * already on its way when a server is killed may still arrive just after.
+ */
+export function secondsWithoutWrites(publisher: SteadyPublisher, from: number, until: number): number {
+  const times = [from, ...publisher.acknowledged.map((ack) => ack.at).filter((at) => at > from && at <= until)];
+  if (times.length === 1) throw new Error("no message was acknowledged after the fault");
+  let longest = 0;
+  for (let index = 1; index < times.length; index++) longest = Math.max(longest, times[index] - times[index - 1]);
+  return longest / 1000;
+}
+
+/**
+ * Reads the stream back and checks that every acknowledged message is there exactly once, then prints
+ * the figures under `label`.
+ */
+export async function auditAndReport(label: string, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>): Promise<void> {
+  const jsm = await nc.jetstreamManager();
+  const stored = await readStream(nc.jetstream(), jsm, FAULT_STREAM);
+  const audit = auditStream(publisher.acknowledged, stored.filter((message) => !message.body.startsWith("probe-")));
+  const probesStored = stored.filter((message) => message.body.startsWith("probe-")).length;
+  const extra = Object.entries(figures).map(([key, value]) => `, ${key}=${value}`).join("");
+  console.log(
+    `fault[${label}]: acknowledged=${audit.acknowledged}, lost=${audit.lost.length}, duplicates=${audit.duplicates.length}` +
+      `${extra}, stored-unacknowledged=${audit.storedUnacknowledged + probesStored}, retried-attempts=${publisher.failedAttempts}, abandoned=${publisher.abandoned.length}`,
+  );
+  expect(audit.lost, "acknowledged messages missing from the stream").toEqual([]);
+  expect(audit.duplicates, "messages stored more than once").toEqual([]);
+  expect(audit.misplaced, "acknowledged sequences holding another message").toEqual([]);
+  expect(publisher.abandoned, "messages never acknowledged").toEqual([]);
+}

@@ -1,0 +1,91 @@
+/** The Pulumi program (index.ts) under mocks: it deploys the cluster its stack config describes. */
+import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
+
+type Pulumi = typeof import("@pulumi/pulumi");
+type Program = typeof import("../../index");
+
+let mocks: MockRecorder;
+let pulumi: Pulumi;
+
+beforeAll(async () => {
+  mocks = await installMocks({ preview: false, stack: "small" });
+  pulumi = await import("@pulumi/pulumi");
+});
+
+beforeEach(() => {
+  mocks.reset();
+  pulumi.runtime.setAllConfig({});
+});
+
+/** Sets the stack's config and runs the program afresh. */
+async function runProgram(config: Record<string, unknown>): Promise<Program> {
+  for (const [key, value] of Object.entries(config)) {
+    pulumi.runtime.setConfig(`nats-jetstream:${key}`, typeof value === "string" ? value : JSON.stringify(value));
+  }
+  vi.resetModules();
+  const program = await import("../../index");
+  await mocks.settle();
+  return program;
+}
+
+describe("a valid stack", () => {
+  it("deploys its cluster into a namespace it creates, and exports the cluster's endpoints", async () => {
+    const program = await runProgram({ cluster: { name: "events", tier: "small", namespace: "messaging" } });
+    const statefulSet = mocks.ofType("kubernetes:apps/v1:StatefulSet");
+    expect(statefulSet).toHaveLength(1);
+    expect(statefulSet[0].inputs.spec.replicas).toBe(3);
+    expect(mocks.ofType("kubernetes:core/v1:Namespace")[0].inputs.metadata.name).toBe("messaging");
+    expect(mocks.ofType("pulumi:providers:kubernetes")).toEqual([]);
+    expect(await valueOf(program.clientUrl)).toBe("nats://events.messaging.svc.cluster.local:4222");
+    expect(await valueOf(program.monitorEndpoints)).toHaveLength(3);
+    expect(await valueOf(program.clusterName)).toBe("events");
+    expect(await valueOf(program.namespace)).toBe("messaging");
+    expect(await valueOf(program.headlessServiceName)).toBe("events-headless");
+    expect(await valueOf(program.clientServiceName)).toBe("events");
+  });
+
+  it("passes the network options on to the cluster", async () => {
+    await runProgram({
+      cluster: { name: "nats", tier: "dev" },
+      createNamespace: "false",
+      clientNamespaces: ["shop"],
+      monitoringNamespace: "monitoring",
+    });
+    expect(mocks.ofType("kubernetes:core/v1:Namespace")).toEqual([]);
+    const [clients, , monitoring] = mocks.ofType("kubernetes:networking.k8s.io/v1:NetworkPolicy")[0].inputs.spec.ingress;
+    expect(clients.from).toEqual([{ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "shop" } } }]);
+    expect(monitoring.from[1]).toEqual({ namespaceSelector: { matchLabels: { "kubernetes.io/metadata.name": "monitoring" } } });
+  });
+
+  it("uses the Kubernetes context the stack names, for every object", async () => {
+    await runProgram({ cluster: { name: "nats", tier: "dev" }, context: "kind-nats" });
+    const [provider] = mocks.ofType("pulumi:providers:kubernetes");
+    expect(provider.name).toBe("small-kubernetes");
+    expect(provider.inputs.context).toBe("kind-nats");
+    for (const object of mocks.kubernetesObjects()) {
+      expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: expect.stringContaining("::small-kubernetes::") });
+    }
+  });
+
+  it("uses a kubeconfig from the stack, kept secret", async () => {
+    await runProgram({ cluster: { name: "nats", tier: "dev" }, kubeconfig: "apiVersion: v1\nkind: Config\n" });
+    const [provider] = mocks.ofType("pulumi:providers:kubernetes");
+    expect(provider.inputs.kubeconfig).toBe("apiVersion: v1\nkind: Config\n");
+    expect(provider.secretPaths).toContain("kubeconfig");
+  });
+});
+
+describe("an invalid stack", () => {
+  it("fails with the validation message and creates nothing", async () => {
+    await expect(runProgram({ cluster: { name: "nats", tier: "small", servers: 2, volumeSize: "20 GB" } })).rejects.toThrow(
+      /stack small: 3 problems:[\s\S]*cluster\.servers: 2 is not allowed[\s\S]*cluster\.volumeSize: "20 GB" is not allowed/,
+    );
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("fails when it describes no cluster", async () => {
+    await expect(runProgram({})).rejects.toThrow(/cluster: nothing is not allowed; describe a cluster with at least a name and a tier/);
+    expect(mocks.resources).toEqual([]);
+  });
+});
