@@ -8,6 +8,9 @@ import * as path from "path";
 import { parse as parseYaml } from "yaml";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
+import { HubAndLeafSpec, resolveHubAndLeaf } from "./leaf";
+import { resolveSuperCluster, SuperClusterSpec } from "./supercluster";
+import { Topology, topologyClusters } from "./topology";
 
 /** The project name, which is also the Pulumi config namespace of every stack key. */
 export const PROJECT_NAME = "nats-jetstream";
@@ -16,27 +19,44 @@ export const PROJECT_NAME = "nats-jetstream";
 export interface StackSpec {
   /** A single JetStream cluster. */
   cluster?: ClusterSpec;
+  /** Clusters in several regions joined by gateways; instead of `cluster`. */
+  supercluster?: SuperClusterSpec;
+  /** A hub cluster with leaf sites; instead of `cluster`. */
+  hubLeaf?: HubAndLeafSpec;
 }
 
 /** A validated stack. */
 export interface Stack {
   name: string;
+  /** Every cluster of the topology. */
   clusters: Cluster[];
+  topology: Topology;
 }
 
 /** Marker a `secure:` config value is read as when the stack file is read without Pulumi's secrets provider. */
 export const SECRET_PLACEHOLDER = "[secret]";
 
+const TOPOLOGY_KEYS = ["cluster", "supercluster", "hubLeaf"] as const;
+
+function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefined {
+  const given = TOPOLOGY_KEYS.filter((key) => spec[key] !== undefined);
+  if (given.length === 0) {
+    problems.add("cluster", undefined, "describe a cluster with at least a name and a tier (or a supercluster, or a hubLeaf)");
+    return undefined;
+  }
+  for (const extra of given.slice(1)) {
+    problems.add(extra, spec[extra], `describe one topology per stack: ${given[0]} is already given`);
+  }
+  if (spec.supercluster !== undefined) return { kind: "supercluster", superCluster: resolveSuperCluster(spec.supercluster, "supercluster", problems) };
+  if (spec.hubLeaf !== undefined) return { kind: "hub-leaf", hubAndLeaf: resolveHubAndLeaf(spec.hubLeaf, "hubLeaf", problems) };
+  return { kind: "cluster", cluster: resolveCluster(spec.cluster!, "cluster", problems) };
+}
+
 export function resolveStack(name: string, spec: StackSpec): Stack {
   const problems = new Problems();
-  const clusters: Cluster[] = [];
-  if (spec.cluster === undefined) {
-    problems.add("cluster", undefined, "describe a cluster with at least a name and a tier");
-  } else {
-    clusters.push(resolveCluster(spec.cluster, "cluster", problems));
-  }
+  const topology = resolveTopology(spec, problems);
   problems.throwIfAny();
-  return { name, clusters };
+  return { name, clusters: topologyClusters(topology!), topology: topology! };
 }
 
 function replaceSecureValues(value: unknown): unknown {

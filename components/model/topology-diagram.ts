@@ -1,9 +1,11 @@
 /**
- * A Mermaid flowchart of a stack's topology: clusters with their servers and routes. Drawn from the
- * model rather than from rendered objects so a pull request's diff shows topology changes plainly.
+ * A Mermaid flowchart of a stack's topology: clusters with their servers and routes, the gateways between
+ * the clusters of a supercluster and the leaf links of a hub's sites. Drawn from the model rather than from
+ * rendered objects so a pull request's diff shows topology changes plainly.
  */
 import { podName } from "./placement";
 import { Stack } from "./stack";
+import { Topology } from "./topology";
 
 function nodeId(...parts: string[]): string {
   return parts.join("_").replace(/[^A-Za-z0-9_]/g, "_");
@@ -25,5 +27,18 @@ export function topologyMermaid(stack: Stack): string {
     }
     lines.push("  end");
   }
+  lines.push(...linksBetweenClusters(stack.topology));
   return lines.join("\n") + "\n";
+}
+
+function linksBetweenClusters(topology: Topology): string[] {
+  if (topology.kind === "supercluster") {
+    const names = topology.superCluster.members.map((member) => member.cluster.name);
+    return names.flatMap((name, i) => names.slice(i + 1).map((other) => `  ${nodeId("cluster", name)} <== gateway ==> ${nodeId("cluster", other)}`));
+  }
+  if (topology.kind === "hub-leaf") {
+    const hub = nodeId("cluster", topology.hubAndLeaf.hub.cluster.name);
+    return topology.hubAndLeaf.sites.map((site) => `  ${nodeId("cluster", site.cluster.name)} -->|"leaf, account ${site.account}"| ${hub}`);
+  }
+  return [];
 }

@@ -1,0 +1,139 @@
+/**
+ * The NatsCredentials component: operator, accounts and users for operator mode, with their key material
+ * kept in Pulumi state as RandomBytes (secret). Everything else is derived from those bytes by the pure
+ * generator, so an unchanged stack yields byte-identical JWTs and a preview shows no change.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import * as random from "@pulumi/random";
+import { resolveAccounts } from "../model/account-resolution";
+import { Account, AccountSpec, AccountStream } from "../model/accounts";
+import { Cluster } from "../model/cluster";
+import { ConfBlock } from "../model/conf";
+import { problemMessage, Problems, ValidationError } from "../model/errors";
+import { generateCredentials } from "./generate";
+import { KEY_BYTES, KeyEntity, keyEntities } from "./keys";
+import { createCredsSecrets, CredsSecretsArgs } from "./secrets";
+
+export const NATS_CREDENTIALS_TYPE = "nats-jetstream:index:NatsCredentials";
+
+export interface NatsCredentialsArgs {
+  /**
+   * The cluster the accounts run on (validated, as JetStreamCluster exposes it): accounts that name no
+   * JetStream storage share its stores. Plain, not an Input: the accounts decide how many keys exist.
+   */
+  cluster: Cluster;
+  /** The stack's accounts and their users. The system account SYS, with its user `sys`, is always added. */
+  accounts?: AccountSpec[];
+  /** The stack's streams, which publisher and worker users name. */
+  streams?: AccountStream[];
+  /** Operator name written into the operator JWT. Default: the component's name. */
+  operatorName?: string;
+  /** Changing this value issues a new operator key, and with it new JWTs for every account and user. */
+  operatorRotation?: string;
+  /** Create one Kubernetes Secret per user holding its creds. Left out, no Secret is created. */
+  secrets?: CredsSecretsArgs;
+}
+
+function checkedAccounts(args: NatsCredentialsArgs): Account[] {
+  const problems = new Problems();
+  const accounts = resolveAccounts(args.accounts, { cluster: args.cluster, streams: args.streams }, "accounts", problems);
+  if (args.operatorRotation !== undefined && args.operatorRotation.trim() === "") {
+    problems.add("operatorRotation", args.operatorRotation, 'use a non-empty text such as "2026-11"; change it to issue a new operator key');
+  }
+  try {
+    problems.throwIfAny();
+  } catch (error) {
+    throw error instanceof ValidationError ? toInputPropertiesError(error) : error;
+  }
+  return accounts;
+}
+
+/** The model's ValidationError as Pulumi reports invalid inputs: one entry per field, the whole list in the message. */
+function toInputPropertiesError(error: ValidationError): pulumi.InputPropertiesError {
+  return new pulumi.InputPropertiesError({
+    message: error.message,
+    errors: error.problems.map((problem) => ({ propertyPath: problem.path, reason: problemMessage(problem) })),
+  });
+}
+
+/** Pulumi name of an entity's RandomBytes. Each id kind has its own word, so no two entities share a name. */
+function keyResourceName(component: string, entity: KeyEntity): string {
+  const [kind, name] = entity.id.split(":");
+  return name === undefined ? `${component}-${kind}-key` : `${component}-${kind}-key-${name}`;
+}
+
+export class NatsCredentials extends pulumi.ComponentResource {
+  /** The accounts with every default filled in, SYS first: what the rest of the stack builds on. */
+  readonly accounts: Account[];
+  /** Every user's name, plain: one creds Secret each. */
+  readonly userNames: string[];
+  readonly operatorPublicKey: pulumi.Output<string>;
+  readonly systemAccountPublicKey: pulumi.Output<string>;
+  /** Public key of each account, by account name. */
+  readonly accountPublicKeys: pulumi.Output<Record<string, string>>;
+  /** Public key of each user, by user name. */
+  readonly userPublicKeys: pulumi.Output<Record<string, string>>;
+  /** Each user's JWT, by user name. Public: without the seed it authenticates no one. */
+  readonly userJwts: pulumi.Output<Record<string, string>>;
+  /** The operator-mode nats.conf section (operator, system account, resolver preload): JWTs only, fit for a ConfigMap. */
+  readonly confSection: pulumi.Output<ConfBlock>;
+  /** Each user's `.creds` text, by user name. Secret. */
+  readonly userCreds: pulumi.Output<Record<string, string>>;
+  /** Name of each user's creds Secret, by user name; undefined when no Secrets were asked for. */
+  readonly secretNames: pulumi.Output<Record<string, string>> | undefined;
+
+  constructor(name: string, args: NatsCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before the component registers, so an invalid description creates nothing at all.
+    const accounts = checkedAccounts(args);
+    super(NATS_CREDENTIALS_TYPE, name, {}, opts);
+    this.accounts = accounts;
+    this.userNames = accounts.flatMap((account) => account.users.map((user) => user.name));
+
+    const entities = keyEntities(accounts, args.operatorRotation);
+    const keyMaterial = entities.map(
+      (entity) =>
+        new random.RandomBytes(keyResourceName(name, entity), { length: KEY_BYTES, keepers: { rotation: entity.rotation } }, { parent: this }).base64,
+    );
+    const operatorName = args.operatorName ?? name;
+    // Secret, as the key material it comes from; the public parts are unwrapped below on purpose.
+    const generated = pulumi.all(keyMaterial).apply((encoded) =>
+      generateCredentials(
+        accounts,
+        Object.fromEntries(entities.map((entity, index) => [entity.id, new Uint8Array(Buffer.from(encoded[index], "base64"))])),
+        { operatorName },
+      ),
+    );
+    // Only public keys and JWTs: unwrapped from the key material's secrecy on purpose, they stay readable in
+    // outputs and may go into a ConfigMap. Each field is picked by name, so nothing secret comes along.
+    const published = pulumi.unsecret(
+      generated.apply((credentials) => ({
+        operatorPublicKey: credentials.operatorPublicKey,
+        systemAccount: credentials.systemAccount,
+        accountPublicKeys: Object.fromEntries(credentials.accounts.map((account) => [account.name, account.publicKey])),
+        userPublicKeys: Object.fromEntries(credentials.users.map((user) => [user.name, user.publicKey])),
+        userJwts: Object.fromEntries(credentials.users.map((user) => [user.name, user.jwt])),
+        confSection: credentials.confSection,
+      })),
+    );
+    this.operatorPublicKey = published.operatorPublicKey;
+    this.systemAccountPublicKey = published.systemAccount;
+    this.accountPublicKeys = published.accountPublicKeys;
+    this.userPublicKeys = published.userPublicKeys;
+    this.userJwts = published.userJwts;
+    this.confSection = published.confSection;
+    this.userCreds = pulumi.secret(generated.apply((credentials) => Object.fromEntries(credentials.users.map((user) => [user.name, user.creds]))));
+
+    this.secretNames = args.secrets ? createCredsSecrets(name, this, args.secrets, { parent: this }).secretNames : undefined;
+
+    this.registerOutputs({
+      operatorPublicKey: this.operatorPublicKey,
+      systemAccountPublicKey: this.systemAccountPublicKey,
+      accountPublicKeys: this.accountPublicKeys,
+      userPublicKeys: this.userPublicKeys,
+      userJwts: this.userJwts,
+      confSection: this.confSection,
+      userCreds: this.userCreds,
+      secretNames: this.secretNames,
+    });
+  }
+}

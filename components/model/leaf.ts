@@ -1,0 +1,169 @@
+/**
+ * Hub and leaf sites: a hub cluster that runs the shared JetStream, and sites (edge, branch, customer) that
+ * each run their own small JetStream domain and connect outbound to the hub as leaf nodes. Each site's link
+ * is bound to one account of the hub, with the credentials of a leaf-only user of it, so the site sees only
+ * what that user may see.
+ */
+import { AccountSpec, SYSTEM_ACCOUNT_NAME, UNLIMITED } from "./accounts";
+import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
+import { Problems } from "./errors";
+import { checkProvidersAgree, KubernetesTarget, KubernetesTargetSpec, resolveKubernetesTarget } from "./kubernetes-target";
+
+export interface HubSpec extends ClusterSpec {
+  /** The Kubernetes cluster the hub's objects go to. Unset: the stack's default provider. */
+  kubernetes?: KubernetesTargetSpec;
+}
+
+/** One leaf site: a cluster description (one server or a small cluster) plus its link to the hub. */
+export interface LeafSiteSpec extends ClusterSpec {
+  /** The hub account the site's leaf connection binds to: the site's traffic lives in it on the hub. */
+  account: string;
+  /**
+   * The user of `account` whose credentials the site connects with. It must be limited to leaf connections
+   * (`connectionTypes: [LEAFNODE]`), and its permissions decide which subjects cross the link. Required when
+   * the stack describes accounts.
+   */
+  user?: string;
+  /** The site's own account whose traffic the link carries. Unset: the site server's default account. */
+  localAccount?: string;
+  /** The Kubernetes cluster the site's objects go to. Unset: the hub's. */
+  kubernetes?: KubernetesTargetSpec;
+}
+
+export interface HubAndLeafSpec {
+  /** The hub cluster; it needs a JetStream domain. */
+  hub: HubSpec;
+  /** One or more sites, each with its own JetStream domain. */
+  sites: LeafSiteSpec[];
+}
+
+export interface LeafSite {
+  cluster: Cluster;
+  account: string;
+  user: string | undefined;
+  localAccount: string | undefined;
+  kubernetes: KubernetesTarget;
+}
+
+export interface HubAndLeaf {
+  hub: { cluster: Cluster; kubernetes: KubernetesTarget };
+  sites: LeafSite[];
+}
+
+function checkDomain(problems: Problems, path: string, cluster: Cluster, role: string, owners: Map<string, string>): void {
+  const domain = cluster.jetstream.domain;
+  if (domain === undefined) {
+    problems.add(`${path}.jetstream.domain`, undefined, `give the ${role} its own JetStream domain (no '.', '*' or '>'), e.g. ${JSON.stringify(cluster.name)}: ${role === "hub" ? "leaf clients reach hub JetStream through it" : "it keeps the site's streams apart from the hub's"}`);
+    return;
+  }
+  const owner = owners.get(domain);
+  if (owner !== undefined) {
+    problems.add(`${path}.jetstream.domain`, domain, `use a domain no other cluster has (${owner} has it): each JetStream domain is answered by one cluster`);
+  } else owners.set(domain, path);
+}
+
+function checkSiteAccount(site: LeafSite, path: string, problems: Problems, accounts: readonly AccountSpec[]): void {
+  const declared = accounts.map((account) => account.name);
+  const account = accounts.find((candidate) => candidate.name === site.account);
+  if (account === undefined || site.account === SYSTEM_ACCOUNT_NAME) {
+    problems.add(`${path}.account`, site.account, `name one of the declared accounts: ${declared.join(", ") || "(none: describe the account under accounts)"}`);
+    return;
+  }
+  const leafUsers = (account.users ?? []).filter((user) => user.connectionTypes?.length === 1 && user.connectionTypes[0] === "LEAFNODE").map((user) => user.name);
+  const user = (account.users ?? []).find((candidate) => candidate.name === site.user);
+  if (user === undefined) {
+    problems.add(`${path}.user`, site.user, `name the leaf-only user of account ${account.name} whose credentials the site connects with: ${leafUsers.join(", ") || "(it has none: add a user with connectionTypes: [LEAFNODE])"}`);
+  } else if (!leafUsers.includes(user.name)) {
+    problems.add(`${path}.user`, site.user, `name a user limited to leaf connections (connectionTypes: [LEAFNODE]), so its credentials open nothing but the site's link: ${leafUsers.join(", ") || `(account ${account.name} has none)`}`);
+  }
+}
+
+/**
+ * Every server of a site opens its own leaf connection, and nats-server refuses those beyond the account's
+ * `leaf` limit (0 refuses all of them). The limit counts across the hub cluster, and a hub server that dies
+ * keeps its links counted until the others notice, so a site relinking to a surviving server needs room for
+ * its connection a second time: with a limit of exactly one per site server, nats-server 2.9.10 refused the
+ * relink ("maximum account active connections exceeded").
+ */
+function checkLeafLimits(sites: readonly LeafSite[], accounts: readonly AccountSpec[], accountsPath: string, problems: Problems): void {
+  accounts.forEach((account, index) => {
+    const binding = sites.filter((site) => site.account === account.name);
+    if (binding.length === 0) return;
+    const limit = account.limits?.leaf ?? UNLIMITED;
+    const links = binding.reduce((sum, site) => sum + site.cluster.servers, 0);
+    if (limit !== UNLIMITED && limit < 2 * links) {
+      problems.add(
+        `${accountsPath}[${index}].limits.leaf`,
+        limit,
+        `use -1 or at least ${2 * links}: sites ${binding.map((site) => site.cluster.name).join(", ")} open ${links} leaf connection${links === 1 ? "" : "s"} to account ${account.name} (one per server), and relinking after a hub server dies needs room for them again`,
+      );
+    }
+  });
+}
+
+/**
+ * Checks a hub-and-leaf description and fills in its defaults. When the stack describes accounts, each site's
+ * account and user are checked against them (found under `accountsPath`). Problems are collected into
+ * `problems` under `path`; the result is only meaningful when no problem was added.
+ */
+export function resolveHubAndLeaf(
+  spec: HubAndLeafSpec,
+  path: string,
+  problems: Problems,
+  accounts?: readonly AccountSpec[],
+  accountsPath = "accounts",
+): HubAndLeaf {
+  const hubPath = `${path}.hub`;
+  const hubSpec = spec?.hub ?? ({} as HubSpec);
+  const hub = { cluster: resolveCluster(hubSpec, hubPath, problems), kubernetes: resolveKubernetesTarget(hubSpec.kubernetes, `${hubPath}.kubernetes`, problems) };
+  const domains = new Map<string, string>();
+  checkDomain(problems, hubPath, hub.cluster, "hub", domains);
+
+  const sitesPath = `${path}.sites`;
+  const siteSpecs = Array.isArray(spec?.sites) ? spec.sites : [];
+  if (siteSpecs.length === 0) problems.add(sitesPath, spec?.sites, "list at least one leaf site");
+  const names = new Map<string, string>([[hub.cluster.name, hubPath]]);
+  const sites = siteSpecs.map((siteSpec, index): LeafSite => {
+    const at = `${sitesPath}[${index}]`;
+    const given = siteSpec ?? ({} as LeafSiteSpec);
+    const cluster = resolveCluster(given, at, problems);
+    const owner = names.get(cluster.name);
+    if (owner !== undefined) problems.add(`${at}.name`, cluster.name, `use a name no other site or the hub has (${owner} has it)`);
+    else names.set(cluster.name, at);
+    checkDomain(problems, at, cluster, "site", domains);
+    if (typeof given.account !== "string" || given.account === "") {
+      problems.add(`${at}.account`, given.account, "name the hub account the site's leaf connection binds to");
+    }
+    return {
+      cluster,
+      account: given.account,
+      user: given.user,
+      localAccount: given.localAccount,
+      kubernetes: given.kubernetes === undefined ? hub.kubernetes : resolveKubernetesTarget(given.kubernetes, `${at}.kubernetes`, problems),
+    };
+  });
+
+  if (accounts !== undefined) {
+    sites.forEach((site, index) => {
+      const at = `${sitesPath}[${index}]`;
+      if (typeof site.account === "string" && site.account !== "") checkSiteAccount(site, at, problems, accounts);
+      if (site.localAccount !== undefined && !accounts.some((account) => account.name === site.localAccount)) {
+        problems.add(`${at}.localAccount`, site.localAccount, `name one of the declared accounts: ${accounts.map((account) => account.name).join(", ") || "(none)"}`);
+      }
+    });
+    checkLeafLimits(sites, accounts, accountsPath, problems);
+  }
+  checkProvidersAgree(
+    [{ path: `${hubPath}.kubernetes`, target: hub.kubernetes }, ...sites.map((site, index) => ({ path: `${sitesPath}[${index}].kubernetes`, target: site.kubernetes }))],
+    problems,
+  );
+  return { hub, sites };
+}
+
+/** Resolves a hub-and-leaf description on its own, throwing a ValidationError that lists every problem. */
+export function validateHubAndLeaf(spec: HubAndLeafSpec, path = "hubLeaf", accounts?: readonly AccountSpec[]): HubAndLeaf {
+  const problems = new Problems();
+  const hubAndLeaf = resolveHubAndLeaf(spec, path, problems, accounts);
+  problems.throwIfAny();
+  return hubAndLeaf;
+}

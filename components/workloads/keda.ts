@@ -1,0 +1,102 @@
+/**
+ * Scaling worker pools on consumer lag with KEDA's nats-jetstream scaler. Only workers scale this way: the
+ * NATS servers themselves hold Raft state and never get an autoscaler.
+ *
+ * The scaler reads `/jsz` from the monitor port. In a cluster it looks for the consumer's leader by taking
+ * each server's name (the pod name) and asking `<pod>.<endpoint host>`, so the endpoint must be the
+ * headless Service, whose per-pod DNS names resolve, and every server's monitor port must let KEDA in.
+ */
+import type { Input } from "@pulumi/pulumi";
+import { Cluster } from "../model/cluster";
+import { DEFAULT_CLUSTER_DOMAIN, headlessServiceName } from "../model/placement";
+import { ObjectMeta } from "./k8s-types";
+
+export const KEDA_API_VERSION = "keda.sh/v1alpha1";
+
+export interface NatsJetStreamTrigger {
+  type: "nats-jetstream";
+  metadata: {
+    natsServerMonitoringEndpoint: string;
+    /** The account as `/jsz` names it: its public key in operator mode, `$G` without accounts. */
+    account: Input<string>;
+    stream: string;
+    consumer: string;
+    lagThreshold: string;
+    activationLagThreshold: string;
+    useHttps: string;
+  };
+}
+
+export interface ScaledObject {
+  apiVersion: typeof KEDA_API_VERSION;
+  kind: "ScaledObject";
+  metadata: ObjectMeta;
+  spec: {
+    scaleTargetRef: { apiVersion: string; kind: string; name: string };
+    pollingInterval: number;
+    cooldownPeriod: number;
+    minReplicaCount: number;
+    maxReplicaCount: number;
+    triggers: NatsJetStreamTrigger[];
+  };
+}
+
+/** A consumer a pool pulls from. */
+export interface ConsumerRef {
+  stream: string;
+  durable: string;
+}
+
+export interface LagScalingSpec {
+  /** Fewest pods; 0 lets the pool scale to zero when no work is pending. Default 1. */
+  minReplicas?: number;
+  maxReplicas: number;
+  /** Pending plus unacknowledged messages per pod that KEDA aims for. Default: the pool's concurrency. */
+  lagThreshold?: number;
+  /** Lag above which a pool scaled to zero is woken. Default 0: any pending message. */
+  activationLagThreshold?: number;
+  /** Seconds between lag checks. Default 15. */
+  pollingInterval?: number;
+  /** Seconds without lag before scaling to zero. Default 300. */
+  cooldownPeriod?: number;
+  /** The account as `/jsz` names it: its public key in operator mode, `$G` without accounts. */
+  account: Input<string>;
+  /** `host:port` of every server's monitor port; see `clusterMonitoringEndpoint`. */
+  monitoringEndpoint: string;
+}
+
+/** The headless Service's name and monitor port, through which each server's monitor port is reachable by pod name. */
+export function clusterMonitoringEndpoint(cluster: Pick<Cluster, "name" | "namespace" | "ports">, clusterDomain = DEFAULT_CLUSTER_DOMAIN): string {
+  return `${headlessServiceName(cluster)}.${cluster.namespace}.svc.${clusterDomain}:${cluster.ports.monitor}`;
+}
+
+/**
+ * A ScaledObject for a worker Deployment with one trigger per consumer it pulls from; KEDA scales to the
+ * largest of them.
+ */
+export function lagScaledObject(deployment: { name: string; namespace: string; labels: Record<string, string> }, consumers: readonly ConsumerRef[], concurrency: number, scaling: LagScalingSpec): ScaledObject {
+  return {
+    apiVersion: KEDA_API_VERSION,
+    kind: "ScaledObject",
+    metadata: { name: deployment.name, namespace: deployment.namespace, labels: deployment.labels },
+    spec: {
+      scaleTargetRef: { apiVersion: "apps/v1", kind: "Deployment", name: deployment.name },
+      pollingInterval: scaling.pollingInterval ?? 15,
+      cooldownPeriod: scaling.cooldownPeriod ?? 300,
+      minReplicaCount: scaling.minReplicas ?? 1,
+      maxReplicaCount: scaling.maxReplicas,
+      triggers: consumers.map((consumer) => ({
+        type: "nats-jetstream",
+        metadata: {
+          natsServerMonitoringEndpoint: scaling.monitoringEndpoint,
+          account: scaling.account,
+          stream: consumer.stream,
+          consumer: consumer.durable,
+          lagThreshold: String(scaling.lagThreshold ?? concurrency),
+          activationLagThreshold: String(scaling.activationLagThreshold ?? 0),
+          useHttps: "false",
+        },
+      })),
+    },
+  };
+}

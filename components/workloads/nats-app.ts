@@ -1,0 +1,176 @@
+/**
+ * A Deployment of an application that talks to NATS with its own user's creds, and its
+ * PodDisruptionBudget. Worker pools and the API servers of the presets are built on it.
+ */
+import { Problems } from "../model/errors";
+import { dnsLabelRule, isDnsLabel } from "../model/names";
+import { CredsSecret, credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";
+import { Affinity, Deployment, EnvFromSource, EnvVar, PodDisruptionBudget, Probe, ResourceRequirements } from "./k8s-types";
+import { appLabels, selectorLabels } from "./object-names";
+
+/** Where an application's creds file is mounted. */
+export const CREDS_DIR = "/etc/nats-creds";
+
+export interface HttpProbeSpec {
+  /** Path of the HTTP GET, starting with `/`. */
+  path: string;
+  /** Default the application's `port`. */
+  port?: number;
+  periodSeconds?: number;
+  failureThreshold?: number;
+  timeoutSeconds?: number;
+}
+
+export interface NatsAppSpec {
+  /** Name of the Deployment and its PodDisruptionBudget (and the pods' `app.kubernetes.io/name`). */
+  name: string;
+  namespace: string;
+  /** The application this belongs to (label `app.kubernetes.io/part-of`). Default the name. */
+  partOf?: string;
+  image: string;
+  command?: string[];
+  args?: string[];
+  /** NATS client URL. Leave it and `creds` out for an application that does not use NATS. */
+  natsUrl?: string;
+  /** Secret with the creds of the application's own user. */
+  creds?: CredsSecret;
+  /** Names of the variables the image reads the NATS URL and the creds path from. Default NATS_URL and NATS_CREDS. */
+  envNames?: { natsUrl?: string; credsPath?: string };
+  /** Further environment, after the NATS settings. */
+  env?: EnvVar[];
+  envFrom?: EnvFromSource[];
+  /** Container port of the HTTP endpoints (API, health, metrics). */
+  port?: number;
+  probes?: { startup?: HttpProbeSpec; liveness?: HttpProbeSpec; readiness?: HttpProbeSpec };
+  resources?: ResourceRequirements;
+  /** Seconds a pod has to finish its work after SIGTERM. Default 30. */
+  terminationGracePeriodSeconds?: number;
+  /** Fixed pod count. Default 2, so one pod can be drained at a time. */
+  replicas?: number;
+  /** Spread pods over nodes: `preferred` (default), `required`, or `none`. */
+  antiAffinity?: "preferred" | "required" | "none";
+  /** Pods a voluntary disruption (drain, upgrade) may take down at once. Default 1. */
+  maxUnavailable?: number;
+  serviceAccountName?: string;
+}
+
+export interface NatsApp {
+  deployment: Deployment;
+  podDisruptionBudget: PodDisruptionBudget;
+}
+
+const ANTI_AFFINITIES = ["preferred", "required", "none"] as const;
+
+export function checkWholeNumber(problems: Problems, path: string, value: unknown, minimum: number): void {
+  if (value !== undefined && (!Number.isInteger(value) || (value as number) < minimum)) {
+    problems.add(path, value, `use a whole number of at least ${minimum}`);
+  }
+}
+
+export function checkNatsApp(spec: NatsAppSpec, path: string, problems: Problems): void {
+  if (!isDnsLabel(spec.name)) problems.add(`${path}.name`, spec.name, dnsLabelRule());
+  if (!isDnsLabel(spec.namespace)) problems.add(`${path}.namespace`, spec.namespace, dnsLabelRule());
+  if (typeof spec.image !== "string" || spec.image.trim() === "") problems.add(`${path}.image`, spec.image, "name a container image");
+  if (spec.natsUrl !== undefined && (typeof spec.natsUrl !== "string" || !/^(nats|tls):\/\/[^\s]+$/.test(spec.natsUrl))) {
+    problems.add(`${path}.natsUrl`, spec.natsUrl, 'use a NATS URL such as "nats://nats.nats.svc:4222"');
+  }
+  if ((spec.natsUrl === undefined) !== (spec.creds === undefined)) {
+    problems.add(spec.creds === undefined ? `${path}.creds` : `${path}.natsUrl`, undefined, "give both natsUrl and creds, or neither: every NATS client connects as its own user");
+  }
+  if (spec.creds !== undefined && !isDnsLabel(spec.creds.name, 253)) problems.add(`${path}.creds.name`, spec.creds.name, "name the Secret holding the user's creds");
+  checkWholeNumber(problems, `${path}.replicas`, spec.replicas, 1);
+  checkWholeNumber(problems, `${path}.terminationGracePeriodSeconds`, spec.terminationGracePeriodSeconds, 0);
+  checkWholeNumber(problems, `${path}.maxUnavailable`, spec.maxUnavailable, 1);
+  checkWholeNumber(problems, `${path}.port`, spec.port, 1);
+  if (spec.antiAffinity !== undefined && !ANTI_AFFINITIES.includes(spec.antiAffinity)) {
+    problems.add(`${path}.antiAffinity`, spec.antiAffinity, `use one of ${ANTI_AFFINITIES.join(", ")}`);
+  }
+  for (const [kind, probe] of Object.entries(spec.probes ?? {})) {
+    if (probe === undefined) continue;
+    if (typeof probe.path !== "string" || !probe.path.startsWith("/")) problems.add(`${path}.probes.${kind}.path`, probe.path, "use an HTTP path starting with '/'");
+    if ((probe.port ?? spec.port) === undefined) problems.add(`${path}.probes.${kind}.port`, undefined, "give the probe a port, or the application a port");
+  }
+}
+
+function httpProbe(probe: HttpProbeSpec, port: number | undefined, defaults: Required<Omit<HttpProbeSpec, "path" | "port">>): Probe {
+  return {
+    httpGet: { path: probe.path, port: probe.port ?? port! },
+    periodSeconds: probe.periodSeconds ?? defaults.periodSeconds,
+    failureThreshold: probe.failureThreshold ?? defaults.failureThreshold,
+    timeoutSeconds: probe.timeoutSeconds ?? defaults.timeoutSeconds,
+  };
+}
+
+function antiAffinity(kind: NatsAppSpec["antiAffinity"], name: string): Affinity | undefined {
+  const term = { labelSelector: { matchLabels: selectorLabels(name) }, topologyKey: "kubernetes.io/hostname" };
+  if (kind === "none") return undefined;
+  if (kind === "required") return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
+  return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
+}
+
+/**
+ * The Deployment and PodDisruptionBudget of a checked application. `component` labels the pods;
+ * `scaledElsewhere` leaves the replica count out for an autoscaler to own.
+ */
+export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsewhere = false): NatsApp {
+  const names = spec.envNames ?? {};
+  const labels = appLabels(spec.name, component, spec.partOf ?? spec.name);
+  const metadata = { name: spec.name, namespace: spec.namespace, labels };
+  const nats = spec.natsUrl !== undefined && spec.creds !== undefined ? { url: spec.natsUrl, creds: spec.creds } : undefined;
+  const probes = spec.probes ?? {};
+  const affinity = antiAffinity(spec.antiAffinity, spec.name);
+  const deployment: Deployment = {
+    apiVersion: "apps/v1",
+    kind: "Deployment",
+    metadata,
+    spec: {
+      ...(scaledElsewhere ? {} : { replicas: spec.replicas ?? 2 }),
+      selector: { matchLabels: selectorLabels(spec.name) },
+      // A new pod is ready before an old one stops, so capacity never dips during a rollout.
+      strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
+      template: {
+        metadata: { labels },
+        spec: {
+          ...(spec.serviceAccountName !== undefined ? { serviceAccountName: spec.serviceAccountName } : {}),
+          terminationGracePeriodSeconds: spec.terminationGracePeriodSeconds ?? 30,
+          // The creds file is group-readable only; fsGroup makes the container's user a member, whatever its uid.
+          ...(nats ? { securityContext: { fsGroup: 1000 } } : {}),
+          ...(affinity !== undefined ? { affinity } : {}),
+          containers: [
+            {
+              name: component,
+              image: spec.image,
+              ...(spec.command !== undefined ? { command: spec.command } : {}),
+              ...(spec.args !== undefined ? { args: spec.args } : {}),
+              ...(spec.port !== undefined ? { ports: [{ name: "http", containerPort: spec.port, protocol: "TCP" }] } : {}),
+              env: [
+                ...(nats
+                  ? [
+                      { name: names.natsUrl ?? "NATS_URL", value: nats.url },
+                      { name: names.credsPath ?? "NATS_CREDS", value: `${CREDS_DIR}/${nats.creds.key ?? DEFAULT_CREDS_KEY}` },
+                    ]
+                  : []),
+                ...(spec.env ?? []),
+              ],
+              ...(spec.envFrom !== undefined ? { envFrom: spec.envFrom } : {}),
+              ...(spec.resources !== undefined ? { resources: spec.resources } : {}),
+              ...(probes.startup ? { startupProbe: httpProbe(probes.startup, spec.port, { periodSeconds: 5, failureThreshold: 60, timeoutSeconds: 3 }) } : {}),
+              ...(probes.liveness ? { livenessProbe: httpProbe(probes.liveness, spec.port, { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 }) } : {}),
+              ...(probes.readiness ? { readinessProbe: httpProbe(probes.readiness, spec.port, { periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 }) } : {}),
+              securityContext: { allowPrivilegeEscalation: false },
+              ...(nats ? { volumeMounts: [credsMount("nats-creds", CREDS_DIR)] } : {}),
+            },
+          ],
+          ...(nats ? { volumes: [credsVolume("nats-creds", nats.creds)] } : {}),
+        },
+      },
+    },
+  };
+  const podDisruptionBudget: PodDisruptionBudget = {
+    apiVersion: "policy/v1",
+    kind: "PodDisruptionBudget",
+    metadata,
+    spec: { maxUnavailable: spec.maxUnavailable ?? 1, selector: { matchLabels: selectorLabels(spec.name) } },
+  };
+  return { deployment, podDisruptionBudget };
+}

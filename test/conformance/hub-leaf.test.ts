@@ -1,0 +1,206 @@
+/**
+ * A hub and two leaf sites on real nats-server. The hub runs in operator mode with the credentials the
+ * credentials package generates from the account model; each site is one server with its own JetStream
+ * domain that dials every hub server with the creds of a leaf-only user of the `edge` account. The sites run
+ * without auth: their clients use the site's default account, which the leaf link carries into `edge`.
+ */
+import { randomBytes } from "crypto";
+import * as fs from "fs";
+import * as path from "path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { connect, credsAuthenticator, NatsConnection, StorageType } from "nats";
+import { writeCredsFiles } from "../../components/credentials/files";
+import { GeneratedCredentials, generateCredentials } from "../../components/credentials/generate";
+import { keyEntities, KEY_BYTES } from "../../components/credentials/keys";
+import { LocalCluster } from "../../components/local";
+import { validateAccounts } from "../../components/model/account-resolution";
+import { AccountSpec } from "../../components/model/accounts";
+import { validateHubAndLeaf } from "../../components/model/leaf";
+import { localHubAndLeafPlacements } from "../../components/model/local-topology";
+import { connectToCluster, sleep, waitFor } from "../support/nats-client";
+import { launchTopology, prepareTopology, RunningTopology } from "../support/topology-launch";
+
+const ACCOUNTS: AccountSpec[] = [
+  {
+    name: "edge",
+    subjects: ["hub.>", "factory.>", "branch.>", "secret.>"],
+    // Two site servers, and room for both to relink while a dead hub server still counts their old links.
+    limits: { leaf: 4 },
+    users: [
+      // Permissions of a leaf user are seen from the hub: publish is what the site may send up, subscribe what it may receive.
+      { name: "factory-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["factory.>", "$JS.hub.API.>"], subscribe: ["hub.factory.>", "_INBOX.>"] } },
+      { name: "branch-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["branch.>", "$JS.hub.API.>"], subscribe: ["hub.branch.>", "_INBOX.>"] } },
+      { name: "hub-app", connectionTypes: ["STANDARD"], permissions: { publish: ["hub.>", "$JS.API.>"], subscribe: ["hub.>", "factory.>", "branch.>", "secret.>", "_INBOX.>"] } },
+    ],
+  },
+];
+
+const hubAndLeaf = validateHubAndLeaf(
+  {
+    hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+    sites: [
+      { name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf" },
+      { name: "branch", tier: "dev", jetstream: { domain: "branch" }, account: "edge", user: "branch-leaf" },
+    ],
+  },
+  "hubLeaf",
+  ACCOUNTS,
+);
+
+type Party = "hub" | "factory" | "branch";
+const PARTIES: Party[] = ["hub", "factory", "branch"];
+/** What each party publishes: the subjects meant to cross and some that must not. */
+const PUBLISHED: Record<Party, string[]> = {
+  hub: ["hub.factory.cmd", "hub.branch.cmd", "hub.internal"],
+  factory: ["factory.telemetry", "secret.factory", "hub.factory.cmd"],
+  branch: ["branch.telemetry", "secret.branch", "hub.branch.cmd"],
+};
+const SUBSCRIBED = [...new Set(Object.values(PUBLISHED).flat())];
+
+/** The hub leaf server a site's server is linked to, found by the port its /leafz shows. */
+async function linkedHubServer(site: LocalCluster, hub: LocalCluster): Promise<string | undefined> {
+  const response = await fetch(`http://127.0.0.1:${site.servers[0].ports.monitor}/leafz`, { signal: AbortSignal.timeout(1_000) });
+  const port = ((await response.json()) as { leafs?: { port: number }[] | null }).leafs?.[0]?.port;
+  return hub.servers.find((server) => server.running && server.ports.leafnodes === port)?.name;
+}
+
+describe("a hub with two leaf sites on real nats-server", () => {
+  const accounts = validateAccounts(ACCOUNTS, { cluster: hubAndLeaf.hub.cluster });
+  const keyBytes = Object.fromEntries(keyEntities(accounts).map((entity) => [entity.id, new Uint8Array(randomBytes(KEY_BYTES))]));
+  let credentials: GeneratedCredentials;
+  let siteCreds: Record<string, string>;
+  let topology: RunningTopology;
+  const connections = {} as Record<Party, NatsConnection>;
+
+  beforeAll(async () => {
+    credentials = await generateCredentials(accounts, keyBytes);
+    const clusters = [hubAndLeaf.hub.cluster, ...hubAndLeaf.sites.map((site) => site.cluster)];
+    const { runDir, ports } = await prepareTopology(clusters, "hub-leaf");
+    const credsFiles = writeCredsFiles(path.join(runDir, "creds"), credentials.users);
+    siteCreds = Object.fromEntries(hubAndLeaf.sites.map((site) => [site.cluster.name, credsFiles[site.user!]]));
+    const placed = localHubAndLeafPlacements(hubAndLeaf, ports, runDir, siteCreds);
+    topology = await launchTopology(placed, runDir, (cluster) => (cluster.name === "hub" ? [credentials.confSection] : []));
+
+    const hubApp = credentials.users.find((user) => user.name === "hub-app")!;
+    connections.hub = await connect({
+      servers: topology.cluster("hub").clientUrls,
+      authenticator: credsAuthenticator(new TextEncoder().encode(hubApp.creds)),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+    connections.factory = await connectToCluster(topology.cluster("factory"));
+    connections.branch = await connectToCluster(topology.cluster("branch"));
+    for (const site of ["factory", "branch"]) {
+      await waitFor(`${site} to link to the hub`, 10_000, () => linkedHubServer(topology.cluster(site), topology.cluster("hub")));
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await Promise.all(Object.values(connections).map((connection) => connection.close()));
+    await topology?.stop();
+  });
+
+  it("carries the allowed subjects both ways and nothing else, and keeps each site's traffic from the other", async () => {
+    const received: string[] = [];
+    for (const receiver of PARTIES) {
+      for (const subject of SUBSCRIBED) {
+        connections[receiver].subscribe(subject, {
+          callback: (_error, message) => {
+            if (message.string() !== receiver) received.push(`${receiver} <- ${message.string()} ${message.subject}`);
+          },
+        });
+      }
+      await connections[receiver].flush();
+    }
+    // Interest crosses a leaf link asynchronously; once one message per direction and site gets through, all has.
+    await waitFor("interest to reach both sites and the hub", 10_000, async () => {
+      connections.hub.publish("hub.factory.cmd", "hub");
+      connections.hub.publish("hub.branch.cmd", "hub");
+      connections.factory.publish("factory.telemetry", "factory");
+      connections.branch.publish("branch.telemetry", "branch");
+      await sleep(100);
+      const seen = new Set(received);
+      return ["factory <- hub hub.factory.cmd", "branch <- hub hub.branch.cmd", "hub <- factory factory.telemetry", "hub <- branch branch.telemetry"].every((line) => seen.has(line)) ? true : undefined;
+    });
+    await sleep(300);
+    received.length = 0;
+
+    for (const sender of PARTIES) {
+      for (const subject of PUBLISHED[sender]) connections[sender].publish(subject, sender);
+      await connections[sender].flush();
+    }
+    await sleep(500);
+    expect(received.sort()).toEqual([
+      "branch <- hub hub.branch.cmd",
+      "factory <- hub hub.factory.cmd",
+      "hub <- branch branch.telemetry",
+      "hub <- factory factory.telemetry",
+    ]);
+  });
+
+  it("lets a site client use hub JetStream through the hub's domain, apart from the site's own", async () => {
+    const hubJsm = await connections.hub.jetstreamManager();
+    await hubJsm.streams.add({ name: "FACTORY_EVENTS", subjects: ["factory.events.>"], num_replicas: 3, storage: StorageType.File });
+
+    const ack = await connections.factory.jetstream({ domain: "hub" }).publish("factory.events.shift", "started");
+    expect(ack).toMatchObject({ stream: "FACTORY_EVENTS", domain: "hub", seq: 1 });
+    const remote = await connections.factory.jetstreamManager({ domain: "hub" });
+    expect((await remote.streams.info("FACTORY_EVENTS")).state.messages).toBe(1);
+
+    const local = await connections.factory.jetstreamManager();
+    expect((await local.getAccountInfo()).domain).toBe("factory");
+    await expect(local.streams.info("FACTORY_EVENTS")).rejects.toThrow(/stream not found/i);
+  });
+
+  it("relinks a site whose hub server dies, and traffic resumes both ways", async () => {
+    const hub = topology.cluster("hub");
+    const factory = topology.cluster("factory");
+    const linked = (await linkedHubServer(factory, hub))!;
+    await hub.kill(hub.servers.findIndex((server) => server.name === linked));
+
+    const relinked = await waitFor("the factory to link to another hub server", 15_000, async () => {
+      const now = await linkedHubServer(factory, hub);
+      return now !== undefined && now !== linked ? now : undefined;
+    });
+    expect(hub.servers.map((server) => server.name)).toContain(relinked);
+
+    const up: string[] = [];
+    const down: string[] = [];
+    connections.hub.subscribe("factory.after", { callback: (_error, message) => up.push(message.string()) });
+    connections.factory.subscribe("hub.factory.after", { callback: (_error, message) => down.push(message.string()) });
+    await Promise.all([connections.hub.flush(), connections.factory.flush()]);
+    await waitFor("traffic over the new link both ways", 15_000, async () => {
+      connections.factory.publish("factory.after", "up");
+      connections.hub.publish("hub.factory.after", "down");
+      await sleep(100);
+      return up.length > 0 && down.length > 0 ? true : undefined;
+    });
+    expect(up[0]).toBe("up");
+    expect(down[0]).toBe("down");
+  });
+
+  it("reads the leaf credentials file again on every connect, so rotated creds need no restart", async () => {
+    const hub = topology.cluster("hub");
+    const factory = topology.cluster("factory");
+    await Promise.all(hub.servers.map((server, index) => (server.running ? undefined : hub.restart(index))));
+    const credsFile = siteCreds.factory;
+    const logFile = factory.servers[0].files.logFile;
+
+    // A user limited to client connections: the hub must refuse the next link.
+    fs.writeFileSync(credsFile, credentials.users.find((user) => user.name === "hub-app")!.creds);
+    const logBefore = fs.readFileSync(logFile, "utf8").length;
+    const linked = (await waitFor("the factory to be linked", 15_000, () => linkedHubServer(factory, hub)))!;
+    await hub.kill(hub.servers.findIndex((server) => server.name === linked));
+    await waitFor("the hub to refuse the wrong creds", 15_000, async () => (fs.readFileSync(logFile, "utf8").slice(logBefore).includes("Authorization Violation") ? true : undefined));
+    expect(await linkedHubServer(factory, hub)).toBeUndefined();
+
+    // The factory user issued new keys, as a rotation does: written over the same file, used on the next attempt.
+    const userEntity = keyEntities(accounts).find((entity) => entity.kind === "user" && entity.id.includes("factory-leaf"))!;
+    const rotated = await generateCredentials(accounts, { ...keyBytes, [userEntity.id]: new Uint8Array(randomBytes(KEY_BYTES)) });
+    const newCreds = rotated.users.find((user) => user.name === "factory-leaf")!;
+    expect(newCreds.publicKey).not.toBe(credentials.users.find((user) => user.name === "factory-leaf")!.publicKey);
+    fs.writeFileSync(credsFile, newCreds.creds);
+    const relinked = await waitFor("the factory to link with the rotated creds", 15_000, () => linkedHubServer(factory, hub));
+    expect(relinked).not.toBe(linked);
+  });
+});
