@@ -5,22 +5,33 @@
  *
  * Exit codes: 0 after a passing run, 1 when the servers or the check fail, 2 for a bad command line or stack.
  */
+import * as fs from "fs";
 import * as path from "path";
-import { connect, NatsConnection } from "nats";
+import { connect, credsAuthenticator, NatsConnection } from "nats";
 import {
-  createStreams,
+  AccountManager,
+  ConnectExample,
+  CREDS_DIR,
+  CredsFile,
   findServerBinary,
-  formatConnectHelp,
+  formatCredsHelp,
+  formatEndpoints,
   formatStatus,
+  KEYS_FILE,
   LocalCluster,
+  LocalCredentials,
+  planJobChecks,
+  prepareLocalCredentials,
   prepareRunDir,
+  provisionJetStream,
   readStatus,
-  runSmokeCheck,
+  resourcesOf,
+  runJobCheck,
+  runSystemCheck,
   ServerBinary,
   startCluster,
-  StreamDeclaration,
 } from "../components/local";
-import { formatServerVersion, listStacks, loadStack, Stack, ValidationError } from "../components/model";
+import { formatServerVersion, listStacks, loadStack, Stack, SYSTEM_USER_NAME, ValidationError } from "../components/model";
 
 const USAGE = "usage: npm run local -- <stack> [--smoke]";
 
@@ -65,7 +76,10 @@ function interrupted(): Promise<NodeJS.Signals> {
 
 interface RunningCluster {
   local: LocalCluster;
-  connection: NatsConnection;
+  /** The system user's connection. */
+  sys: NatsConnection;
+  /** A local admin's connection for each account with JetStream, on the cluster that holds the stack's streams only. */
+  admins: { account: string; connection: NatsConnection }[];
 }
 
 /** The servers and connections of one run, so that any failure can still shut everything down. */
@@ -74,7 +88,8 @@ class LocalRun {
   readonly launched: LocalCluster[] = [];
 
   async shutDown(): Promise<void> {
-    await Promise.all(this.clusters.map(({ connection }) => connection.close().catch(() => undefined)));
+    const connections = this.clusters.flatMap(({ sys, admins }) => [sys, ...admins.map(({ connection }) => connection)]);
+    await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
     if (this.launched.length === 0) return;
     say(`stopping ${this.launched.flatMap((local) => local.servers.map((server) => server.name)).join(", ")} (lame duck)`);
     await Promise.all(this.launched.map((local) => local.stop()));
@@ -82,33 +97,94 @@ class LocalRun {
   }
 }
 
-async function start(stack: Stack, binary: ServerBinary, runDir: string, run: LocalRun, streams: (clusterName: string) => StreamDeclaration[]): Promise<void> {
+/** Connects to every server of the cluster as `user`, with the user's creds file. */
+function connectAs(local: LocalCluster, credentials: LocalCredentials, user: string): Promise<NatsConnection> {
+  const creds = fs.readFileSync(credentials.credsFiles[user]);
+  return connect({ servers: local.clientUrls, name: `npm run local (${user})`, authenticator: credsAuthenticator(creds) });
+}
+
+function isJetStreamHome(stack: Stack, local: LocalCluster): boolean {
+  return local.name === stack.jetStreamHome.name;
+}
+
+async function start(stack: Stack, binary: ServerBinary, runDir: string, run: LocalRun): Promise<LocalCredentials> {
   say(`starting stack ${stack.name} with ${binary.path} (nats-server ${formatServerVersion(binary.version)}), files under ${runDir}`);
-  await prepareRunDir(runDir);
+  // The key material survives the wipe, so creds files handed out by an earlier run keep working.
+  await prepareRunDir(runDir, [KEYS_FILE]);
+  const credentials = await prepareLocalCredentials(runDir, stack.accounts, stack.name);
+  const shown = (file: string) => path.relative(process.cwd(), path.join(runDir, file));
+  say(
+    `operator ${stack.name}, accounts ${stack.accounts.map((account) => account.name).join(", ")}: creds of ${credentials.generated.users.length} user(s) ` +
+      `in ${shown(CREDS_DIR)}, from keys kept between runs in ${shown(KEYS_FILE)}`,
+  );
   for (const cluster of stack.clusters) {
-    const local = await startCluster(cluster, { runDir, binary, onProgress: (message) => say(`  [${cluster.name}] ${message}`) });
+    const local = await startCluster(cluster, {
+      runDir,
+      binary,
+      extraSections: () => [credentials.generated.confSection],
+      onProgress: (message) => say(`  [${cluster.name}] ${message}`),
+    });
     run.launched.push(local);
     for (const note of local.omitted) say(`  [${cluster.name}] note: ${note}`);
-    const connection = await connect({ servers: local.clientUrls, name: "npm run local" });
-    run.clusters.push({ local, connection });
-    const created = await createStreams(await connection.jetstreamManager(), streams(cluster.name));
-    for (const info of created) say(`  [${cluster.name}] stream ${info.config.name} created (R${info.config.num_replicas})`);
+    const sys = await connectAs(local, credentials, SYSTEM_USER_NAME);
+    const running: RunningCluster = { local, sys, admins: [] };
+    run.clusters.push(running);
+    if (!isJetStreamHome(stack, local)) continue;
+    for (const [account, admin] of Object.entries(credentials.admins)) {
+      const connection = await connectAs(local, credentials, admin);
+      running.admins.push({ account, connection });
+      for (const line of await provisionJetStream(connection, resourcesOf(stack.jetstream, account))) say(`  [${cluster.name}] ${account}: ${line}`);
+    }
+  }
+  return credentials;
+}
+
+async function smokeCheck(stack: Stack, run: LocalRun, credentials: LocalCredentials): Promise<void> {
+  for (const { local, sys } of run.clusters) {
+    say(`  [${local.name}] ${await runSystemCheck(sys, local.servers.map((server) => server.name))}`);
+  }
+  const home = run.clusters.find(({ local }) => isJetStreamHome(stack, local))!.local;
+  const checks = planJobChecks(stack.accounts, stack.jetstream.streams);
+  if (checks.length === 0) {
+    say(`  [${home.name}] no job sent: the stack declares no durable consumer with a user that may pull from it and one that may publish to its stream`);
+  }
+  for (const check of checks) {
+    say(`  [${home.name}] ${await runJobCheck(check, (user) => connectAs(home, credentials, user))}`);
   }
 }
 
-async function smokeCheck(run: LocalRun): Promise<void> {
-  for (const { local, connection } of run.clusters) {
-    say(`  [${local.name}] ${await runSmokeCheck(connection, { replicas: local.cluster.jetstream.streamReplicas })}`);
+/** Commands a newcomer can try: publish a job, look at the streams, list the servers. */
+function connectExamples(stack: Stack, credentials: LocalCredentials): ConnectExample[] {
+  const [check] = planJobChecks(stack.accounts, stack.jetstream.streams);
+  const examples: ConnectExample[] = [];
+  if (check) {
+    examples.push({ user: check.publisher.name, command: `pub ${check.subject} "a job"` });
+    examples.push({ user: credentials.admins[check.stream.account], command: `stream info ${check.stream.name}` });
+  } else {
+    for (const admin of Object.values(credentials.admins).slice(0, 1)) examples.push({ user: admin, command: "stream ls" });
   }
+  examples.push({ user: SYSTEM_USER_NAME, command: "server list" });
+  return examples;
 }
 
-async function printStatus(run: LocalRun, binary: ServerBinary): Promise<void> {
-  for (const { local, connection } of run.clusters) {
+async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, credentials: LocalCredentials): Promise<void> {
+  for (const { local, admins } of run.clusters) {
+    const managers: AccountManager[] = await Promise.all(admins.map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })));
     say("");
-    say(formatStatus(await readStatus(local, await connection.jetstreamManager(), binary.version)));
+    say(formatStatus(await readStatus(local, managers, binary.version)));
     say("");
-    say(formatConnectHelp(local));
+    say(formatEndpoints(local));
   }
+  const localOnly = new Set(Object.values(credentials.admins));
+  const creds: CredsFile[] = credentials.generated.users.map((user) => ({
+    user: user.name,
+    account: user.account,
+    file: credentials.credsFiles[user.name],
+    localOnly: localOnly.has(user.name),
+  }));
+  const home = run.clusters.find(({ local }) => isJetStreamHome(stack, local))!.local;
+  say("");
+  say(formatCredsHelp(creds, connectExamples(stack, credentials), home.clientUrls));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -134,11 +210,10 @@ async function main(argv: readonly string[]): Promise<number> {
   const run = new LocalRun();
   try {
     const binary = findServerBinary();
-    // The stack model declares no streams yet; each cluster's declared streams are passed here once it does.
-    const ready = start(stack, binary, path.join(projectDir, ".local", stack.name), run, () => []).then(async () => {
-      say("smoke check:");
-      await smokeCheck(run);
-      await printStatus(run, binary);
+    const ready = start(stack, binary, path.join(projectDir, ".local", stack.name), run).then(async (credentials) => {
+      say("smoke check, through the stack's own creds:");
+      await smokeCheck(stack, run, credentials);
+      await printStatus(stack, run, binary, credentials);
     });
     const first = await Promise.race([ready.then(() => "ready" as const), signal]);
     if (first !== "ready") {

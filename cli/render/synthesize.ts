@@ -20,7 +20,7 @@ export interface ResourceRecord {
 }
 
 /** Stand-in bytes for random resources: derived from the resource's identity so renders are reproducible. */
-function standInBytes(type: string, name: string, length: number): Buffer {
+export function standInBytes(type: string, name: string, length: number): Buffer {
   const chunks: Buffer[] = [];
   for (let block = 0; Buffer.concat(chunks).length < length; block++) {
     chunks.push(createHash("sha256").update(`${type}\0${name}\0${block}`).digest());

@@ -9,7 +9,8 @@ import { resolveAccounts } from "../model/account-resolution";
 import { Account, AccountSpec, AccountStream } from "../model/accounts";
 import { Cluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
-import { problemMessage, Problems, ValidationError } from "../model/errors";
+import { Problems, ValidationError } from "../model/errors";
+import { toInputPropertiesError } from "../pulumi-errors";
 import { generateCredentials } from "./generate";
 import { KEY_BYTES, KeyEntity, keyEntities } from "./keys";
 import { createCredsSecrets, CredsSecretsArgs } from "./secrets";
@@ -34,7 +35,8 @@ export interface NatsCredentialsArgs {
   secrets?: CredsSecretsArgs;
 }
 
-function checkedAccounts(args: NatsCredentialsArgs): Account[] {
+/** The accounts the args describe, resolved; an InputPropertiesError naming every problem otherwise. */
+export function checkCredentialsArgs(args: NatsCredentialsArgs): Account[] {
   const problems = new Problems();
   const accounts = resolveAccounts(args.accounts, { cluster: args.cluster, streams: args.streams }, "accounts", problems);
   if (args.operatorRotation !== undefined && args.operatorRotation.trim() === "") {
@@ -46,14 +48,6 @@ function checkedAccounts(args: NatsCredentialsArgs): Account[] {
     throw error instanceof ValidationError ? toInputPropertiesError(error) : error;
   }
   return accounts;
-}
-
-/** The model's ValidationError as Pulumi reports invalid inputs: one entry per field, the whole list in the message. */
-function toInputPropertiesError(error: ValidationError): pulumi.InputPropertiesError {
-  return new pulumi.InputPropertiesError({
-    message: error.message,
-    errors: error.problems.map((problem) => ({ propertyPath: problem.path, reason: problemMessage(problem) })),
-  });
 }
 
 /** Pulumi name of an entity's RandomBytes. Each id kind has its own word, so no two entities share a name. */
@@ -84,7 +78,7 @@ export class NatsCredentials extends pulumi.ComponentResource {
 
   constructor(name: string, args: NatsCredentialsArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before the component registers, so an invalid description creates nothing at all.
-    const accounts = checkedAccounts(args);
+    const accounts = checkCredentialsArgs(args);
     super(NATS_CREDENTIALS_TYPE, name, {}, opts);
     this.accounts = accounts;
     this.userNames = accounts.flatMap((account) => account.users.map((user) => user.name));

@@ -7,9 +7,10 @@ import * as pulumi from "@pulumi/pulumi";
 import { Cluster, ClusterSpec, resolveCluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { RenderedServer } from "../model/server-config";
-import { problemMessage, Problems, ValidationError } from "../model/errors";
+import { Problems, ValidationError } from "../model/errors";
 import { dnsLabelRule, isDnsLabel } from "../model/names";
 import { DEFAULT_CLUSTER_DOMAIN, KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR } from "../model/placement";
+import { toInputPropertiesError } from "../pulumi-errors";
 import { renderPodConfig } from "./config-map";
 import { JETSTREAM_CLAIM_TEMPLATE } from "./labels";
 import { CONFIG_VOLUME, PID_DIR, PID_VOLUME } from "./pod-security";
@@ -40,6 +41,13 @@ export interface JetStreamClusterArgs {
    * are given, which turns its ConfVariable references into ordinary blocks.
    */
   extraConfSections?: pulumi.Input<ConfBlock>[];
+  /**
+   * The operator-mode section (NatsCredentials' `confSection`: operator, system account, resolver preload),
+   * merged after the extra sections. It never opens a listener, so the pod template does not wait for it:
+   * a preview that adds an account or a user, whose keys are not known yet, shows the ConfigMap changing and
+   * the StatefulSet as it is. Unset: no operator mode.
+   */
+  operatorConfSection?: pulumi.Input<ConfBlock>;
   /** Volumes added to every server pod, such as Secrets holding creds files. */
   extraVolumes?: k8s.types.input.core.v1.Volume[];
   /** Where the nats-server container mounts `extraVolumes`. */
@@ -59,6 +67,7 @@ export interface ClusterSettings {
   clientNamespaces: string[];
   monitoringNamespace: string | undefined;
   extraConfSections: pulumi.Input<ConfBlock>[];
+  operatorConfSection: pulumi.Input<ConfBlock> | undefined;
   extraVolumes: k8s.types.input.core.v1.Volume[];
   extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[];
   reloaderImage: string;
@@ -138,6 +147,7 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
     clientNamespaces,
     monitoringNamespace: given.monitoringNamespace,
     extraConfSections: given.extraConfSections ?? [],
+    operatorConfSection: given.operatorConfSection,
     extraVolumes,
     extraVolumeMounts,
     reloaderImage,
@@ -146,27 +156,35 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
   };
 }
 
-/** The model's ValidationError as Pulumi reports invalid inputs: one entry per field, the whole list in the message. */
-export function toInputPropertiesError(error: ValidationError): pulumi.InputPropertiesError {
-  return new pulumi.InputPropertiesError({
-    message: error.message,
-    errors: error.problems.map((problem) => ({ propertyPath: problem.path, reason: problemMessage(problem) })),
-  });
+// Components built on these args (superclusters, leaf sites) report their problems the same way.
+export { toInputPropertiesError };
+
+export interface CheckedArgs {
+  settings: ClusterSettings;
+  /** The whole nats.conf, for the ConfigMap. */
+  rendered: RenderedServer | pulumi.Output<RenderedServer>;
+  /** The config without the operator section: all the pod template depends on (which listeners there are). */
+  listeners: RenderedServer | pulumi.Output<RenderedServer>;
 }
 
 /** The settings and the rendered nats.conf, or an InputPropertiesError naming every bad field. */
-export function checkArgs(args: JetStreamClusterArgs): { settings: ClusterSettings; rendered: RenderedServer | pulumi.Output<RenderedServer> } {
+export function checkArgs(args: JetStreamClusterArgs): CheckedArgs {
   let settings: ClusterSettings;
   try {
     settings = resolveClusterSettings(args);
   } catch (error) {
     throw error instanceof ValidationError ? toInputPropertiesError(error) : error;
   }
+  const { cluster, clusterDomain, extraConfSections, operatorConfSection } = settings;
   try {
-    return { settings, rendered: renderPodConfig(settings.cluster, settings.clusterDomain, settings.extraConfSections) };
+    return {
+      settings,
+      rendered: renderPodConfig(cluster, clusterDomain, operatorConfSection === undefined ? extraConfSections : [...extraConfSections, operatorConfSection]),
+      listeners: renderPodConfig(cluster, clusterDomain, extraConfSections),
+    };
   } catch (error) {
     // Sections known now are merged now; one that clashes with the cluster's config is the caller's to fix.
-    if (settings.extraConfSections.length === 0 || !(error instanceof Error)) throw error;
+    if ((extraConfSections.length === 0 && operatorConfSection === undefined) || !(error instanceof Error)) throw error;
     const reason = `${error.message}; a section may add settings but not change one the cluster sets`;
     throw new pulumi.InputPropertiesError({ message: `extraConfSections: ${reason}`, errors: [{ propertyPath: "extraConfSections", reason }] });
   }

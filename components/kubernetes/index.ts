@@ -11,3 +11,4 @@ export * from "./services";
 export * from "./disruption-budget";
 export * from "./network-policy";
 export * from "./identity";
+export * from "./deploy-cluster";

@@ -34,7 +34,7 @@ export class JetStreamCluster extends pulumi.ComponentResource {
 
   constructor(name: string, args: JetStreamClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before the component registers, so an invalid description creates nothing at all.
-    const { settings, rendered } = checkArgs(args);
+    const { settings, rendered, listeners } = checkArgs(args);
     super(JETSTREAM_CLUSTER_TYPE, name, {}, opts);
     const { cluster } = settings;
     this.cluster = cluster;
@@ -47,7 +47,7 @@ export class JetStreamCluster extends pulumi.ComponentResource {
 
     // Options the target server version lacks are left out of nats.conf; the user should hear which.
     fromRenderedConfig(rendered, (config) => config.omitted.forEach((note) => pulumi.log.warn(note, this)));
-    const flags = fromRenderedConfig(rendered, (config) => exporterArgs(cluster, config.config));
+    const flags = fromRenderedConfig(listeners, (config) => exporterArgs(cluster, config.config));
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       buildConfigMap(cluster, fromRenderedConfig(rendered, (config) => config.text)),

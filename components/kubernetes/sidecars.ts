@@ -29,6 +29,11 @@ export function reloaderContainer(image: string): k8s.types.input.core.v1.Contai
 /**
  * The exporter's flags: the server-wide endpoints always, and the gateway and leaf-node endpoints only when
  * the config has those sections (the exporter would otherwise poll empty endpoints).
+ *
+ * No credentials: the exporter reads only the monitor port's HTTP endpoints, which nats-server serves without
+ * authentication in operator mode too (the NetworkPolicy admits only the cluster's own pods and the monitoring
+ * namespace to them), and it has no flag for NATS creds. The system user's creds are for tools that speak
+ * NATS, such as the `nats` CLI.
  */
 export function exporterArgs(cluster: Cluster, config: ConfBlock): string[] {
   const args = [`-port=${cluster.ports.metrics}`, "-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all"];

@@ -1,7 +1,8 @@
 /**
  * The run directory holds every file of a local run: one directory per server with its nats.conf, log,
- * store and the pids it ran as. It is wiped at the start of a run, after stopping any server a previous
- * run left behind (one whose launcher was itself killed with -9 had no chance to stop its servers).
+ * store and the pids it ran as, and the run's credentials. It is wiped at the start of a run, after stopping
+ * any server a previous run left behind (one whose launcher was itself killed with -9 had no chance to stop
+ * its servers); only what the caller names is kept, such as the key material that keeps creds valid.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -40,8 +41,8 @@ async function waitUntilGone(pids: number[], timeoutMs: number): Promise<void> {
   }
 }
 
-/** Stops what a previous run left in `runDir`, then empties it. */
-export async function prepareRunDir(runDir: string): Promise<void> {
+/** Stops what a previous run left in `runDir`, then empties it of everything but the entries named in `keep`. */
+export async function prepareRunDir(runDir: string, keep: readonly string[] = []): Promise<void> {
   const leftovers = findLeftoverServers(runDir);
   for (const pid of leftovers) {
     try {
@@ -51,6 +52,8 @@ export async function prepareRunDir(runDir: string): Promise<void> {
     }
   }
   await waitUntilGone(leftovers, 5_000);
-  fs.rmSync(runDir, { recursive: true, force: true });
   fs.mkdirSync(runDir, { recursive: true });
+  for (const entry of fs.readdirSync(runDir)) {
+    if (!keep.includes(entry)) fs.rmSync(path.join(runDir, entry), { recursive: true, force: true });
+  }
 }

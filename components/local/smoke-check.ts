@@ -1,18 +1,11 @@
 /**
- * The smoke check a local run ends with: JetStream's whole write and read path on a throwaway stream
- * with the cluster's default replica count (publish with acks, a durable pull consumer, explicit acks).
+ * The smoke check a local run ends with, made through the stack's own creds: the system user reaches every
+ * server, and for each declared consumer one job goes the whole way, published by one of the stack's users
+ * and acknowledged, pulled and acknowledged by another, and then not due for delivery again.
  */
 import { randomBytes } from "crypto";
-import { AckPolicy, NatsConnection, StorageType } from "nats";
-
-export interface SmokeCheckOptions {
-  /** Replicas of the temporary stream: the cluster's default, so the check exercises its replication. */
-  replicas: number;
-  /** Messages published and consumed. Default 10. */
-  messages?: number;
-  /** How long each request (publish, fetch) may take. Default 5 s. */
-  timeoutMs?: number;
-}
+import { NatsConnection, RequestStrategy } from "nats";
+import { JobCheck } from "./smoke-plan";
 
 export class SmokeCheckError extends Error {
   constructor(reason: string) {
@@ -21,60 +14,67 @@ export class SmokeCheckError extends Error {
   }
 }
 
-/** Runs the check and returns a one-line summary; throws SmokeCheckError with the reason otherwise. */
-export async function runSmokeCheck(nc: NatsConnection, options: SmokeCheckOptions): Promise<string> {
-  const count = options.messages ?? 10;
-  const timeout = options.timeoutMs ?? 5_000;
-  const id = randomBytes(4).toString("hex");
-  const stream = `SMOKE_${id}`;
-  const subject = `smoke.${id}`;
-  const durable = "smoke";
-  const jsm = await nc.jetstreamManager({ timeout });
-  const js = nc.jetstream({ timeout });
-  try {
-    await jsm.streams.add({ name: stream, subjects: [subject], num_replicas: options.replicas, storage: StorageType.File });
-  } catch (error) {
-    throw new SmokeCheckError(`could not create R${options.replicas} stream ${stream}: ${(error as Error).message}`);
-  }
-  let summary: string;
-  try {
-    summary = await publishAndConsume();
-  } catch (error) {
-    // The check already failed; the stream is removed on a best-effort basis so it does not linger.
-    await jsm.streams.delete(stream).catch(() => undefined);
-    throw error instanceof SmokeCheckError ? error : new SmokeCheckError((error as Error).message);
-  }
-  try {
-    await jsm.streams.delete(stream);
-  } catch (error) {
-    throw new SmokeCheckError(`could not delete stream ${stream}: ${(error as Error).message}`);
-  }
-  return summary;
+/** How long each request (publish, pull, ping) may take. */
+const DEFAULT_TIMEOUT_MS = 5_000;
 
-  async function publishAndConsume(): Promise<string> {
-    const sent: string[] = [];
-    for (let n = 1; n <= count; n++) {
-      const body = `smoke ${id} message ${n}`;
-      const ack = await js.publish(subject, body, { msgID: `${id}-${n}`, timeout });
-      if (ack.duplicate || ack.seq !== n) throw new SmokeCheckError(`message ${n} was acknowledged as sequence ${ack.seq}${ack.duplicate ? " (duplicate)" : ""}`);
-      sent.push(body);
+/**
+ * Asks every server for itself through the system account (`$SYS.REQ.SERVER.PING`), as the `nats` CLI's
+ * `server list` does with the sys creds; every server of the cluster must answer.
+ */
+export async function runSystemCheck(sys: NatsConnection, serverNames: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+  const answered = new Set<string>();
+  const replies = await sys.requestMany("$SYS.REQ.SERVER.PING", undefined, { strategy: RequestStrategy.Count, maxMessages: serverNames.length, maxWait: timeoutMs });
+  for await (const reply of replies) {
+    const name = (reply.json() as { server?: { name?: string } }).server?.name;
+    if (name !== undefined) answered.add(name);
+  }
+  const silent = serverNames.filter((name) => !answered.has(name));
+  if (silent.length > 0) throw new SmokeCheckError(`the system user's server ping went unanswered by ${silent.join(", ")}`);
+  return `system user sys: all ${serverNames.length} server(s) answered $SYS.REQ.SERVER.PING`;
+}
+
+/**
+ * Sends one job through `check`; `connectAs` opens a connection with a user's creds. The check's stream must
+ * hold nothing for the consumer beforehand (a fresh run), so that the job pulled is the one published.
+ */
+export async function runJobCheck(
+  check: JobCheck,
+  connectAs: (user: string) => Promise<NatsConnection>,
+  timeoutMs = DEFAULT_TIMEOUT_MS,
+): Promise<string> {
+  const { stream, consumer, publisher, worker } = check;
+  const id = randomBytes(4).toString("hex");
+  const job = `smoke job ${id}`;
+  const where = `${stream.name}/${consumer.durable}`;
+  const connections: NatsConnection[] = [];
+  const open = async (user: string) => {
+    const connection = await connectAs(user);
+    connections.push(connection);
+    return connection;
+  };
+  try {
+    const published = await (await open(publisher.name)).jetstream({ timeout: timeoutMs }).publish(check.subject, job, { msgID: id, timeout: timeoutMs });
+    if (published.stream !== stream.name || published.duplicate) {
+      throw new SmokeCheckError(`${publisher.name}'s job on ${check.subject} was acknowledged by stream ${published.stream}${published.duplicate ? " as a duplicate" : ""}`);
     }
-    await jsm.consumers.add(stream, { durable_name: durable, ack_policy: AckPolicy.Explicit });
-    const consumer = await js.consumers.get(stream, durable);
-    const received: string[] = [];
-    const batch = await consumer.fetch({ max_messages: count, expires: timeout });
-    for await (const message of batch) {
-      received.push(message.string());
-      await message.ackAck({ timeout });
+    const pulling = await (await open(worker.name)).jetstream({ timeout: timeoutMs }).consumers.get(stream.name, consumer.durable);
+    const pulled = await pulling.next({ expires: timeoutMs });
+    if (pulled === null) throw new SmokeCheckError(`${worker.name} pulled nothing from ${where} within ${timeoutMs / 1000}s`);
+    if (pulled.string() !== job) throw new SmokeCheckError(`${worker.name} pulled another message from ${where} than the job just published`);
+    if (!(await pulled.ackAck({ timeout: timeoutMs }))) throw new SmokeCheckError(`the server did not confirm ${worker.name}'s ack on ${where}`);
+    const state = await pulling.info();
+    if (state.num_pending !== 0 || state.num_ack_pending !== 0 || state.num_redelivered !== 0) {
+      throw new SmokeCheckError(
+        `after the ack ${where} still has ${state.num_pending} pending, ${state.num_ack_pending} unacknowledged and ${state.num_redelivered} redelivered`,
+      );
     }
-    const mismatched = sent.filter((body, index) => received[index] !== body).length;
-    if (received.length !== count || mismatched > 0) {
-      throw new SmokeCheckError(`published ${count} messages but the consumer returned ${received.length}, ${mismatched} not as sent`);
-    }
-    const state = await jsm.consumers.info(stream, durable);
-    if (state.num_pending !== 0 || state.num_ack_pending !== 0) {
-      throw new SmokeCheckError(`after acknowledging everything the consumer still has ${state.num_pending} pending and ${state.num_ack_pending} unacknowledged`);
-    }
-    return `published ${count} messages to R${options.replicas} stream ${stream}, consumed and acknowledged all ${count} with durable consumer ${durable}`;
+    return (
+      `${publisher.name} published a job to ${check.subject}, stored in ${stream.name} as sequence ${published.seq}; ` +
+      `${worker.name} pulled it from ${where} and acked it; nothing is left to deliver again`
+    );
+  } catch (error) {
+    throw error instanceof SmokeCheckError ? error : new SmokeCheckError(`${where}: ${(error as Error).message}`);
+  } finally {
+    await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
   }
 }

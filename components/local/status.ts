@@ -1,4 +1,5 @@
-/** What a running local cluster looks like: its servers, ports, leaders and streams, as a table. */
+/** What a running local cluster looks like (servers, ports, leaders, streams) and how to connect to it. */
+import * as path from "path";
 import { JetStreamManager } from "nats";
 import { formatServerVersion, ServerVersion } from "../model/version";
 import { LocalCluster } from "./local-cluster";
@@ -14,6 +15,7 @@ export interface ServerStatus {
 }
 
 export interface StreamStatus {
+  account: string;
   name: string;
   replicas: number;
   storage: string;
@@ -30,17 +32,26 @@ export interface ClusterStatus {
   streams: StreamStatus[];
 }
 
-/** Reads the cluster's state; streams are listed through `jsm`, a connection to the cluster. */
-export async function readStatus(local: LocalCluster, jsm: JetStreamManager, installed: ServerVersion): Promise<ClusterStatus> {
+/** A JetStream manager of one account, on a connection to the cluster. */
+export interface AccountManager {
+  account: string;
+  jsm: JetStreamManager;
+}
+
+/** Reads the cluster's state; each account's streams are listed through its own manager. */
+export async function readStatus(local: LocalCluster, managers: readonly AccountManager[], installed: ServerVersion): Promise<ClusterStatus> {
   const streams: StreamStatus[] = [];
-  for await (const info of jsm.streams.list()) {
-    streams.push({
-      name: info.config.name,
-      replicas: info.config.num_replicas,
-      storage: info.config.storage,
-      messages: info.state.messages,
-      leader: info.cluster?.leader,
-    });
+  for (const { account, jsm } of managers) {
+    for await (const info of jsm.streams.list()) {
+      streams.push({
+        account,
+        name: info.config.name,
+        replicas: info.config.num_replicas,
+        storage: info.config.storage,
+        messages: info.state.messages,
+        leader: info.cluster?.leader,
+      });
+    }
   }
   return {
     cluster: local.name,
@@ -55,7 +66,7 @@ export async function readStatus(local: LocalCluster, jsm: JetStreamManager, ins
       cluster: server.ports.cluster,
       monitor: server.ports.monitor,
     })),
-    streams: streams.sort((a, b) => a.name.localeCompare(b.name)),
+    streams: streams.sort((a, b) => `${a.account}/${a.name}`.localeCompare(`${b.account}/${b.name}`)),
   };
 }
 
@@ -77,21 +88,49 @@ export function formatStatus(status: ClusterStatus): string {
     status.streams.length === 0
       ? "streams: none"
       : formatTable(
-          ["stream", "replicas", "storage", "messages", "leader"],
-          status.streams.map((stream) => [stream.name, `R${stream.replicas}`, stream.storage, String(stream.messages), stream.leader ?? "-"]),
+          ["account", "stream", "replicas", "storage", "messages", "leader"],
+          status.streams.map((stream) => [stream.account, stream.name, `R${stream.replicas}`, stream.storage, String(stream.messages), stream.leader ?? "-"]),
         );
   const jetstream = clustered ? `meta leader ${status.metaLeader ?? "none"}` : "JetStream on a single server";
   const title = `cluster ${status.cluster} (${status.tier} tier, nats-server ${status.serverVersion}), ${jetstream}`;
   return [title, servers, streams].join("\n\n");
 }
 
-/** How to reach the cluster: every server's client URL (a client given all fails over between them). */
-export function formatConnectHelp(local: LocalCluster): string {
-  const urls = local.clientUrls;
+/** A creds file to connect with, and who it makes the client. */
+export interface CredsFile {
+  user: string;
+  account: string;
+  file: string;
+  /** Exists only for the local run (an account's admin), never deployed. */
+  localOnly: boolean;
+}
+
+/** An example `nats` CLI command for one user: its arguments after the connection flags. */
+export interface ConnectExample {
+  user: string;
+  command: string;
+}
+
+/** Where the cluster answers: every server's client URL (a client given all fails over between them) and monitor port. */
+export function formatEndpoints(local: LocalCluster): string {
   return [
-    `connect to cluster ${local.name}:`,
-    ...urls.map((url) => `  ${url}`),
-    `  e.g. nats --server ${urls.join(",")} stream ls`,
-    `monitoring: ${local.servers.map((server) => `http://127.0.0.1:${server.ports.monitor}/`).join(" ")}`,
+    `connect to cluster ${local.name} at ${local.clientUrls.join(",")} with a user's creds; a connection without creds is refused`,
+    `monitoring (no creds needed): ${local.servers.map((server) => `http://127.0.0.1:${server.ports.monitor}/`).join(" ")}`,
   ].join("\n");
+}
+
+/**
+ * Every user's creds file, and example commands run against `urls` (the cluster holding the streams). Paths
+ * are shown relative to `cwd`.
+ */
+export function formatCredsHelp(creds: readonly CredsFile[], examples: readonly ConnectExample[], urls: readonly string[], cwd = process.cwd()): string {
+  const fileOf = new Map(creds.map((entry) => [entry.user, path.relative(cwd, entry.file) || entry.file]));
+  const table = formatTable(
+    ["user", "account", "creds file (owner-only)"],
+    creds.map((entry) => [entry.user, entry.account, `${fileOf.get(entry.user)}${entry.localOnly ? "  (local only: JetStream admin)" : ""}`]),
+  );
+  const commands = examples
+    .filter((example) => fileOf.has(example.user))
+    .map((example, index) => `  ${index === 0 ? "e.g." : "    "} nats --creds ${fileOf.get(example.user)} -s ${urls.join(",")} ${example.command}`);
+  return ["the stack's users, and the admins of this local run:", table.replace(/^/gm, "  "), ...commands].join("\n");
 }

@@ -9,6 +9,7 @@ export * from "./conf";
 export * from "./placement";
 export * from "./server-config";
 export * from "./stack";
+export * from "./stack-accounts";
 export * from "./topology-diagram";
 export * from "./accounts";
 export * from "./account-limits";

@@ -6,16 +6,24 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parse as parseYaml } from "yaml";
+import { Account, AccountSpec } from "./accounts";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
+import { JetStreamResources } from "./jetstream-resources";
+import { KeyValueSpec } from "./kv";
 import { HubAndLeafSpec, resolveHubAndLeaf } from "./leaf";
+import { jetStreamHome, resolveStackAccounts } from "./stack-accounts";
+import { StreamSpec } from "./streams";
 import { resolveSuperCluster, SuperClusterSpec } from "./supercluster";
 import { Topology, topologyClusters } from "./topology";
 
 /** The project name, which is also the Pulumi config namespace of every stack key. */
 export const PROJECT_NAME = "nats-jetstream";
 
-/** Everything a stack may describe. Later parts (accounts, superclusters, workers) add keys here. */
+/**
+ * Everything a stack may describe, each key under the project's config namespace (`nats-jetstream:<key>`).
+ * Exactly one of `cluster`, `supercluster` and `hubLeaf` gives the topology; the other keys add to it.
+ */
 export interface StackSpec {
   /** A single JetStream cluster. */
   cluster?: ClusterSpec;
@@ -23,7 +31,20 @@ export interface StackSpec {
   supercluster?: SuperClusterSpec;
   /** A hub cluster with leaf sites; instead of `cluster`. */
   hubLeaf?: HubAndLeafSpec;
+  /**
+   * The accounts, one per trust boundary, each with its users. Every cluster runs in operator mode, so a
+   * client connects only with the creds of a user declared here; the system account SYS, with its
+   * operations user `sys`, is always added.
+   */
+  accounts?: AccountSpec[];
+  /** JetStream streams, each in one of `accounts`, with the durable consumers their workers pull from. */
+  streams?: StreamSpec[];
+  /** Key-value buckets, each in one of `accounts`. */
+  keyValues?: KeyValueSpec[];
 }
+
+/** Every key a stack file may hold, for readers that take them one by one (the Pulumi program's config). */
+export const STACK_SPEC_KEYS = ["cluster", "supercluster", "hubLeaf", "accounts", "streams", "keyValues"] as const satisfies readonly (keyof StackSpec)[];
 
 /** A validated stack. */
 export interface Stack {
@@ -31,6 +52,12 @@ export interface Stack {
   /** Every cluster of the topology. */
   clusters: Cluster[];
   topology: Topology;
+  /** The cluster the streams and buckets live on, whose storage the accounts' JetStream limits share (see jetStreamHome). */
+  jetStreamHome: Cluster;
+  /** The system account SYS first, then the stack's own, every default filled in. */
+  accounts: Account[];
+  /** The stack's streams (with their consumers) and key-value buckets, every default filled in. */
+  jetstream: JetStreamResources;
 }
 
 /** Marker a `secure:` config value is read as when the stack file is read without Pulumi's secrets provider. */
@@ -48,15 +75,24 @@ function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefi
     problems.add(extra, spec[extra], `describe one topology per stack: ${given[0]} is already given`);
   }
   if (spec.supercluster !== undefined) return { kind: "supercluster", superCluster: resolveSuperCluster(spec.supercluster, "supercluster", problems) };
-  if (spec.hubLeaf !== undefined) return { kind: "hub-leaf", hubAndLeaf: resolveHubAndLeaf(spec.hubLeaf, "hubLeaf", problems) };
+  if (spec.hubLeaf !== undefined) {
+    // Every site's leaf link binds to a declared account, so a stack without accounts has none to bind to.
+    const accounts = Array.isArray(spec.accounts) ? spec.accounts : [];
+    return { kind: "hub-leaf", hubAndLeaf: resolveHubAndLeaf(spec.hubLeaf, "hubLeaf", problems, accounts) };
+  }
   return { kind: "cluster", cluster: resolveCluster(spec.cluster!, "cluster", problems) };
 }
 
+/** Checks a whole stack; throws a ValidationError naming every problem by its path in the stack file. */
 export function resolveStack(name: string, spec: StackSpec): Stack {
   const problems = new Problems();
   const topology = resolveTopology(spec, problems);
+  // Without a cluster there is nothing to check the accounts against; the topology's problems say why.
+  if (topology === undefined || topologyClusters(topology).length === 0) problems.throwIfAny();
+  const home = jetStreamHome(topology!);
+  const { accounts, jetstream } = resolveStackAccounts(spec, home, problems);
   problems.throwIfAny();
-  return { name, clusters: topologyClusters(topology!), topology: topology! };
+  return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream };
 }
 
 function replaceSecureValues(value: unknown): unknown {

@@ -3,8 +3,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { fromSeed, Prefix } from "@nats-io/nkeys";
+import { Codec } from "@nats-io/nkeys/lib/codec";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
+import { standInBytes } from "../../cli/render/synthesize";
 
 const run = promisify(execFile);
 const projectDir = path.resolve(__dirname, "../..");
@@ -30,13 +33,45 @@ function readTree(dir: string): Map<string, string> {
   return new Map(listFiles(dir).map((file) => [file, fs.readFileSync(path.join(dir, file), "utf8")]));
 }
 
-function objectsIn(dir: string): string[] {
+interface RenderedObject {
+  kind: string;
+  metadata: { name: string; namespace?: string };
+  data?: Record<string, string>;
+  stringData?: Record<string, string>;
+}
+
+function manifestsIn(dir: string): RenderedObject[] {
   return listFiles(path.join(dir, "manifests")).flatMap((file) =>
-    parseAllDocuments(fs.readFileSync(path.join(dir, "manifests", file), "utf8")).map((doc) => {
-      const object = doc.toJS() as { kind: string; metadata: { name: string; namespace?: string } };
-      return `${object.kind} ${object.metadata.namespace ?? "-"}/${object.metadata.name}`;
-    }),
+    parseAllDocuments(fs.readFileSync(path.join(dir, "manifests", file), "utf8")).map((doc) => doc.toJS() as RenderedObject),
   );
+}
+
+function objectsIn(dir: string): string[] {
+  return manifestsIn(dir).map((object) => `${object.kind} ${object.metadata.namespace ?? "-"}/${object.metadata.name}`);
+}
+
+interface PlannedResource {
+  type: string;
+  name: string;
+  inputs: { length?: number };
+}
+
+function planIn(dir: string): PlannedResource[] {
+  return JSON.parse(fs.readFileSync(path.join(dir, "plan.json"), "utf8"));
+}
+
+/**
+ * Every form the render's stand-in key material could leak in: the bytes themselves, and the seed of each
+ * kind of nkey they could become.
+ */
+function secretTexts(dir: string): string[] {
+  return planIn(dir)
+    .filter((resource) => resource.type === "random:index/randomBytes:RandomBytes")
+    .flatMap((resource) => {
+      const bytes = standInBytes(resource.type, resource.name, resource.inputs.length ?? 32);
+      const seeds = [Prefix.Operator, Prefix.Account, Prefix.User].map((prefix) => new TextDecoder().decode(Codec.encodeSeed(prefix, bytes)));
+      return [bytes.toString("base64"), bytes.toString("hex"), ...seeds];
+    });
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
@@ -52,6 +87,9 @@ describe("npm run render", () => {
     expect(objectsIn(dev)).toEqual([
       "Namespace -/nats",
       "ServiceAccount nats/nats",
+      "Secret nats/nats-api-creds",
+      "Secret nats/nats-sys-creds",
+      "Secret nats/nats-worker-creds",
       "ConfigMap nats/nats-config",
       "PersistentVolumeClaim nats/jetstream-nats-0",
       "Service nats/nats",
@@ -67,6 +105,9 @@ describe("npm run render", () => {
     expect(objectsIn(small)).toEqual([
       "Namespace -/nats",
       "ServiceAccount nats/nats",
+      "Secret nats/nats-api-creds",
+      "Secret nats/nats-sys-creds",
+      "Secret nats/nats-worker-creds",
       "ConfigMap nats/nats-config",
       "PersistentVolumeClaim nats/jetstream-nats-0",
       "PersistentVolumeClaim nats/jetstream-nats-1",
@@ -81,6 +122,46 @@ describe("npm run render", () => {
     const conf = fs.readFileSync(path.join(small, "servers", "nats-1.conf"), "utf8");
     expect(conf).toContain('"nats://nats-2.nats-headless.nats.svc.cluster.local:6222"');
     expect(conf).toContain('sync_interval: "always"');
+  });
+
+  it("plans the key material of the operator, every account and every user, and nothing else outside Kubernetes", () => {
+    for (const dir of [dev, small]) {
+      expect(planIn(dir).map((resource) => `${resource.type} ${resource.name}`)).toEqual(
+        ["nats-account-key-app", "nats-account-key-SYS", "nats-operator-key", "nats-user-key-api", "nats-user-key-sys", "nats-user-key-worker"].map(
+          (name) => `random:index/randomBytes:RandomBytes ${name}`,
+        ),
+      );
+      for (const resource of planIn(dir)) expect(resource.inputs).toEqual({ length: 32, keepers: { rotation: "initial" } });
+    }
+  });
+
+  it("runs every server in operator mode with the stack's accounts preloaded", () => {
+    for (const dir of [dev, small]) {
+      const configMap = manifestsIn(dir).find((object) => object.kind === "ConfigMap")!;
+      const conf = configMap.data!["nats.conf"];
+      expect(conf).toMatch(/^operator: "ey[\w-]+\.[\w-]+\.[\w-]+"$/m);
+      expect(conf).toMatch(/^system_account: "A[A-Z2-7]{55}"$/m);
+      expect(conf).toContain('resolver: "MEMORY"');
+      expect(conf.match(/^resolver_preload: \{\n((?:  A[A-Z2-7]{55}: "[^"]+"\n)+)\}$/m)?.[1].split("\n").filter(Boolean)).toHaveLength(2);
+      for (const server of listFiles(path.join(dir, "servers"))) expect(fs.readFileSync(path.join(dir, "servers", server), "utf8")).toBe(conf);
+    }
+  });
+
+  it("writes no Secret value, nkey seed or creds text anywhere under the output directory", () => {
+    for (const dir of [dev, small]) {
+      const secrets = manifestsIn(dir).filter((object) => object.kind === "Secret");
+      expect(secrets.map((secret) => secret.stringData)).toEqual([{ "api.creds": "<redacted>" }, { "sys.creds": "<redacted>" }, { "worker.creds": "<redacted>" }]);
+      const forbidden = secretTexts(dir);
+      expect(forbidden).toHaveLength(6 * 5);
+      // The texts searched for are the real ones: the system account's key in nats.conf comes from the same bytes.
+      const systemSeed = Codec.encodeSeed(Prefix.Account, standInBytes("random:index/randomBytes:RandomBytes", "nats-account-key-SYS", 32));
+      expect(fs.readFileSync(path.join(dir, "servers", "nats-0.conf"), "utf8")).toContain(`system_account: "${fromSeed(systemSeed).getPublicKey()}"`);
+      for (const [file, text] of readTree(dir)) {
+        expect({ file, seed: text.match(/\bS[OAU][A-Z2-7]{56}\b/)?.[0] }).toEqual({ file, seed: undefined });
+        expect({ file, creds: /BEGIN NATS USER JWT|NKEY SEED/.test(text) }).toEqual({ file, creds: false });
+        expect({ file, leaked: forbidden.filter((secret) => text.includes(secret)) }).toEqual({ file, leaked: [] });
+      }
+    }
   });
 
   it("writes a summary with a resource count table and a Mermaid topology", () => {

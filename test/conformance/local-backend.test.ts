@@ -84,16 +84,17 @@ describe("starting and stopping local clusters", () => {
     expect(findLeftoverServers(runDir)).toEqual([]);
   });
 
-  it("stops the servers a previous run left behind before wiping its directory", { timeout: 30_000 }, async () => {
+  it("stops the servers a previous run left behind before wiping its directory, all but what it is told to keep", { timeout: 30_000 }, async () => {
     const runDir = fs.mkdtempSync(path.join(scratch, "leftover-"));
     const cluster = validateCluster({ name: "leftover", tier: "dev" });
     const abandoned = launchCluster(cluster, { runDir, binary: installedServer(), ports: await allocatePorts(1) });
     await abandoned.waitUntilReady();
     const pid = abandoned.servers[0].pid!;
     expect(findLeftoverServers(runDir)).toEqual([pid]);
-    await prepareRunDir(runDir);
+    fs.writeFileSync(path.join(runDir, "keys.json"), "{}\n");
+    await prepareRunDir(runDir, ["keys.json"]);
     await waitFor("the leftover server to exit", 5_000, async () => (isRunning(pid) ? undefined : true));
-    expect(fs.readdirSync(runDir)).toEqual([]);
+    expect(fs.readdirSync(runDir)).toEqual(["keys.json"]);
   });
 });
 

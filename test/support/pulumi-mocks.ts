@@ -5,6 +5,7 @@
  * Mocks are per process and @pulumi/pulumi is not reloaded between test files of a worker, so call
  * installMocks once per file, before importing the module under test.
  */
+import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
 import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import * as runtimeSettings from "@pulumi/pulumi/runtime/settings";
@@ -84,6 +85,18 @@ function unwrapSecrets(value: unknown, path: string, secretPaths: string[]): unk
   return value;
 }
 
+const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
+
+/**
+ * What the random provider would compute for a RandomBytes: bytes that depend on its name and keepers only
+ * (so a changed rotation gives new bytes, as a replaced resource would), secret as the provider makes them.
+ */
+function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
+  if (type !== RANDOM_BYTES) return {};
+  const bytes = createHash("sha256").update(`${name}/${JSON.stringify(inputs.keepers ?? {})}`).digest().subarray(0, Number(inputs.length ?? 32));
+  return { base64: pulumi.secret(bytes.toString("base64")), hex: pulumi.secret(bytes.toString("hex")) };
+}
+
 export interface MockOptions {
   preview: boolean;
   project?: string;
@@ -111,7 +124,10 @@ export async function installMocks(mockOptions: MockOptions): Promise<MockRecord
           custom: args.custom ?? false,
           options: options ?? { parent: "", dependencies: [], ignoreChanges: [], retainOnDelete: false, deleteBeforeReplace: false, provider: "" },
         });
-        return { id: args.custom ? `${args.name}-id` : undefined, state: { ...args.inputs, ...mockOptions.extraState?.(args.type, args.name) } };
+        return {
+          id: args.custom ? `${args.name}-id` : undefined,
+          state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs), ...mockOptions.extraState?.(args.type, args.name) },
+        };
       },
       call(args) {
         return args.inputs;

@@ -1,33 +1,15 @@
 /** The Pulumi program (index.ts) under mocks: it deploys the cluster its stack config describes. */
-import { beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { Program, programRunner } from "../support/program-run";
 import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
 
-type Pulumi = typeof import("@pulumi/pulumi");
-type Program = typeof import("../../index");
-
 let mocks: MockRecorder;
-let pulumi: Pulumi;
+let runProgram: (config: Record<string, unknown>) => Promise<Program>;
 
 beforeAll(async () => {
   mocks = await installMocks({ preview: false, stack: "small" });
-  pulumi = await import("@pulumi/pulumi");
+  runProgram = programRunner(mocks, await import("@pulumi/pulumi"));
 });
-
-beforeEach(() => {
-  mocks.reset();
-  pulumi.runtime.setAllConfig({});
-});
-
-/** Sets the stack's config and runs the program afresh. */
-async function runProgram(config: Record<string, unknown>): Promise<Program> {
-  for (const [key, value] of Object.entries(config)) {
-    pulumi.runtime.setConfig(`nats-jetstream:${key}`, typeof value === "string" ? value : JSON.stringify(value));
-  }
-  vi.resetModules();
-  const program = await import("../../index");
-  await mocks.settle();
-  return program;
-}
 
 describe("a valid stack", () => {
   it("deploys its cluster into a namespace it creates, and exports the cluster's endpoints", async () => {
@@ -86,6 +68,38 @@ describe("an invalid stack", () => {
 
   it("fails when it describes no cluster", async () => {
     await expect(runProgram({})).rejects.toThrow(/cluster: nothing is not allowed; describe a cluster with at least a name and a tier/);
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("fails on bad accounts with the model's message, naming each field as the stack file has it, and creates nothing", async () => {
+    const accounts = [
+      {
+        name: "app",
+        users: [
+          { name: "api", publisher: { stream: "JOBS" } },
+          { name: "api", worker: { stream: "ORDERS", consumer: "workers" } },
+        ],
+      },
+    ];
+    const streams = [{ name: "JOBS", account: "shop", subjects: ["jobs.>"], retention: "workqueue" }];
+    const failure = await runProgram({ cluster: { name: "nats", tier: "dev" }, accounts, streams }).catch((error: Error) => error);
+    expect((failure as Error).message).toBe(
+      [
+        "stack small: 4 problems:",
+        `  - streams[0].account: "shop" is not allowed; name one of the stack's accounts: app`,
+        `  - accounts[0].users[0].publisher.stream: "JOBS" is not allowed; name one of the account's streams: (it has none)`,
+        `  - accounts[0].users[1].name: "api" is not allowed; use a name no other user has (accounts[0].users[0] has it); user names name creds files and Secrets`,
+        `  - accounts[0].users[1].worker.stream: "ORDERS" is not allowed; name one of the account's streams: (it has none)`,
+      ].join("\n"),
+    );
+    expect(mocks.resources).toEqual([]);
+  });
+
+  it("says plainly that a topology without a deploy function is not deployable yet", async () => {
+    const supercluster = { clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: name })) };
+    await expect(runProgram({ supercluster })).rejects.toThrow(
+      "stack small: a supercluster topology is not yet deployable by the program; npm run local -- small starts it on this machine",
+    );
     expect(mocks.resources).toEqual([]);
   });
 });
