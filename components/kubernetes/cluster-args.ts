@@ -8,13 +8,14 @@ import { Cluster, ClusterSpec, resolveCluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { RenderedServer } from "../model/server-config";
 import { Problems, ValidationError } from "../model/errors";
-import { dnsLabelRule, isDnsLabel } from "../model/names";
-import { DEFAULT_CLUSTER_DOMAIN, KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR } from "../model/placement";
+import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE } from "../model/names";
+import { DEFAULT_CLUSTER_DOMAIN, KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR, SERVER_NAME_VARIABLE } from "../model/placement";
 import { toInputPropertiesError } from "../pulumi-errors";
 import { renderPodConfig } from "./config-map";
 import { JETSTREAM_CLAIM_TEMPLATE } from "./labels";
 import { CONFIG_VOLUME, PID_DIR, PID_VOLUME } from "./pod-security";
 import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE } from "./sidecars";
+import { POD_NAME_VARIABLE } from "./statefulset";
 
 export interface JetStreamClusterArgs {
   /**
@@ -52,6 +53,16 @@ export interface JetStreamClusterArgs {
   extraVolumes?: k8s.types.input.core.v1.Volume[];
   /** Where the nats-server container mounts `extraVolumes`. */
   extraVolumeMounts?: k8s.types.input.core.v1.VolumeMount[];
+  /**
+   * Put before each server's name, which is otherwise its pod's name: for a naming scheme across the clusters
+   * of a supercluster. Default none.
+   */
+  serverNamePrefix?: string;
+  /**
+   * Environment variables added to the nats-server container after its own, for config variables only the
+   * pod knows (such as its zone). A value may refer to an earlier variable as `$(NAME)`.
+   */
+  extraEnv?: k8s.types.input.core.v1.EnvVar[];
   /** Image of the config-reloader sidecar. */
   reloaderImage?: string;
   /** Image of the prometheus-nats-exporter sidecar. */
@@ -70,6 +81,8 @@ export interface ClusterSettings {
   operatorConfSection: pulumi.Input<ConfBlock> | undefined;
   extraVolumes: k8s.types.input.core.v1.Volume[];
   extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  serverNamePrefix: string;
+  extraEnv: k8s.types.input.core.v1.EnvVar[];
   reloaderImage: string;
   exporterImage: string;
   clusterDomain: string;
@@ -80,6 +93,8 @@ const IMAGE_REFERENCE = /^\S+$/;
 /** Paths the pod already mounts; an extra mount there or below would shadow or break them. */
 const RESERVED_MOUNT_PATHS = [KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR, PID_DIR];
 const RESERVED_VOLUME_NAMES = [CONFIG_VOLUME, PID_VOLUME, JETSTREAM_CLAIM_TEMPLATE];
+/** Variables the container sets itself. */
+const RESERVED_ENV_NAMES = [SERVER_NAME_VARIABLE, POD_NAME_VARIABLE, "GOMEMLIMIT"];
 
 function checkNamespace(problems: Problems, path: string, value: unknown): void {
   if (!isDnsLabel(value)) problems.add(path, value, `name a namespace: ${dnsLabelRule()}`);
@@ -112,6 +127,17 @@ function checkExtraVolumes(problems: Problems, volumes: readonly k8s.types.input
   });
 }
 
+function checkExtraEnv(problems: Problems, env: readonly k8s.types.input.core.v1.EnvVar[]): void {
+  const names = new Set<unknown>();
+  env.forEach((variable, index) => {
+    const name = variable?.name;
+    if (RESERVED_ENV_NAMES.includes(name as string) || names.has(name)) {
+      problems.add(`extraEnv[${index}].name`, name, `use a name not taken by another variable (${RESERVED_ENV_NAMES.join(", ")} are the container's own)`);
+    }
+    names.add(name);
+  });
+}
+
 /** Checks the args; throws ValidationError with every problem found. */
 export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSettings {
   const given = (args ?? {}) as Partial<JetStreamClusterArgs>;
@@ -140,6 +166,11 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
   const extraVolumeMounts = given.extraVolumeMounts ?? [];
   checkExtraVolumes(problems, extraVolumes, extraVolumeMounts);
 
+  const serverNamePrefix = given.serverNamePrefix ?? "";
+  if (serverNamePrefix !== "" && !isNatsName(serverNamePrefix)) problems.add("serverNamePrefix", serverNamePrefix, NATS_NAME_RULE);
+  const extraEnv = given.extraEnv ?? [];
+  checkExtraEnv(problems, extraEnv);
+
   problems.throwIfAny();
   return {
     cluster,
@@ -150,6 +181,8 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
     operatorConfSection: given.operatorConfSection,
     extraVolumes,
     extraVolumeMounts,
+    serverNamePrefix,
+    extraEnv,
     reloaderImage,
     exporterImage,
     clusterDomain,

@@ -70,6 +70,8 @@ export class JetStreamCluster extends pulumi.ComponentResource {
         exporterArgs: pulumi.Output.isInstance(flags) ? pulumi.unsecret(flags) : flags,
         extraVolumes: settings.extraVolumes,
         extraVolumeMounts: settings.extraVolumeMounts,
+        serverNamePrefix: settings.serverNamePrefix,
+        extraEnv: settings.extraEnv,
       }),
       {
         parent: this,

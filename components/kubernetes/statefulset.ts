@@ -24,6 +24,10 @@ export interface PodOptions {
   extraVolumes: k8s.types.input.core.v1.Volume[];
   /** Where the nats-server container mounts those volumes. */
   extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[];
+  /** Put before each server's name, which is otherwise its pod's name. Default none. */
+  serverNamePrefix?: string;
+  /** Environment variables added to the nats-server container after its own. */
+  extraEnv?: k8s.types.input.core.v1.EnvVar[];
 }
 
 export const ZONE_TOPOLOGY_KEY = "topology.kubernetes.io/zone";
@@ -60,7 +64,24 @@ function healthProbe(path: string, periodSeconds: number, failureThreshold: numb
   return { httpGet: { path, port: "monitor" }, initialDelaySeconds: 10, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
 
-export function natsContainer(cluster: Cluster, extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[]): k8s.types.input.core.v1.Container {
+/** Holds the pod's name when SERVER_NAME puts a prefix before it. */
+export const POD_NAME_VARIABLE = "POD_NAME";
+
+/** nats.conf reads `server_name: $SERVER_NAME`: one ConfigMap serves every pod, each named after itself. */
+function serverNameEnv(prefix: string): k8s.types.input.core.v1.EnvVar[] {
+  const podName = { fieldRef: { fieldPath: "metadata.name" } };
+  if (prefix === "") return [{ name: SERVER_NAME_VARIABLE, valueFrom: podName }];
+  return [
+    { name: POD_NAME_VARIABLE, valueFrom: podName },
+    { name: SERVER_NAME_VARIABLE, value: `${prefix}$(${POD_NAME_VARIABLE})` },
+  ];
+}
+
+export function natsContainer(
+  cluster: Cluster,
+  extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[],
+  env: Pick<PodOptions, "serverNamePrefix" | "extraEnv"> = {},
+): k8s.types.input.core.v1.Container {
   const { client, cluster: routes, monitor } = cluster.ports;
   return {
     name: "nats",
@@ -73,9 +94,9 @@ export function natsContainer(cluster: Cluster, extraVolumeMounts: k8s.types.inp
       { name: "monitor", containerPort: monitor, protocol: "TCP" },
     ],
     env: [
-      // nats.conf reads `server_name: $SERVER_NAME`: one ConfigMap serves every pod, each named after itself.
-      { name: SERVER_NAME_VARIABLE, valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },
+      ...serverNameEnv(env.serverNamePrefix ?? ""),
       { name: "GOMEMLIMIT", value: `${cluster.goMemLimitBytes / MEBIBYTE}MiB` },
+      ...(env.extraEnv ?? []),
     ],
     // No CPU limit: CFS throttling would stall the server for whole scheduling periods, long enough to miss
     // Raft heartbeats and set off leader elections. Memory is limited, and GOMEMLIMIT keeps the heap below it.
@@ -130,7 +151,7 @@ export function buildStatefulSet(cluster: Cluster, pod: PodOptions): k8s.apps.v1
           securityContext: podSecurityContext(),
           ...placement(cluster),
           containers: [
-            natsContainer(cluster, pod.extraVolumeMounts),
+            natsContainer(cluster, pod.extraVolumeMounts, pod),
             reloaderContainer(pod.reloaderImage),
             exporterContainer(cluster, pod.exporterImage, pod.exporterArgs),
           ],

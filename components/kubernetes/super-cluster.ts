@@ -1,0 +1,167 @@
+/**
+ * The SuperCluster component: JetStream clusters, each in its own Kubernetes cluster, joined by gateways into
+ * one subject space and one JetStream meta group, with one operator and one set of accounts across them.
+ */
+import * as k8s from "@pulumi/kubernetes";
+import * as pulumi from "@pulumi/pulumi";
+import { checkCredentialsArgs, NatsCredentials } from "../credentials/component";
+import { createCredsSecrets } from "../credentials/secrets";
+import { Cluster } from "../model/cluster";
+import { Problems } from "../model/errors";
+import { DEFAULT_CLUSTER_DOMAIN } from "../model/placement";
+import { jetStreamHome } from "../model/stack-accounts";
+import { GatewayTlsSpec, resolveSuperCluster, SuperCluster as SuperClusterModel, SuperClusterMemberSpec } from "../model/supercluster";
+import { buildGatewayNetworkPolicy, buildGatewayService, gatewayListener, gatewayTlsVolumes, wiredGatewaySection } from "./gateway-service";
+import { JetStreamCluster } from "./jetstream-cluster";
+import { checkCloud, listenerAddress, ListenerService, ListenerServiceArgs, resolveListenerService } from "./listener-service";
+import { ARGS_ROOT, checkSharedClusterArgs, credsSecretLabels, sharedClusterArgs, throwIfInvalid, TopologyClusterArgs, TopologyCredentialsArgs } from "./topology-args";
+import { createNamespaces, waitingFor } from "./topology-namespaces";
+import { memberTags } from "./zone-tags";
+
+export const SUPER_CLUSTER_TYPE = "nats-jetstream:index:SuperCluster";
+
+/** One cluster of the supercluster: its description, and where its objects go. */
+export interface SuperClusterMemberArgs extends SuperClusterMemberSpec {
+  /**
+   * The Kubernetes provider the cluster's objects go to, such as one per region's Kubernetes cluster. Unset:
+   * the provider the component inherits. (`kubernetes` is for the program that makes the providers.)
+   */
+  provider?: k8s.Provider;
+  /** The Service in front of the cluster's gateway listener. Default: a LoadBalancer that any source may reach. */
+  gatewayService?: ListenerServiceArgs;
+}
+
+export interface SuperClusterArgs extends TopologyClusterArgs, TopologyCredentialsArgs {
+  /**
+   * Two or more clusters, each linked to every other by gateways. Plain values, not Inputs: every cluster is
+   * a set of objects, and its server count decides how many.
+   */
+  clusters: SuperClusterMemberArgs[];
+  /** Mutual TLS on every gateway connection, with certificates from Secrets in each cluster's namespace. Unset: plain TCP. */
+  gatewayTls?: GatewayTlsSpec;
+}
+
+/** The args checked, every default filled in. */
+export interface CheckedSuperClusterArgs {
+  superCluster: SuperClusterModel;
+  /** The member whose JetStream storage the accounts' limits are checked against: the smallest. */
+  accountsHome: Cluster;
+  /** Each member's gateway Service settings, in member order. */
+  gatewayServices: ListenerService[];
+}
+
+function memberSpec({ provider, gatewayService, ...spec }: SuperClusterMemberArgs): SuperClusterMemberSpec {
+  return spec;
+}
+
+/** Checks the args through the model; throws one InputPropertiesError naming every bad field. */
+export function checkSuperClusterArgs(args: SuperClusterArgs): CheckedSuperClusterArgs {
+  const given = (args ?? {}) as Partial<SuperClusterArgs>;
+  const members = Array.isArray(given.clusters) ? given.clusters.map((member) => member ?? ({} as SuperClusterMemberArgs)) : [];
+  const problems = new Problems();
+  const superCluster = resolveSuperCluster(
+    { clusters: Array.isArray(given.clusters) ? members.map(memberSpec) : (given.clusters as unknown as SuperClusterMemberSpec[]), gatewayTls: given.gatewayTls },
+    ARGS_ROOT,
+    problems,
+  );
+  const cloud = checkCloud(given.cloud, "cloud", problems);
+  const gatewayServices = members.map((member, index) => resolveListenerService(member.gatewayService, cloud, `clusters[${index}].gatewayService`, problems));
+  // The shared settings are checked against a cluster's description, and then the accounts, as NatsCredentials
+  // checks them, against the smallest cluster's stores (as the stack's accounts are): both only mean something
+  // once the clusters are valid.
+  if (problems.count === 0) checkSharedClusterArgs(given, memberSpec(members[0]), problems);
+  throwIfInvalid(problems);
+  const accountsHome = jetStreamHome({ kind: "supercluster", superCluster });
+  checkCredentialsArgs({ cluster: accountsHome, accounts: given.accounts, streams: given.streams, operatorRotation: given.operatorRotation });
+  return { superCluster, accountsHome, gatewayServices };
+}
+
+export class SuperCluster extends pulumi.ComponentResource {
+  /** The validated supercluster, every default filled in. */
+  readonly superCluster: SuperClusterModel;
+  /** Each cluster's JetStreamCluster, by cluster name. */
+  readonly clusters: Record<string, JetStreamCluster>;
+  /** The operator, accounts and users every cluster shares. */
+  readonly credentials: NatsCredentials;
+  /** Each cluster's gateway Service name, by cluster name. */
+  readonly gatewayServiceNames: pulumi.Output<Record<string, string>>;
+  /** Each cluster's gateway URL as the other clusters dial it (`nats://<Service address>:<gateway port>`), by cluster name. */
+  readonly gatewayUrls: pulumi.Output<Record<string, string>>;
+  /** Each cluster's client URL (its client Service inside its Kubernetes cluster), by cluster name. */
+  readonly clientUrls: pulumi.Output<Record<string, string>>;
+  /** The creds Secret of each user in each cluster's namespace: cluster name to user name to Secret name. */
+  readonly credsSecretNames: pulumi.Output<Record<string, Record<string, string>>>;
+
+  constructor(name: string, args: SuperClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before the component registers, so an invalid description creates nothing at all.
+    const { superCluster, accountsHome, gatewayServices } = checkSuperClusterArgs(args);
+    super(SUPER_CLUSTER_TYPE, name, {}, opts);
+    this.superCluster = superCluster;
+    const { members } = superCluster;
+    const placements = members.map((member, index) => ({ cluster: member.cluster, provider: args.clusters[index].provider }));
+    const namespaces = args.createNamespace ? createNamespaces(name, placements, this) : [];
+    const clusterDomain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+
+    // No Secrets of its own: each cluster's go to that cluster's provider, below.
+    this.credentials = new NatsCredentials(
+      `${name}-credentials`,
+      {
+        cluster: accountsHome,
+        accounts: args.accounts,
+        streams: args.streams,
+        operatorName: args.operatorName ?? name,
+        operatorRotation: args.operatorRotation,
+      },
+      { parent: this },
+    );
+
+    const gateways = members.map(({ cluster }, index) => {
+      const namespace = namespaces[index];
+      const inNamespace: pulumi.CustomResourceOptions = { parent: this, provider: placements[index].provider, dependsOn: namespace ? [namespace] : [] };
+      const service = new k8s.core.v1.Service(`${name}-${cluster.name}-gateway`, buildGatewayService(cluster, gatewayServices[index]), inNamespace);
+      new k8s.networking.v1.NetworkPolicy(`${name}-${cluster.name}-gateway-network-policy`, buildGatewayNetworkPolicy(cluster, gatewayServices[index]), inNamespace);
+      const secrets = createCredsSecrets(
+        `${name}-${cluster.name}`,
+        this.credentials,
+        { namespace: cluster.namespace, namePrefix: cluster.name, labels: credsSecretLabels(cluster) },
+        inNamespace,
+      );
+      return { service, secrets, address: listenerAddress(service, gatewayListener(cluster), gatewayServices[index], clusterDomain) };
+    });
+    const byCluster = <T>(pick: (index: number) => T): Record<string, T> => Object.fromEntries(members.map((member, index) => [member.cluster.name, pick(index)]));
+    const addresses = pulumi.all(byCluster((index) => gateways[index].address));
+
+    const tls = superCluster.gatewayTls === undefined ? undefined : gatewayTlsVolumes(superCluster.gatewayTls);
+    this.clusters = byCluster((index) => {
+      const member = members[index];
+      const tags = memberTags(member);
+      const namespace = namespaces[index];
+      return new JetStreamCluster(
+        `${name}-${member.cluster.name}`,
+        {
+          cluster: memberSpec(args.clusters[index]),
+          ...sharedClusterArgs(args),
+          serverNamePrefix: member.serverNamePrefix,
+          extraEnv: tags.env,
+          extraConfSections: [tags.section, wiredGatewaySection(superCluster, member.cluster, addresses)],
+          operatorConfSection: this.credentials.confSection,
+          extraVolumes: tls?.volumes,
+          extraVolumeMounts: tls?.mounts,
+        },
+        { parent: this, provider: placements[index].provider, transformations: namespace ? [waitingFor(namespace)] : [] },
+      );
+    });
+
+    this.gatewayServiceNames = pulumi.all(byCluster((index) => gateways[index].service.metadata.name));
+    this.gatewayUrls = addresses.apply((known) => Object.fromEntries(Object.entries(known).map(([cluster, address]) => [cluster, `nats://${address}`])));
+    this.clientUrls = pulumi.all(byCluster((index) => this.clusters[members[index].cluster.name].clientUrl));
+    this.credsSecretNames = pulumi.all(byCluster((index) => gateways[index].secrets.secretNames));
+
+    this.registerOutputs({
+      gatewayServiceNames: this.gatewayServiceNames,
+      gatewayUrls: this.gatewayUrls,
+      clientUrls: this.clientUrls,
+      credsSecretNames: this.credsSecretNames,
+    });
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * The HubAndLeaf component under Pulumi mocks in preview mode, before the hub's load balancer exists: the
+ * leafnodes Service's status is unknown, so the hub's and the sites' nats.conf stay unknown, while the
+ * Services, Secrets and the sites' creds mounts are shown in full, and nothing fails.
+ */
+import { createHash } from "crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { schemaProblems } from "../support/k8s-schema";
+import { installMocks, MockRecorder, unknownValue, valueOf } from "../support/pulumi-mocks";
+
+type Components = typeof import("../../components/kubernetes");
+type K8s = typeof import("@pulumi/kubernetes");
+type Pulumi = typeof import("@pulumi/pulumi");
+type HubAndLeaf = InstanceType<Components["HubAndLeaf"]>;
+
+const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
+const SERVICE = "kubernetes:core/v1:Service";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+
+let mocks: MockRecorder;
+let components: Components;
+let k8s: K8s;
+let pulumi: Pulumi;
+
+beforeAll(async () => {
+  mocks = await installMocks({
+    preview: true,
+    extraState: (type, name) => {
+      // Keys already in state, as in any preview after the first update.
+      if (type === RANDOM_BYTES) return { base64: createHash("sha256").update(name).digest("base64") };
+      if (type === SERVICE) return { status: unknownValue };
+      return undefined;
+    },
+  });
+  pulumi = await import("@pulumi/pulumi");
+  k8s = await import("@pulumi/kubernetes");
+  components = await import("../../components/kubernetes");
+});
+
+describe("a first preview of a hub and a site in another Kubernetes cluster", () => {
+  let hubAndLeaf: HubAndLeaf;
+
+  beforeAll(async () => {
+    mocks.reset();
+    const site = new k8s.Provider("site", { context: "site" });
+    hubAndLeaf = new components.HubAndLeaf("edge", {
+      cloud: "aws",
+      accounts: [
+        {
+          name: "edge",
+          subjects: ["hub.>", "factory.>"],
+          users: [{ name: "factory-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["factory.>"], subscribe: ["hub.factory.>"] } }],
+        },
+      ],
+      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+      sites: [{ name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf", provider: site }],
+    });
+    await mocks.settle();
+  });
+
+  it("leaves the hub's and the site's config unknown until the load balancer reports its address", () => {
+    expect(mocks.ofType(CONFIG_MAP).map((configMap) => configMap.name).sort()).toEqual(["edge-factory-config", "edge-hub-config"]);
+    for (const configMap of mocks.ofType(CONFIG_MAP)) expect(pulumi.isUnknown(configMap.inputs.data["nats.conf"])).toBe(true);
+  });
+
+  it("shows the leafnodes Service, the policies and the creds Secrets in full, each valid", () => {
+    const known = mocks.kubernetesObjects().filter((object) => object.type !== CONFIG_MAP && object.type !== STATEFUL_SET);
+    for (const object of known) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expect(mocks.named("edge-hub-leafnodes").inputs.spec).toMatchObject({ type: "LoadBalancer", ports: [{ name: "leafnodes", port: 7422 }] });
+    expect(mocks.named("edge-factory-factory-leaf-creds").options.provider).toBe("urn:pulumi:test::nats-jetstream::pulumi:providers:kubernetes::site::site-id");
+  });
+
+  it("shows the site's servers with the leaf creds Secret mounted", () => {
+    const pod = mocks.named("edge-factory-statefulset").inputs.spec.template.spec;
+    expect(pod.volumes).toContainEqual({
+      name: "leaf-credentials",
+      secret: { secretName: "factory-factory-leaf-creds", defaultMode: 0o440, items: [{ key: "factory-leaf.creds", path: "factory-leaf.creds" }] },
+    });
+    expect(pod.containers[0].volumeMounts).toContainEqual({ name: "leaf-credentials", mountPath: "/etc/nats-leaf", readOnly: true });
+  });
+
+  it("knows the leaf Service's name and the client URLs already, not the URL sites dial", async () => {
+    expect(await valueOf(hubAndLeaf.leafServiceName)).toBe("hub-leafnodes");
+    expect(await valueOf(hubAndLeaf.clientUrls)).toEqual({ hub: "nats://hub.nats.svc.cluster.local:4222", factory: "nats://factory.nats.svc.cluster.local:4222" });
+    expect(await valueOf(hubAndLeaf.leafUrl, 200)).toBeUndefined();
+  });
+});

@@ -1,0 +1,116 @@
+/**
+ * The SuperCluster component under Pulumi mocks in preview mode, before any load balancer exists: every
+ * Service's status is unknown, as in a first preview. What depends on the gateway addresses (each cluster's
+ * nats.conf, and the exporter flags read from it) stays unknown; everything else is shown as an update
+ * would send it, and nothing fails.
+ */
+import { createHash } from "crypto";
+import { beforeAll, describe, expect, it } from "vitest";
+import { schemaProblems } from "../support/k8s-schema";
+import { installMocks, MockRecorder, unknownValue, valueOf } from "../support/pulumi-mocks";
+
+type Components = typeof import("../../components/kubernetes");
+type K8s = typeof import("@pulumi/kubernetes");
+type Pulumi = typeof import("@pulumi/pulumi");
+type SuperCluster = InstanceType<Components["SuperCluster"]>;
+
+const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
+const SERVICE = "kubernetes:core/v1:Service";
+const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
+const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+const providerReference = (name: string) => `urn:pulumi:test::nats-jetstream::pulumi:providers:kubernetes::${name}::${name}-id`;
+
+let mocks: MockRecorder;
+let components: Components;
+let k8s: K8s;
+let pulumi: Pulumi;
+
+beforeAll(async () => {
+  mocks = await installMocks({
+    preview: true,
+    extraState: (type, name) => {
+      // Keys already in state, as in any preview after the first update.
+      if (type === RANDOM_BYTES) return { base64: createHash("sha256").update(name).digest("base64") };
+      if (type === SERVICE) return { status: unknownValue };
+      return undefined;
+    },
+  });
+  pulumi = await import("@pulumi/pulumi");
+  k8s = await import("@pulumi/kubernetes");
+  components = await import("../../components/kubernetes");
+});
+
+const CLUSTERS = ["us-east", "eu-west"] as const;
+
+function members(gatewayService?: (cluster: string) => { advertiseHost: string }) {
+  return CLUSTERS.map((cluster, index) => ({
+    name: cluster,
+    tier: "small" as const,
+    namespace: "nats",
+    region: ["us-east-1", "eu-west-1"][index],
+    zones: [`${["us-east-1", "eu-west-1"][index]}a`, `${["us-east-1", "eu-west-1"][index]}b`, `${["us-east-1", "eu-west-1"][index]}c`],
+    gatewayService: gatewayService?.(cluster),
+  }));
+}
+
+describe("a first preview of two regions behind load balancers", () => {
+  let superCluster: SuperCluster;
+
+  beforeAll(async () => {
+    mocks.reset();
+    const providers = CLUSTERS.map((cluster) => new k8s.Provider(cluster, { context: cluster }));
+    superCluster = new components.SuperCluster("global", {
+      cloud: "aws",
+      clusters: members().map((member, index) => ({ ...member, provider: providers[index] })),
+    });
+    await mocks.settle();
+  });
+
+  it("shows every object, each on its cluster's provider", () => {
+    for (const cluster of CLUSTERS) {
+      const own = mocks.kubernetesObjects().filter((object) => object.name.startsWith(`global-${cluster}-`));
+      // The cluster's own ten, its gateway Service and policy, and the creds Secret of its one user, sys.
+      expect(own).toHaveLength(13);
+      for (const object of own) expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(cluster) });
+    }
+  });
+
+  it("leaves each cluster's config unknown until the load balancers report their addresses", () => {
+    for (const configMap of mocks.ofType(CONFIG_MAP)) expect(pulumi.isUnknown(configMap.inputs.data["nats.conf"])).toBe(true);
+    for (const statefulSet of mocks.ofType(STATEFUL_SET)) {
+      const exporter = statefulSet.inputs.spec.template.spec.containers.find((container: { name: string }) => container.name === "exporter");
+      expect(pulumi.isUnknown(exporter.args)).toBe(true);
+    }
+  });
+
+  it("shows the gateway Services, policies, Secrets and servers in full, each valid", () => {
+    const known = mocks.kubernetesObjects().filter((object) => object.type !== CONFIG_MAP && object.type !== STATEFUL_SET);
+    for (const object of known) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expect(mocks.named("global-eu-west-gateway").inputs.spec).toMatchObject({ type: "LoadBalancer", ports: [{ name: "gateway", port: 7222 }] });
+    const statefulSet = mocks.named("global-us-east-statefulset").inputs;
+    expect(statefulSet.spec.replicas).toBe(3);
+    expect(statefulSet.spec.template.spec.containers[0].env.map((variable: { name: string }) => variable.name)).toEqual(["SERVER_NAME", "GOMEMLIMIT", "NATS_ZONE", "NATS_ZONE_TAG"]);
+  });
+
+  it("knows the Service names and client URLs already, not the gateway URLs", async () => {
+    expect(await valueOf(superCluster.gatewayServiceNames)).toEqual({ "us-east": "us-east-gateway", "eu-west": "eu-west-gateway" });
+    expect(await valueOf(superCluster.clientUrls)).toEqual({ "us-east": "nats://us-east.nats.svc.cluster.local:4222", "eu-west": "nats://eu-west.nats.svc.cluster.local:4222" });
+    expect(await valueOf(superCluster.gatewayUrls, 200)).toBeUndefined();
+  });
+});
+
+describe("a preview where every gateway advertises a host of its own", () => {
+  beforeAll(async () => {
+    mocks.reset();
+    new components.SuperCluster("named", { clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) });
+    await mocks.settle();
+  });
+
+  it("shows each cluster's whole config, since no address waits on a load balancer", () => {
+    for (const cluster of CLUSTERS) {
+      const conf: string = mocks.named(`named-${cluster}-config`).inputs.data["nats.conf"];
+      expect(conf).toContain(`advertise: "gateway.${cluster}.example.com:7222"`);
+      for (const peer of CLUSTERS) expect(conf).toContain(`"nats://gateway.${peer}.example.com:7222"`);
+    }
+  });
+});

@@ -1,0 +1,112 @@
+/**
+ * Every way the SuperCluster component refuses its args: one InputPropertiesError naming each bad field
+ * (paths relative to the args), thrown before anything is registered, not even the component.
+ */
+import { beforeAll, describe, expect, it } from "vitest";
+import { installMocks, MockRecorder } from "../support/pulumi-mocks";
+
+type Components = typeof import("../../components/kubernetes");
+type Args = import("../../components/kubernetes").SuperClusterArgs;
+type Member = import("../../components/kubernetes").SuperClusterMemberArgs;
+type Pulumi = typeof import("@pulumi/pulumi");
+
+let mocks: MockRecorder;
+let components: Components;
+let pulumi: Pulumi;
+
+beforeAll(async () => {
+  mocks = await installMocks({ preview: false });
+  pulumi = await import("@pulumi/pulumi");
+  components = await import("../../components/kubernetes");
+});
+
+async function refusal(args: Args): Promise<{ paths: string[]; message: string }> {
+  mocks.reset();
+  let caught: unknown;
+  try {
+    new components.SuperCluster("global", args);
+  } catch (error) {
+    caught = error;
+  }
+  await mocks.settle();
+  expect(mocks.resources).toEqual([]);
+  expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
+  const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
+  return { paths: error.errors.map((e) => e.propertyPath), message: error.message };
+}
+
+const east: Member = { name: "east", tier: "small", region: "us-east-1" };
+const west: Member = { name: "west", tier: "small", region: "us-west-2" };
+
+describe("the supercluster description", () => {
+  const cases: [string, Args, string, RegExp][] = [
+    ["one cluster only", { clusters: [east] }, "clusters", /list at least 2 clusters: gateways join clusters/],
+    ["two clusters of one name", { clusters: [east, { ...west, name: "east" }] }, "clusters[1].name", /use a name no other cluster has \(clusters\[0\] has it\)/],
+    ["a cluster name that is no DNS label", { clusters: [east, { ...west, name: "West_2" }] }, "clusters[1].name", /"West_2" is not allowed/],
+    ["a gateway name other than the cluster's", { clusters: [east, { ...west, gatewayName: "wan" }] }, "clusters[1].gatewayName", /nats-server requires the gateway name to equal the cluster name/],
+    [
+      "a JetStream domain with a dot",
+      { clusters: [{ ...east, jetstream: { domain: "acme.global" } }, { ...west, jetstream: { domain: "acme.global" } }] },
+      "clusters[0].jetstream.domain",
+      /"acme.global" is not allowed; use a non-empty name without whitespace, '.', '\*', '>'/,
+    ],
+    ["domains that differ", { clusters: [{ ...east, jetstream: { domain: "global" } }, west] }, "clusters[1].jetstream.domain", /a supercluster is one JetStream domain/],
+    ["too few zones for R3", { clusters: [{ ...east, zones: ["us-east-1a", "us-east-1b"] }, west] }, "clusters[0].zones", /list at least 3 zones/],
+    ["a server name prefix with a dot", { clusters: [east, { ...west, serverNamePrefix: "acme." }] }, "clusters[1].serverNamePrefix", /"acme\." is not allowed/],
+    ["a gateway TLS Secret that is no DNS name", { clusters: [east, west], gatewayTls: { secretName: "Gateway TLS" } }, "gatewayTls.secretName", /name a Secret of type kubernetes.io\/tls/],
+  ];
+  it.each(cases)("refuses %s", async (_, args, path, message) => {
+    const { paths, message: text } = await refusal(args);
+    expect(paths).toContain(path);
+    expect(text).toMatch(message);
+  });
+});
+
+describe("the gateway Services", () => {
+  const cases: [string, Partial<Args> & Pick<Args, "clusters">, string, RegExp][] = [
+    ["an unknown cloud", { clusters: [east, west], cloud: "gcp" as "aws" }, "cloud", /"gcp" is not allowed; use aws/],
+    ["an unknown Service type", { clusters: [east, { ...west, gatewayService: { type: "Ingress" as "ClusterIP" } }] }, "clusters[1].gatewayService.type", /use one of LoadBalancer, NodePort, ClusterIP/],
+    ["a NodePort without its port", { clusters: [east, { ...west, gatewayService: { type: "NodePort", advertiseHost: "gw.example.com" } }] }, "clusters[1].gatewayService.nodePort", /use a port from 30000 to 32767/],
+    ["a NodePort without a host to advertise", { clusters: [{ ...east, gatewayService: { type: "NodePort", nodePort: 30722 } }, west] }, "clusters[0].gatewayService.advertiseHost", /a NodePort Service has no address of its own/],
+    ["a node port on a load balancer", { clusters: [{ ...east, gatewayService: { nodePort: 30722 } }, west] }, "clusters[0].gatewayService.nodePort", /leave it out unless type is NodePort/],
+    ["a source that is no CIDR", { clusters: [east, { ...west, gatewayService: { allowedCidrs: ["10.0.0.0/8", "anywhere"] } }] }, "clusters[1].gatewayService.allowedCidrs[1]", /"anywhere" is not allowed; use a CIDR/],
+    ["an advertised host with a space", { clusters: [{ ...east, gatewayService: { advertiseHost: "gw east" } }, west] }, "clusters[0].gatewayService.advertiseHost", /use a DNS name or an IP address/],
+  ];
+  it.each(cases)("refuses %s", async (_, args, path, message) => {
+    const { paths, message: text } = await refusal(args as Args);
+    expect(paths).toContain(path);
+    expect(text).toMatch(message);
+  });
+});
+
+describe("what every cluster shares", () => {
+  it("refuses an account the model refuses, naming it under accounts", async () => {
+    const { paths, message } = await refusal({ clusters: [east, west], accounts: [{ name: "sys" }] });
+    expect(paths).toEqual(["accounts[0].name"]);
+    expect(message).toMatch(/SYS is the system account every cluster has/);
+  });
+
+  it("refuses an empty operator rotation as NatsCredentials does", async () => {
+    const { paths } = await refusal({ clusters: [east, west], operatorRotation: " " });
+    expect(paths).toEqual(["operatorRotation"]);
+  });
+
+  it("checks the accounts' limits against the smallest cluster, where an untagged stream may land", async () => {
+    const big: Member = { ...east, tier: "large", volumeSize: "1Ti" };
+    const account = { name: "shop", limits: { jetstream: { diskStorage: "500Gi" } } };
+    const { paths, message } = await refusal({ clusters: [big, west], accounts: [account] });
+    expect(paths).toEqual(["accounts[0].limits.jetstream.diskStorage"]);
+    expect(message).toMatch(/500Gi/);
+  });
+
+  it("refuses a setting JetStreamCluster would refuse, before any cluster exists", async () => {
+    const { paths } = await refusal({ clusters: [east, west], clientNamespaces: ["apps", "Bad_NS"], clusterDomain: "cluster..local" });
+    expect(paths).toEqual(["clientNamespaces[1]", "clusterDomain"]);
+  });
+
+  it("lists every problem of the clusters and their Services at once", async () => {
+    const { paths, message } = await refusal({ clusters: [east, { ...east, gatewayService: { type: "NodePort" } }], cloud: "azure" as "aws" });
+    expect(paths).toEqual(["clusters[1].name", "cloud", "clusters[1].gatewayService.nodePort", "clusters[1].gatewayService.advertiseHost"]);
+    expect(message).toMatch(/^4 problems:/);
+  });
+});
