@@ -5,12 +5,28 @@
  * Config keys, all under `nats-jetstream:`: the description itself (`cluster`, `supercluster` or `hubLeaf`,
  * plus `accounts`, `streams` and `keyValues`; see StackSpec), and for the Kubernetes side `kubeconfig`
  * (contents or path, may be secret) or `context` (a context of the ambient kubeconfig), `createNamespace`
- * (default true), `clientNamespaces` and `monitoringNamespace`.
+ * (default true), `clientNamespaces`, `monitoringNamespace`, and `cloud` ("aws" fronts gateway and leaf
+ * listeners with network load balancers). Clusters of a supercluster or hub-and-leaf stack may each name
+ * their own `kubernetes.context`: each context gets its own provider.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployCluster } from "./components/kubernetes/deploy-cluster";
-import { accountStreams, ClusterSpec, PROJECT_NAME, resolveStack, Stack, STACK_SPEC_KEYS, StackSpec, ValidationError } from "./components/model";
+import { HubAndLeaf } from "./components/kubernetes/hub-and-leaf";
+import { Cloud } from "./components/kubernetes/listener-service";
+import { SuperCluster } from "./components/kubernetes/super-cluster";
+import { TopologyClusterArgs } from "./components/kubernetes/topology-args";
+import {
+  accountStreams,
+  ClusterSpec,
+  KubernetesTargetSpec,
+  PROJECT_NAME,
+  resolveStack,
+  Stack,
+  STACK_SPEC_KEYS,
+  StackSpec,
+  ValidationError,
+} from "./components/model";
 
 const config = new pulumi.Config(PROJECT_NAME);
 
@@ -35,31 +51,61 @@ function readStack(): StackDescription {
   }
 }
 
-/** The provider the stack names, or undefined for the ambient kubeconfig and context. */
-function kubernetesProvider(): k8s.Provider | undefined {
+/** Providers by name, so clusters naming one context share one provider. */
+const providers = new Map<string, k8s.Provider>();
+
+/**
+ * The provider for a cluster: the one its `kubernetes` target names, else the stack's (`kubeconfig` or
+ * `context`), else undefined for the ambient kubeconfig and context.
+ */
+function kubernetesProvider(target?: KubernetesTargetSpec): k8s.Provider | undefined {
   const kubeconfig = config.getSecret("kubeconfig");
-  const context = config.get("context");
+  const context = target?.context ?? config.get("context");
   if (kubeconfig === undefined && context === undefined) return undefined;
-  return new k8s.Provider(`${pulumi.getStack()}-kubernetes`, { kubeconfig, context });
+  const name = target?.provider ?? target?.context;
+  // The stack-wide provider keeps its first name: renaming a provider would replace every object on it.
+  const resourceName = name === undefined ? `${pulumi.getStack()}-kubernetes` : `${pulumi.getStack()}-kubernetes-${name}`;
+  if (!providers.has(resourceName)) providers.set(resourceName, new k8s.Provider(resourceName, { kubeconfig, context }));
+  return providers.get(resourceName);
 }
 
-/** What `pulumi stack output` shows: endpoints, public keys and Secret names, never a seed or creds. */
+/** Settings every cluster of a topology shares, from the stack's config. */
+function sharedClusterSettings(): TopologyClusterArgs {
+  return {
+    createNamespace: config.getBoolean("createNamespace") ?? true,
+    clientNamespaces: config.getObject<string[]>("clientNamespaces"),
+    monitoringNamespace: config.get("monitoringNamespace"),
+    cloud: config.get("cloud") as Cloud | undefined,
+  };
+}
+
+/**
+ * What `pulumi stack output` shows: endpoints, public keys and Secret names, never a seed or creds. The
+ * single-cluster fields are set for a one-cluster stack; the per-cluster maps for multi-cluster topologies.
+ */
 interface StackOutputs {
-  clientUrl: pulumi.Output<string>;
-  clientServiceName: pulumi.Output<string>;
-  headlessServiceName: pulumi.Output<string>;
-  monitorEndpoints: pulumi.Output<string[]>;
-  clusterName: pulumi.Output<string>;
-  namespace: pulumi.Output<string>;
+  clientUrl?: pulumi.Output<string>;
+  clientServiceName?: pulumi.Output<string>;
+  headlessServiceName?: pulumi.Output<string>;
+  monitorEndpoints?: pulumi.Output<string[]>;
+  clusterName?: pulumi.Output<string>;
+  namespace?: pulumi.Output<string>;
+  /** Client URL of every cluster, by cluster name. */
+  clientUrls?: pulumi.Output<Record<string, string>>;
+  /** Gateway URL of every cluster of a supercluster, by cluster name. */
+  gatewayUrls?: pulumi.Output<Record<string, string>>;
+  /** The hub's leaf node URL that sites dial. */
+  leafUrl?: pulumi.Output<string>;
   operatorPublicKey: pulumi.Output<string>;
   /** By account name, SYS included. */
   accountPublicKeys: pulumi.Output<Record<string, string>>;
-  /** The Secret holding each user's `<user>.creds`, by user name. */
-  credsSecretNames: pulumi.Output<Record<string, string>> | undefined;
+  /** The Secret holding each user's `<user>.creds`: by user name, or by cluster then user name. */
+  credsSecretNames: pulumi.Output<Record<string, string>> | pulumi.Output<Record<string, Record<string, string>>> | undefined;
 }
 
-function deployOneCluster({ spec, stack }: StackDescription, provider: k8s.Provider | undefined): StackOutputs {
+function deployOneCluster({ spec, stack }: StackDescription): StackOutputs {
   const clusterSpec = spec.cluster as ClusterSpec;
+  const provider = kubernetesProvider();
   const { cluster, credentials } = deployCluster(
     clusterSpec.name,
     {
@@ -67,9 +113,7 @@ function deployOneCluster({ spec, stack }: StackDescription, provider: k8s.Provi
       accounts: spec.accounts,
       streams: accountStreams(stack.jetstream.streams),
       operatorName: stack.name,
-      createNamespace: config.getBoolean("createNamespace") ?? true,
-      clientNamespaces: config.getObject<string[]>("clientNamespaces"),
-      monitoringNamespace: config.get("monitoringNamespace"),
+      ...sharedClusterSettings(),
     },
     provider ? { providers: [provider] } : undefined,
   );
@@ -86,21 +130,57 @@ function deployOneCluster({ spec, stack }: StackDescription, provider: k8s.Provi
   };
 }
 
-function deploy(description: StackDescription, provider: k8s.Provider | undefined): StackOutputs {
-  const { stack } = description;
-  switch (stack.topology.kind) {
+function deploySuperCluster({ spec, stack }: StackDescription): StackOutputs {
+  const superclusterSpec = spec.supercluster!;
+  const supercluster = new SuperCluster(stack.name, {
+    ...sharedClusterSettings(),
+    clusters: superclusterSpec.clusters.map((member) => ({ ...member, provider: kubernetesProvider(member.kubernetes) })),
+    gatewayTls: superclusterSpec.gatewayTls,
+    accounts: spec.accounts,
+    streams: accountStreams(stack.jetstream.streams),
+    operatorName: stack.name,
+  });
+  return {
+    clientUrls: supercluster.clientUrls,
+    gatewayUrls: supercluster.gatewayUrls,
+    operatorPublicKey: supercluster.credentials.operatorPublicKey,
+    accountPublicKeys: supercluster.credentials.accountPublicKeys,
+    credsSecretNames: supercluster.credsSecretNames,
+  };
+}
+
+function deployHubAndLeaf({ spec, stack }: StackDescription): StackOutputs {
+  const hubLeafSpec = spec.hubLeaf!;
+  const hubProvider = kubernetesProvider(hubLeafSpec.hub.kubernetes);
+  const hubAndLeaf = new HubAndLeaf(stack.name, {
+    ...sharedClusterSettings(),
+    hub: { ...hubLeafSpec.hub, provider: hubProvider },
+    sites: hubLeafSpec.sites.map((site) => ({ ...site, provider: site.kubernetes ? kubernetesProvider(site.kubernetes) : hubProvider })),
+    accounts: spec.accounts,
+    streams: accountStreams(stack.jetstream.streams),
+    operatorName: stack.name,
+  });
+  return {
+    clientUrls: hubAndLeaf.clientUrls,
+    leafUrl: hubAndLeaf.leafUrl,
+    operatorPublicKey: hubAndLeaf.credentials.operatorPublicKey,
+    accountPublicKeys: hubAndLeaf.credentials.accountPublicKeys,
+    credsSecretNames: hubAndLeaf.credsSecretNames,
+  };
+}
+
+function deploy(description: StackDescription): StackOutputs {
+  switch (description.stack.topology.kind) {
     case "cluster":
-      return deployOneCluster(description, provider);
+      return deployOneCluster(description);
     case "supercluster":
+      return deploySuperCluster(description);
     case "hub-leaf":
-      throw new pulumi.RunError(
-        `stack ${stack.name}: a ${stack.topology.kind} topology is not yet deployable by the program; ` +
-          `npm run local -- ${stack.name} starts it on this machine`,
-      );
+      return deployHubAndLeaf(description);
   }
 }
 
-const outputs = deploy(readStack(), kubernetesProvider());
+const outputs = deploy(readStack());
 
 export const clientUrl = outputs.clientUrl;
 export const clientServiceName = outputs.clientServiceName;
@@ -108,6 +188,9 @@ export const headlessServiceName = outputs.headlessServiceName;
 export const monitorEndpoints = outputs.monitorEndpoints;
 export const clusterName = outputs.clusterName;
 export const namespace = outputs.namespace;
+export const clientUrls = outputs.clientUrls;
+export const gatewayUrls = outputs.gatewayUrls;
+export const leafUrl = outputs.leafUrl;
 export const operatorPublicKey = outputs.operatorPublicKey;
 export const accountPublicKeys = outputs.accountPublicKeys;
 export const credsSecretNames = outputs.credsSecretNames;

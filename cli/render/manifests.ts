@@ -72,6 +72,20 @@ export function manifestsOf(records: readonly ResourceRecord[]): Manifest[] {
     .sort((a, b) => sortKey(a).localeCompare(sortKey(b)));
 }
 
+/**
+ * Manifests per Kubernetes cluster: one group per provider, since each provider is its own cluster (a
+ * supercluster's regions, a leaf site elsewhere) and each group is applied there on its own. Objects on
+ * the default provider form the group named "default".
+ */
+export function manifestsByProvider(records: readonly ResourceRecord[]): Map<string, Manifest[]> {
+  const groups = new Map<string, ResourceRecord[]>();
+  for (const record of records.filter(isKubernetesObject)) {
+    const key = record.provider ?? "default";
+    groups.set(key, [...(groups.get(key) ?? []), record]);
+  }
+  return new Map([...groups.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([key, group]) => [key, manifestsOf(group)]));
+}
+
 export function manifestFileName(manifest: Manifest, index: number): string {
   const scope = manifest.metadata.namespace ? `${manifest.metadata.namespace}-` : "";
   return `${String(index + 1).padStart(3, "0")}-${manifest.kind.toLowerCase()}-${scope}${manifest.metadata.name}.yaml`;

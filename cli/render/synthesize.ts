@@ -7,6 +7,7 @@ import { createHash } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAME } from "../../components/model/stack";
+import { COMPUTED } from "./redact";
 
 export interface ResourceRecord {
   /** Pulumi type token, e.g. `kubernetes:apps/v1:StatefulSet`. */
@@ -17,6 +18,15 @@ export interface ResourceRecord {
   inputs: Record<string, unknown>;
   /** False for component resources, which send nothing to a provider. */
   custom: boolean;
+  /** Name of the explicit provider the resource goes through; undefined for the default provider. */
+  provider?: string;
+}
+
+/** A provider reference is `<provider URN>::<id>`; the URN's last part is the provider's name. */
+function providerName(reference: string | undefined): string | undefined {
+  if (!reference) return undefined;
+  const urn = reference.slice(0, reference.lastIndexOf("::"));
+  return urn.slice(urn.lastIndexOf("::") + 2) || undefined;
 }
 
 /** Stand-in bytes for random resources: derived from the resource's identity so renders are reproducible. */
@@ -38,6 +48,10 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
     const text = standInBytes(type, name, Number(inputs.length ?? 32)).toString("base64url").slice(0, Number(inputs.length ?? 32));
     return { result: pulumi.secret(text) };
   }
+  if (type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer") {
+    // The load balancer's address is assigned at deploy time; configs that advertise it show where it goes.
+    return { status: { loadBalancer: { ingress: [{ hostname: COMPUTED }] } } };
+  }
   return {};
 }
 
@@ -54,7 +68,7 @@ export async function synthesize(projectDir: string, stackName: string, config: 
   pulumi.runtime.setMocks(
     {
       newResource(args) {
-        records.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true });
+        records.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true, provider: providerName(args.provider) });
         return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
       },
       call() {

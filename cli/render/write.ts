@@ -4,7 +4,7 @@ import * as path from "path";
 import { stringify as toYaml } from "yaml";
 import { Stack } from "../../components/model/stack";
 import { topologyMermaid } from "../../components/model/topology-diagram";
-import { manifestFileName, manifestsOf, planOf, serverConfigs } from "./manifests";
+import { manifestFileName, manifestsByProvider, manifestsOf, planOf, serverConfigs } from "./manifests";
 import { findLeak } from "./redact";
 import { ResourceRecord } from "./synthesize";
 
@@ -46,9 +46,14 @@ export function writeRender(stack: Stack, records: readonly ResourceRecord[], ou
   fs.rmSync(outDir, { recursive: true, force: true });
   const files = new Map<string, string>();
   const manifests = manifestsOf(records);
-  manifests.forEach((manifest, index) => {
-    files.set(path.join("manifests", manifestFileName(manifest, index)), toYaml(manifest, { sortMapEntries: true, lineWidth: 0 }));
-  });
+  const groups = manifestsByProvider(records);
+  for (const [provider, group] of groups) {
+    // One Kubernetes cluster keeps the flat layout; several get a folder each, to apply one by one.
+    const dir = groups.size > 1 ? path.join("manifests", provider) : "manifests";
+    group.forEach((manifest, index) => {
+      files.set(path.join(dir, manifestFileName(manifest, index)), toYaml(manifest, { sortMapEntries: true, lineWidth: 0 }));
+    });
+  }
   const configs = serverConfigs(manifests);
   for (const [server, text] of [...configs.entries()].sort(([a], [b]) => a.localeCompare(b))) {
     files.set(path.join("servers", `${server}.conf`), text);

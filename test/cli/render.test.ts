@@ -195,6 +195,34 @@ describe("npm run render", () => {
     );
   }, 120_000);
 
+  it("renders a supercluster with a manifests folder per Kubernetes cluster and the gateway addresses left <computed>", async () => {
+    const out = path.join(scratch, "supercluster");
+    await render("supercluster", out);
+    expect(fs.readdirSync(path.join(out, "manifests")).sort()).toEqual([
+      "supercluster-kubernetes-ap-south",
+      "supercluster-kubernetes-eu-west",
+      "supercluster-kubernetes-us-east",
+    ]);
+    const usEast = listFiles(path.join(out, "manifests", "supercluster-kubernetes-us-east"));
+    expect(usEast).toContain("009-service-nats-us-east-gateway.yaml");
+    const conf = fs.readFileSync(path.join(out, "servers", "eu-west-1.conf"), "utf8");
+    expect(conf).toContain('advertise: "<computed>:7222"');
+    for (const cluster of ["us-east", "eu-west", "ap-south"]) expect(conf).toContain(`name: "${cluster}"`);
+    expect(listFiles(path.join(out, "servers"))).toHaveLength(9);
+    expect(fs.readFileSync(path.join(out, "summary.md"), "utf8")).toContain("gateway");
+  }, 120_000);
+
+  it("renders a hub and its leaf sites, the site in another Kubernetes cluster in a folder of its own", async () => {
+    const out = path.join(scratch, "hub-leaf");
+    await render("hub-leaf", out);
+    expect(fs.readdirSync(path.join(out, "manifests")).sort()).toEqual(["default", "hub-leaf-kubernetes-branch"]);
+    const siteConf = fs.readFileSync(path.join(out, "servers", "branch-0.conf"), "utf8");
+    expect(siteConf).toMatch(/leafnodes: \{\n  remotes: \[/);
+    expect(siteConf).toContain('"nats://<computed>:7422"');
+    expect(siteConf).toContain('credentials: "/etc/nats-leaf/branch-leaf.creds"');
+    for (const file of listFiles(out)) expect(fs.readFileSync(path.join(out, file), "utf8")).not.toMatch(/BEGIN NATS USER JWT|NKEY SEED/);
+  }, 120_000);
+
   it("names the known stacks when asked for an unknown one", async () => {
     const failure = await render("nosuch", path.join(scratch, "nosuch")).catch((error: { code: number; stderr: string }) => error);
     expect((failure as { code: number }).code).toBe(2);

@@ -7,7 +7,13 @@ let mocks: MockRecorder;
 let runProgram: (config: Record<string, unknown>) => Promise<Program>;
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: false, stack: "small" });
+  mocks = await installMocks({
+    preview: false,
+    stack: "small",
+    // Gateway and leaf listeners advertise the address their load balancer reports once deployed.
+    extraState: (type, name) =>
+      type === "kubernetes:core/v1:Service" ? { status: { loadBalancer: { ingress: [{ hostname: `${name}.lb.test` }] } } } : undefined,
+  });
   runProgram = programRunner(mocks, await import("@pulumi/pulumi"));
 });
 
@@ -94,12 +100,46 @@ describe("an invalid stack", () => {
     );
     expect(mocks.resources).toEqual([]);
   });
+});
 
-  it("says plainly that a topology without a deploy function is not deployable yet", async () => {
-    const supercluster = { clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: name })) };
-    await expect(runProgram({ supercluster })).rejects.toThrow(
-      "stack small: a supercluster topology is not yet deployable by the program; npm run local -- small starts it on this machine",
-    );
-    expect(mocks.resources).toEqual([]);
+describe("multi-cluster stacks", () => {
+  it("deploys a supercluster with one provider per Kubernetes context, every object through its cluster's provider", async () => {
+    const supercluster = {
+      clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: `us-${name}-1`, kubernetes: { context: `${name}-ctx` } })),
+    };
+    const program = await runProgram({ supercluster });
+    const providers = mocks.ofType("pulumi:providers:kubernetes");
+    expect(providers.map((provider) => [provider.name, provider.inputs.context])).toEqual([
+      ["small-kubernetes-east-ctx", "east-ctx"],
+      ["small-kubernetes-west-ctx", "west-ctx"],
+    ]);
+    const statefulSets = mocks.ofType("kubernetes:apps/v1:StatefulSet");
+    expect(statefulSets.map((set) => [set.inputs.metadata.name, set.options.provider])).toEqual([
+      ["east", expect.stringContaining("::small-kubernetes-east-ctx::")],
+      ["west", expect.stringContaining("::small-kubernetes-west-ctx::")],
+    ]);
+    expect(mocks.ofType("nats-jetstream:index:SuperCluster")).toHaveLength(1);
+    expect(Object.keys(await valueOf(program.clientUrls))).toEqual(["east", "west"]);
+    expect(program.clientUrl).toBeUndefined();
+  });
+
+  it("deploys a hub with its leaf sites, a site without its own context on the hub's provider", async () => {
+    const hubLeaf = {
+      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+      sites: [{ name: "shop", tier: "dev", jetstream: { domain: "shop" }, account: "edge", user: "shop-leaf" }],
+    };
+    const accounts = [
+      {
+        name: "edge",
+        subjects: ["shop.>"],
+        limits: { leaf: 2 },
+        users: [{ name: "shop-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["shop.>"], subscribe: ["shop.>", "_INBOX.>"] } }],
+      },
+    ];
+    const program = await runProgram({ hubLeaf, accounts });
+    expect(mocks.ofType("pulumi:providers:kubernetes")).toEqual([]);
+    expect(mocks.ofType("nats-jetstream:index:HubAndLeaf")).toHaveLength(1);
+    expect(mocks.ofType("kubernetes:apps/v1:StatefulSet").map((set) => set.inputs.metadata.name)).toEqual(["hub", "shop"]);
+    expect(Object.keys(await valueOf(program.clientUrls)).sort()).toEqual(["hub", "shop"]);
   });
 });
