@@ -12,9 +12,13 @@
  * a misspelt `readinessProbe` would deploy pods without one.
  */
 import * as clientModels from "@kubernetes/client-node/dist/gen/models/all.js";
+import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
+import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
 import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClaim";
@@ -29,9 +33,13 @@ type ModelClass = new (data: object) => TypedModel;
 
 /** The kinds this project creates, by `apiVersion/kind`. */
 const TYPE_VALIDATORS: Record<string, ModelClass> = {
+  "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition,
+  "apps/v1/Deployment": Deployment,
   "apps/v1/StatefulSet": StatefulSet,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "rbac.authorization.k8s.io/v1/Role": Role,
+  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
   "v1/ConfigMap": ConfigMap,
   "v1/Namespace": Namespace,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,

@@ -1,0 +1,128 @@
+/**
+ * The WorkerPool component: a Deployment pulling jobs from durable consumers as its own NATS user, with
+ * that user's creds in a Secret of the pool's namespace, a PodDisruptionBudget, and either a fixed replica
+ * count or a KEDA ScaledObject on the consumers' lag. Only workers scale this way, never the NATS servers.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { Account, User } from "../model/accounts";
+import { Problems, ValidationError } from "../model/errors";
+import { JetStreamResources as ResolvedJetStream } from "../model/jetstream-resources";
+import { appLabels } from "../workloads/object-names";
+import { checkWorkerPool, workerPoolObjects, WorkerPoolSpec } from "../workloads/worker-pool";
+import { clientIngress, kedaIngress } from "./cluster-ingress";
+import { toInputPropertiesError } from "../pulumi-errors";
+import { lagScaling, LagScalingSettings } from "./lag-scaling";
+import { clusterClientUrl, NatsWorkloadArgs } from "./nats-access";
+import { IngressAllowance } from "./network-policy";
+import { checkCanPull } from "./user-roles";
+import { createUserCredsSecret, userCredsRef } from "./user-creds-secret";
+import { createWorkerPool } from "./workload-resources";
+
+export const WORKER_POOL_TYPE = "nats-jetstream:index:WorkerPool";
+
+/** A pool as the builder takes it, but with the user instead of a creds Secret, and no addresses: they come from the cluster. */
+export interface WorkerPoolSettings extends Omit<WorkerPoolSpec, "natsUrl" | "creds" | "autoscaling"> {
+  /** The NATS user the pool pulls with: a worker of every consumer the pool names, in the consumers' account. */
+  user: string;
+  /** Scale on the consumers' lag with KEDA instead of a fixed `replicas`; KEDA must be installed. */
+  autoscaling?: LagScalingSettings;
+}
+
+export interface WorkerPoolArgs extends NatsWorkloadArgs {
+  /** The pool. Plain: scaling decides which objects exist. */
+  pool: WorkerPoolSettings;
+  /**
+   * The stack's streams and consumers with their defaults (JetStreamResources.resources). Given, each
+   * consumer the pool names must be declared there, in the user's account, with room for `concurrency`.
+   */
+  jetStream?: ResolvedJetStream;
+}
+
+/** Name of the Secret holding the pool user's creds, in the pool's namespace. */
+export function workerPoolCredsSecretName(pool: Pick<WorkerPoolSettings, "name">): string {
+  return `${pool.name}-nats-creds`;
+}
+
+/** What the cluster's NetworkPolicy must let in for the pool: its namespace as a client, and KEDA when it scales on lag. */
+export function workerPoolClusterIngress(args: Pick<WorkerPoolArgs, "pool" | "cluster" | "kedaNamespace">): IngressAllowance[] {
+  return [clientIngress(args.cluster, args.pool.namespace), ...(args.pool.autoscaling !== undefined ? [kedaIngress(args.cluster, args.kedaNamespace)] : [])];
+}
+
+function ownerOf(accounts: readonly Account[], userName: unknown): { account: Account; user: User } | undefined {
+  for (const account of accounts) {
+    const user = account.users.find((candidate) => candidate.name === userName);
+    if (user !== undefined) return { account, user };
+  }
+  return undefined;
+}
+
+function poolSpec(args: WorkerPoolArgs, account: string): WorkerPoolSpec {
+  const { user, autoscaling, ...pool } = args.pool;
+  return {
+    ...pool,
+    natsUrl: clusterClientUrl(args.cluster, args.clusterDomain),
+    creds: userCredsRef(workerPoolCredsSecretName(args.pool), user),
+    ...(autoscaling !== undefined ? { autoscaling: lagScaling(autoscaling, account, args) } : {}),
+  };
+}
+
+/**
+ * Checks the pool, its user and its consumers, and returns the builder's spec. The consumers must be in the
+ * user's account: a user reaches only its own account's streams.
+ */
+function checkArgs(args: WorkerPoolArgs): WorkerPoolSpec {
+  const problems = new Problems();
+  const owner = ownerOf(args.credentials.accounts, args.pool.user);
+  const spec = poolSpec(args, owner?.account.name ?? "");
+  checkWorkerPool(spec, "pool", problems, args.jetStream);
+  if (owner === undefined || owner.account.system) {
+    const users = args.credentials.accounts.filter((account) => !account.system).flatMap((account) => account.users.map((user) => user.name));
+    problems.add("pool.user", args.pool.user, `name a user of the stack's accounts (${users.join(", ") || "none declared"})`);
+  } else {
+    (args.pool.consumers ?? []).forEach((ref, index) => {
+      const stream = args.jetStream?.streams.find((candidate) => candidate.name === ref.stream);
+      if (stream !== undefined && stream.account !== owner.account.name) {
+        problems.add(`pool.consumers[${index}].stream`, ref.stream, `name a stream of account ${owner.account.name}, the account of user ${owner.user.name}: ${ref.stream} is in ${stream.account}`);
+        return;
+      }
+      checkCanPull(problems, "pool.user", owner.user, ref.stream, ref.durable);
+    });
+  }
+  try {
+    problems.throwIfAny();
+  } catch (error) {
+    throw error instanceof ValidationError ? toInputPropertiesError(error) : error;
+  }
+  return spec;
+}
+
+export class WorkerPool extends pulumi.ComponentResource {
+  /** What the cluster's NetworkPolicy must let in for this pool; known before construction from `workerPoolClusterIngress`. */
+  readonly clusterIngress: IngressAllowance[];
+  readonly deploymentName: pulumi.Output<string>;
+  /** The Secret with the pool user's creds. */
+  readonly credsSecretName: pulumi.Output<string>;
+  /** Present when the pool scales on lag. */
+  readonly scaledObjectName: pulumi.Output<string> | undefined;
+
+  constructor(name: string, args: WorkerPoolArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Checked before the component registers, so an invalid description creates nothing at all.
+    const spec = checkArgs(args);
+    super(WORKER_POOL_TYPE, name, {}, opts);
+    this.clusterIngress = workerPoolClusterIngress(args);
+
+    const secretName = workerPoolCredsSecretName(args.pool);
+    const secret = createUserCredsSecret(
+      `${name}-creds`,
+      { namespace: spec.namespace, secretName, user: args.pool.user, labels: appLabels(secretName, "credentials", spec.partOf ?? spec.name) },
+      args.credentials.userCreds,
+      { parent: this },
+    );
+    const pool = createWorkerPool(name, workerPoolObjects(spec), { parent: this, dependsOn: [secret] });
+
+    this.deploymentName = pool.deployment.metadata.name;
+    this.credsSecretName = secret.metadata.name;
+    this.scaledObjectName = pool.scaledObject?.metadata.name;
+    this.registerOutputs({ deploymentName: this.deploymentName, credsSecretName: this.credsSecretName, scaledObjectName: this.scaledObjectName });
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * Checks NACK and KEDA objects against their CRDs' OpenAPI schemas, refusing unknown fields as the API server
+ * does under strict field validation.
+ *
+ * - NACK (`jetstream.nats.io/v1beta2` Stream, Consumer, KeyValue): the schemas the package installs its CRDs
+ *   with (components/kubernetes/nack-crd-schemas.ts), transcribed from NACK's own CRDs, every spec field
+ *   listed. Each object schema is closed here, since a CRD schema cannot say `additionalProperties: false`.
+ * - KEDA (`keda.sh/v1alpha1` ScaledObject): transcribed below from KEDA's CRD, with the keys of the
+ *   nats-jetstream trigger's metadata, which KEDA reads from a free-form map and so would not refuse.
+ */
+import Ajv from "ajv";
+import { NACK_SPEC_SCHEMAS, OpenApiSchema } from "../../components/kubernetes/nack-crd-schemas";
+
+const string = { type: "string" };
+const integer = { type: "integer" };
+const boolean = { type: "boolean" };
+const stringMap = { type: "object", additionalProperties: string };
+const closed = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", properties, required, additionalProperties: false });
+
+/** The schema with every object that lists its properties closed to others. */
+export function closedSchema(schema: OpenApiSchema): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...schema };
+  if (schema.properties !== undefined) {
+    copy.properties = Object.fromEntries(Object.entries(schema.properties).map(([field, inner]) => [field, closedSchema(inner)]));
+    copy.additionalProperties = false;
+  }
+  if (schema.items !== undefined) copy.items = closedSchema(schema.items);
+  if (schema.additionalProperties !== undefined) copy.additionalProperties = closedSchema(schema.additionalProperties);
+  return copy;
+}
+
+const scaledObjectSchema = closed(
+  {
+    scaleTargetRef: closed({ apiVersion: string, kind: string, name: string, envSourceContainerName: string }, ["name"]),
+    pollingInterval: integer,
+    cooldownPeriod: integer,
+    initialCooldownPeriod: integer,
+    idleReplicaCount: integer,
+    minReplicaCount: integer,
+    maxReplicaCount: integer,
+    fallback: { type: "object" },
+    advanced: { type: "object" },
+    triggers: {
+      type: "array",
+      items: closed(
+        {
+          type: string,
+          name: string,
+          metadata: stringMap,
+          metricType: string,
+          useCachedMetrics: boolean,
+          authenticationRef: closed({ name: string, kind: string }, ["name"]),
+        },
+        ["type", "metadata"],
+      ),
+    },
+  },
+  ["scaleTargetRef", "triggers"],
+);
+
+/** The parts of the nats-jetstream trigger's metadata KEDA reads; it ignores other keys, so a misspelt one is refused here. */
+const natsJetStreamMetadata = closed(
+  {
+    natsServerMonitoringEndpoint: string,
+    account: string,
+    stream: string,
+    consumer: string,
+    lagThreshold: { type: "string", pattern: "^[0-9]+$" },
+    activationLagThreshold: { type: "string", pattern: "^[0-9]+$" },
+    useHttps: { enum: ["true", "false"] },
+  },
+  ["natsServerMonitoringEndpoint", "account", "stream", "consumer"],
+);
+
+const ajv = new Ajv({ allErrors: true, strict: false });
+const SCHEMAS: Record<string, object> = {
+  "jetstream.nats.io/v1beta2/Stream": closedSchema(NACK_SPEC_SCHEMAS.Stream),
+  "jetstream.nats.io/v1beta2/Consumer": closedSchema(NACK_SPEC_SCHEMAS.Consumer),
+  "jetstream.nats.io/v1beta2/KeyValue": closedSchema(NACK_SPEC_SCHEMAS.KeyValue),
+  "keda.sh/v1alpha1/ScaledObject": scaledObjectSchema,
+};
+const validators = Object.fromEntries(Object.entries(SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
+const validateTriggerMetadata = ajv.compile(natsJetStreamMetadata);
+
+/** Every way the object's spec breaks its CRD schema; empty when valid. */
+export function crdProblems(object: { apiVersion: string; kind: string; metadata: unknown; spec: unknown }): string[] {
+  const validate = validators[`${object.apiVersion}/${object.kind}`];
+  if (!validate) return [`no schema for ${object.apiVersion} ${object.kind}`];
+  const problems = validate(object.spec) ? [] : validate.errors!.map((error) => `spec${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`);
+  if (object.kind === "ScaledObject") {
+    for (const trigger of (object.spec as { triggers: { type: string; metadata: unknown }[] }).triggers) {
+      if (trigger.type === "nats-jetstream" && !validateTriggerMetadata(trigger.metadata)) {
+        problems.push(...validateTriggerMetadata.errors!.map((error) => `trigger metadata${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`));
+      }
+    }
+  }
+  const metadata = object.metadata as { name?: string; namespace?: string };
+  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(metadata.name ?? "")) problems.push(`metadata.name ${metadata.name} is not a DNS subdomain`);
+  return problems;
+}
