@@ -12,6 +12,8 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployCluster } from "./components/kubernetes/deploy-cluster";
+import { withJetStreamProvisioners } from "./components/kubernetes/jetstream-provisioners";
+import { Lightdash } from "./components/kubernetes/lightdash";
 import { HubAndLeaf } from "./components/kubernetes/hub-and-leaf";
 import { Cloud } from "./components/kubernetes/listener-service";
 import { SuperCluster } from "./components/kubernetes/super-cluster";
@@ -21,29 +23,36 @@ import {
   ClusterSpec,
   KubernetesTargetSpec,
   PROJECT_NAME,
-  resolveStack,
   Stack,
   STACK_SPEC_KEYS,
   StackSpec,
   ValidationError,
 } from "./components/model";
+import { PRESET_KEYS, PresetSpec, resolveStackWithPresets, withPresets } from "./components/presets";
 
 const config = new pulumi.Config(PROJECT_NAME);
 
-/** The description as written (what the components take) and as validated (what the dispatch reads). */
+/** The description as written and expanded (what the components take) and as validated (what the dispatch reads). */
 interface StackDescription {
   spec: StackSpec;
+  presets: PresetSpec;
   stack: Stack;
 }
 
 function readStack(): StackDescription {
-  const spec: StackSpec = {};
+  const written: StackSpec = {};
   for (const key of STACK_SPEC_KEYS) {
     const value = config.getObject(key);
-    if (value !== undefined) Object.assign(spec, { [key]: value });
+    if (value !== undefined) Object.assign(written, { [key]: value });
+  }
+  const presets: PresetSpec = {};
+  for (const key of PRESET_KEYS) {
+    const value = config.getObject(key);
+    if (value !== undefined) Object.assign(presets, { [key]: value });
   }
   try {
-    return { spec, stack: resolveStack(pulumi.getStack(), spec) };
+    const stack = resolveStackWithPresets(pulumi.getStack(), written, presets);
+    return { spec: withPresets(written, presets), presets, stack };
   } catch (error) {
     // A config mistake is the user's to fix, not a crash: report the problems without a stack trace.
     if (error instanceof ValidationError) throw new pulumi.RunError(`stack ${pulumi.getStack()}: ${error.message}`);
@@ -96,6 +105,8 @@ interface StackOutputs {
   gatewayUrls?: pulumi.Output<Record<string, string>>;
   /** The hub's leaf node URL that sites dial. */
   leafUrl?: pulumi.Output<string>;
+  /** Lightdash's API inside the Kubernetes cluster, when the stack runs Lightdash. */
+  lightdashUrl?: pulumi.Output<string>;
   operatorPublicKey: pulumi.Output<string>;
   /** By account name, SYS included. */
   accountPublicKeys: pulumi.Output<Record<string, string>>;
@@ -103,20 +114,30 @@ interface StackOutputs {
   credsSecretNames: pulumi.Output<Record<string, string>> | pulumi.Output<Record<string, Record<string, string>>> | undefined;
 }
 
-function deployOneCluster({ spec, stack }: StackDescription): StackOutputs {
+function deployOneCluster({ spec, presets, stack }: StackDescription): StackOutputs {
   const clusterSpec = spec.cluster as ClusterSpec;
   const provider = kubernetesProvider();
+  const opts = provider ? { providers: [provider] } : undefined;
+  // Applications that declare streams run a NACK controller, which connects as its account's provisioner.
+  const accounts = presets.lightdash ? withJetStreamProvisioners(spec.accounts ?? [], { streams: spec.streams, keyValues: spec.keyValues }) : spec.accounts;
   const { cluster, credentials } = deployCluster(
     clusterSpec.name,
     {
       cluster: clusterSpec,
-      accounts: spec.accounts,
+      accounts,
       streams: accountStreams(stack.jetstream.streams),
       operatorName: stack.name,
       ...sharedClusterSettings(),
     },
-    provider ? { providers: [provider] } : undefined,
+    opts,
   );
+  const lightdash = presets.lightdash
+    ? new Lightdash(
+        "lightdash",
+        { lightdash: presets.lightdash, cluster: cluster.cluster, credentials, createNamespace: config.getBoolean("createNamespace") ?? true },
+        { ...opts, dependsOn: [cluster] },
+      )
+    : undefined;
   return {
     clientUrl: cluster.clientUrl,
     clientServiceName: cluster.clientServiceName,
@@ -127,6 +148,7 @@ function deployOneCluster({ spec, stack }: StackDescription): StackOutputs {
     operatorPublicKey: credentials.operatorPublicKey,
     accountPublicKeys: credentials.accountPublicKeys,
     credsSecretNames: credentials.secretNames,
+    lightdashUrl: lightdash?.apiUrl,
   };
 }
 
@@ -191,6 +213,7 @@ export const namespace = outputs.namespace;
 export const clientUrls = outputs.clientUrls;
 export const gatewayUrls = outputs.gatewayUrls;
 export const leafUrl = outputs.leafUrl;
+export const lightdashUrl = outputs.lightdashUrl;
 export const operatorPublicKey = outputs.operatorPublicKey;
 export const accountPublicKeys = outputs.accountPublicKeys;
 export const credsSecretNames = outputs.credsSecretNames;

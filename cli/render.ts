@@ -4,7 +4,8 @@
  */
 import * as path from "path";
 import { ValidationError } from "../components/model/errors";
-import { loadStack, readStackConfig, stackFilePath } from "../components/model/stack";
+import { readStackConfig, stackFilePath } from "../components/model/stack";
+import { loadStackWithPresets } from "../components/presets";
 import { synthesize } from "./render/synthesize";
 import { writeRender } from "./render/write";
 
@@ -25,7 +26,7 @@ function parseArgs(argv: string[]): { stack: string; outDir?: string } {
 async function main(): Promise<void> {
   const projectDir = process.env.NATS_JETSTREAM_PROJECT_DIR ?? process.cwd();
   const { stack: stackName, outDir } = parseArgs(process.argv.slice(2));
-  const stack = loadStack(projectDir, stackName);
+  const stack = loadStackWithPresets(projectDir, stackName);
   const records = await synthesize(projectDir, stackName, readStackConfig(stackFilePath(projectDir, stackName)));
   const target = path.resolve(outDir ?? path.join(projectDir, "out", stackName));
   const result = writeRender(stack, records, target);

@@ -30,6 +30,11 @@ const APPLY_ORDER = [
   "Deployment",
   "PodDisruptionBudget",
   "NetworkPolicy",
+  // JetStream objects: a consumer names its stream, so streams and buckets come first.
+  "Stream",
+  "KeyValue",
+  "Consumer",
+  "ScaledObject",
 ];
 
 function applyRank(kind: string): number {

@@ -38,6 +38,11 @@ export function standInBytes(type: string, name: string, length: number): Buffer
   return Buffer.concat(chunks).subarray(0, length);
 }
 
+/** Stand-in text for a RandomPassword, derived like standInBytes. */
+export function standInPassword(name: string, length: number): string {
+  return standInBytes("random:index/randomPassword:RandomPassword", name, length).toString("base64url").slice(0, length);
+}
+
 /** Outputs a provider would compute, stood in deterministically where the program reads them. */
 function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
   if (type === "random:index/randomBytes:RandomBytes") {
@@ -45,8 +50,7 @@ function computedState(type: string, name: string, inputs: Record<string, any>):
     return { base64: pulumi.secret(bytes.toString("base64")), hex: pulumi.secret(bytes.toString("hex")) };
   }
   if (type === "random:index/randomPassword:RandomPassword") {
-    const text = standInBytes(type, name, Number(inputs.length ?? 32)).toString("base64url").slice(0, Number(inputs.length ?? 32));
-    return { result: pulumi.secret(text) };
+    return { result: pulumi.secret(standInPassword(name, Number(inputs.length ?? 32))) };
   }
   if (type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer") {
     // The load balancer's address is assigned at deploy time; configs that advertise it show where it goes.

@@ -142,9 +142,14 @@ export function listStacks(projectDir: string): string[] {
 
 /** Reads and validates a named stack; an unknown stack name is a ValidationError listing the known ones. */
 export function loadStack(projectDir: string, stackName: string): Stack {
+  return resolveStack(stackName, readStackFile(existingStackFile(projectDir, stackName)));
+}
+
+/** Path of a named stack's file; an unknown stack name is a ValidationError listing the known ones. */
+export function existingStackFile(projectDir: string, stackName: string): string {
   const file = stackFilePath(projectDir, stackName);
   if (!fs.existsSync(file)) {
     throw new ValidationError([{ path: "stack", value: stackName, allowed: `name one of ${listStacks(projectDir).join(", ") || "(no stacks found)"}` }]);
   }
-  return resolveStack(stackName, readStackFile(file));
+  return file;
 }

@@ -95,7 +95,7 @@ function releaseName(spec: LightdashSpec): string {
   return spec.name ?? "lightdash";
 }
 
-function natsEnabled(spec: LightdashSpec): boolean {
+function natsEnabled(spec: Pick<LightdashSpec, "nats">): boolean {
   return spec.nats?.enabled === true;
 }
 
@@ -181,6 +181,18 @@ function workerSpec(spec: LightdashSpec, kind: "warehouse" | "preAggregate", wor
 
 /** The chart's rules for turning NATS and its workers on, plus the checks of every object. */
 export function checkLightdash(spec: LightdashSpec, path: string, problems: Problems, resources?: JetStreamResources): void {
+  checkLightdashSwitches(spec, path, problems);
+  if (typeof spec.secretName !== "string" || spec.secretName === "") problems.add(`${path}.secretName`, spec.secretName, "name the Secret holding LIGHTDASH_SECRET and PGPASSWORD");
+  checkNatsApp(apiSpec(spec), `${path}.api`, problems);
+  if (workerOn(spec.warehouseWorker)) checkWorkerPool(workerSpec(spec, "warehouse", spec.warehouseWorker), `${path}.warehouseWorker`, problems, resources);
+  if (workerOn(spec.preAggregateWorker)) checkWorkerPool(workerSpec(spec, "preAggregate", spec.preAggregateWorker), `${path}.preAggregateWorker`, problems, resources);
+}
+
+/**
+ * The rules on which parts are on, which decide the streams Lightdash needs: checkable before the cluster
+ * exists, so a stack that breaks them is told so before its streams are worked out.
+ */
+export function checkLightdashSwitches(spec: Pick<LightdashSpec, "nats" | "preAggregates" | "warehouseWorker" | "preAggregateWorker">, path: string, problems: Problems): void {
   const enabled = natsEnabled(spec);
   const preAggregates = spec.preAggregates?.enabled === true;
   const warehouseEnabled = spec.warehouseWorker?.enabled ?? false;
@@ -207,10 +219,6 @@ export function checkLightdash(spec: LightdashSpec, path: string, problems: Prob
   if (spec.preAggregates?.parquetEnabled === true && !preAggregates) {
     problems.add(`${path}.preAggregates.parquetEnabled`, true, "set preAggregates.enabled too: Parquet is a pre-aggregate storage format");
   }
-  if (typeof spec.secretName !== "string" || spec.secretName === "") problems.add(`${path}.secretName`, spec.secretName, "name the Secret holding LIGHTDASH_SECRET and PGPASSWORD");
-  checkNatsApp(apiSpec(spec), `${path}.api`, problems);
-  if (workerOn(spec.warehouseWorker)) checkWorkerPool(workerSpec(spec, "warehouse", spec.warehouseWorker), `${path}.warehouseWorker`, problems, resources);
-  if (workerOn(spec.preAggregateWorker)) checkWorkerPool(workerSpec(spec, "preAggregate", spec.preAggregateWorker), `${path}.preAggregateWorker`, problems, resources);
 }
 
 /** Every Kubernetes object of Lightdash. Throws a ValidationError listing every problem first. */

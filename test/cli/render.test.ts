@@ -7,7 +7,7 @@ import { fromSeed, Prefix } from "@nats-io/nkeys";
 import { Codec } from "@nats-io/nkeys/lib/codec";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { standInBytes } from "../../cli/render/synthesize";
+import { standInBytes, standInPassword } from "../../cli/render/synthesize";
 
 const run = promisify(execFile);
 const projectDir = path.resolve(__dirname, "../..");
@@ -65,13 +65,18 @@ function planIn(dir: string): PlannedResource[] {
  * kind of nkey they could become.
  */
 function secretTexts(dir: string): string[] {
-  return planIn(dir)
+  const plan = planIn(dir);
+  const keyMaterial = plan
     .filter((resource) => resource.type === "random:index/randomBytes:RandomBytes")
     .flatMap((resource) => {
       const bytes = standInBytes(resource.type, resource.name, resource.inputs.length ?? 32);
       const seeds = [Prefix.Operator, Prefix.Account, Prefix.User].map((prefix) => new TextDecoder().decode(Codec.encodeSeed(prefix, bytes)));
       return [bytes.toString("base64"), bytes.toString("hex"), ...seeds];
     });
+  const passwords = plan
+    .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
+    .map((resource) => standInPassword(resource.name, resource.inputs.length ?? 32));
+  return [...keyMaterial, ...passwords];
 }
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
@@ -221,6 +226,34 @@ describe("npm run render", () => {
     expect(siteConf).toContain('"nats://<computed>:7422"');
     expect(siteConf).toContain('credentials: "/etc/nats-leaf/branch-leaf.creds"');
     for (const file of listFiles(out)) expect(fs.readFileSync(path.join(out, file), "utf8")).not.toMatch(/BEGIN NATS USER JWT|NKEY SEED/);
+  }, 120_000);
+
+  it("renders the lightdash stack with its job streams, consumers, workers and KEDA scaling, secrets redacted", async () => {
+    const out = path.join(scratch, "lightdash");
+    await render("lightdash", out);
+    const objects = objectsIn(out);
+    for (const expected of [
+      "Stream lightdash/lightdash-warehouse-query-jobs",
+      "Stream lightdash/lightdash-pre-aggregate-query-jobs",
+      "Consumer lightdash/lightdash-warehouse-query-jobs-worker-warehouse",
+      "Deployment lightdash/lightdash-warehouse-worker",
+      "Deployment lightdash/lightdash-pre-aggregate-worker",
+      "Deployment lightdash/lightdash",
+      "ScaledObject lightdash/lightdash-warehouse-worker",
+      "StatefulSet nats/nats",
+    ]) {
+      expect(objects).toContain(expected);
+    }
+    expect(objects.findIndex((o) => o.startsWith("Stream "))).toBeLessThan(objects.findIndex((o) => o.startsWith("Consumer ")));
+    const secrets = manifestsIn(out).filter((object) => object.kind === "Secret");
+    for (const secret of secrets) {
+      for (const value of Object.values({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) })) expect(value).toBe("<redacted>");
+    }
+    const leaks = secretTexts(out);
+    expect(leaks.length).toBeGreaterThan(8 * 5);
+    for (const leak of leaks) {
+      for (const file of listFiles(out)) expect(fs.readFileSync(path.join(out, file), "utf8")).not.toContain(leak);
+    }
   }, 120_000);
 
   it("names the known stacks when asked for an unknown one", async () => {

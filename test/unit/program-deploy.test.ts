@@ -2,6 +2,8 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Program, programRunner } from "../support/program-run";
 import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
+import * as path from "path";
+import { readStackConfig } from "../../components/model/stack";
 
 let mocks: MockRecorder;
 let runProgram: (config: Record<string, unknown>) => Promise<Program>;
@@ -141,5 +143,34 @@ describe("multi-cluster stacks", () => {
     expect(mocks.ofType("nats-jetstream:index:HubAndLeaf")).toHaveLength(1);
     expect(mocks.ofType("kubernetes:apps/v1:StatefulSet").map((set) => set.inputs.metadata.name)).toEqual(["hub", "shop"]);
     expect(Object.keys(await valueOf(program.clientUrls)).sort()).toEqual(["hub", "shop"]);
+  });
+});
+
+describe("the lightdash stack", () => {
+  const lightdashConfig = () =>
+    Object.fromEntries(
+      Object.entries(readStackConfig(path.resolve(__dirname, "../../stacks/Pulumi.lightdash.yaml"))).map(([key, value]) => [key.replace(/^nats-jetstream:/, ""), value]),
+    );
+
+  it("deploys the cluster, Lightdash and its job streams, with a provisioner user for the NACK controller", async () => {
+    const program = await runProgram(lightdashConfig());
+    expect(mocks.ofType("nats-jetstream:index:Lightdash")).toHaveLength(1);
+    expect(mocks.ofType("kubernetes:jetstream.nats.io/v1beta2:Stream").map((stream) => stream.inputs.spec.name).sort()).toEqual([
+      "PRE_AGGREGATE_QUERY_JOBS",
+      "WAREHOUSE_QUERY_JOBS",
+    ]);
+    const creds = mocks.ofType("kubernetes:core/v1:Secret").map((secret) => secret.inputs.metadata.name);
+    expect(creds).toContain("nats-lightdash-nack-creds");
+    expect(await valueOf(program.lightdashUrl)).toMatch(/^http:\/\/lightdash\.lightdash\.svc\.cluster\.local:8080$/);
+  });
+
+  it("refuses NATS without the warehouse worker, before anything is created", async () => {
+    const config = lightdashConfig();
+    const lightdash = config.lightdash as { warehouseWorker: { enabled: boolean } };
+    lightdash.warehouseWorker.enabled = false;
+    await expect(runProgram(config)).rejects.toThrow(
+      "stack small: lightdash.warehouseWorker.enabled: false is not allowed; set it true whenever nats.enabled is true: the API then sends every query to NATS, and with no warehouse worker to pull them, queries stall",
+    );
+    expect(mocks.resources).toEqual([]);
   });
 });
