@@ -1,6 +1,7 @@
 /**
  * `npm run local -- <stack> [--smoke]`: starts a stack's servers as real nats-server processes on this
- * machine, configured by the renderer the pods use, checks that JetStream works and shows how to reach it.
+ * machine, configured by the renderer the pods use: one cluster, a supercluster joined by gateways, or a hub
+ * with its leaf sites. It checks that the topology and JetStream work and shows how to reach them.
  * It runs until interrupted, then stops every server in lame duck; with --smoke it stops after the check.
  *
  * Exit codes: 0 after a passing run, 1 when the servers or the check fail, 2 for a bad command line or stack.
@@ -10,30 +11,37 @@ import * as path from "path";
 import { connect, credsAuthenticator, NatsConnection } from "nats";
 import {
   AccountManager,
-  ConnectExample,
+  connectExamples,
   CREDS_DIR,
   CredsFile,
+  describeLinks,
   findServerBinary,
   formatCredsHelp,
   formatEndpoints,
   formatStatus,
+  inOperatorMode,
   KEYS_FILE,
   LocalCluster,
   LocalCredentials,
-  planJobChecks,
+  LocalTopology,
   prepareLocalCredentials,
   prepareRunDir,
   provisionJetStream,
   readStatus,
   resourcesOf,
-  runJobCheck,
-  runSystemCheck,
   ServerBinary,
-  startCluster,
+  smokeCheckStack,
+  startStackTopology,
 } from "../components/local";
-import { formatServerVersion, listStacks, loadStack, Stack, SYSTEM_USER_NAME, ValidationError } from "../components/model";
+import { formatServerVersion, listStacks, loadStack, Stack, ValidationError } from "../components/model";
 
 const USAGE = "usage: npm run local -- <stack> [--smoke]";
+
+/**
+ * How long the clusters may take to be ready and then to work as one topology. A 3 x 3 supercluster forms its
+ * meta group in about 5 s on two cores; the rest is room for a loaded machine.
+ */
+const READY_TIMEOUT_MS = 60_000;
 
 interface Arguments {
   stackName: string;
@@ -74,37 +82,27 @@ function interrupted(): Promise<NodeJS.Signals> {
   });
 }
 
-interface RunningCluster {
-  local: LocalCluster;
-  /** The system user's connection. */
-  sys: NatsConnection;
-  /** A local admin's connection for each account with JetStream, on the cluster that holds the stack's streams only. */
-  admins: { account: string; connection: NatsConnection }[];
-}
-
 /** The servers and connections of one run, so that any failure can still shut everything down. */
 class LocalRun {
-  readonly clusters: RunningCluster[] = [];
-  readonly launched: LocalCluster[] = [];
+  topology: LocalTopology | undefined;
+  /** A local admin's connection for each account with JetStream, on the cluster that holds the stack's streams. */
+  readonly admins: { account: string; connection: NatsConnection }[] = [];
 
   async shutDown(): Promise<void> {
-    const connections = this.clusters.flatMap(({ sys, admins }) => [sys, ...admins.map(({ connection }) => connection)]);
-    await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
-    if (this.launched.length === 0) return;
-    say(`stopping ${this.launched.flatMap((local) => local.servers.map((server) => server.name)).join(", ")} (lame duck)`);
-    await Promise.all(this.launched.map((local) => local.stop()));
+    await Promise.all(this.admins.map(({ connection }) => connection.close().catch(() => undefined)));
+    if (this.topology === undefined) return;
+    say(`stopping ${this.topology.servers.map((server) => server.name).join(", ")} (lame duck)`);
+    await this.topology.stop();
     say("every server stopped");
   }
 }
 
-/** Connects to every server of the cluster as `user`, with the user's creds file. */
-function connectAs(local: LocalCluster, credentials: LocalCredentials, user: string): Promise<NatsConnection> {
+/** Connects to every server of the cluster as `user`, with the user's creds file; without creds when `user` is undefined. */
+function connectAs(local: LocalCluster, credentials: LocalCredentials, user: string | undefined): Promise<NatsConnection> {
+  const name = `npm run local (${user ?? "no creds"})`;
+  if (user === undefined) return connect({ servers: local.clientUrls, name });
   const creds = fs.readFileSync(credentials.credsFiles[user]);
-  return connect({ servers: local.clientUrls, name: `npm run local (${user})`, authenticator: credsAuthenticator(creds) });
-}
-
-function isJetStreamHome(stack: Stack, local: LocalCluster): boolean {
-  return local.name === stack.jetStreamHome.name;
+  return connect({ servers: local.clientUrls, name, authenticator: credsAuthenticator(creds) });
 }
 
 async function start(stack: Stack, binary: ServerBinary, runDir: string, run: LocalRun): Promise<LocalCredentials> {
@@ -117,63 +115,36 @@ async function start(stack: Stack, binary: ServerBinary, runDir: string, run: Lo
     `operator ${stack.name}, accounts ${stack.accounts.map((account) => account.name).join(", ")}: creds of ${credentials.generated.users.length} user(s) ` +
       `in ${shown(CREDS_DIR)}, from keys kept between runs in ${shown(KEYS_FILE)}`,
   );
-  for (const cluster of stack.clusters) {
-    const local = await startCluster(cluster, {
-      runDir,
-      binary,
-      extraSections: () => [credentials.generated.confSection],
-      onProgress: (message) => say(`  [${cluster.name}] ${message}`),
-    });
-    run.launched.push(local);
-    for (const note of local.omitted) say(`  [${cluster.name}] note: ${note}`);
-    const sys = await connectAs(local, credentials, SYSTEM_USER_NAME);
-    const running: RunningCluster = { local, sys, admins: [] };
-    run.clusters.push(running);
-    if (!isJetStreamHome(stack, local)) continue;
-    for (const [account, admin] of Object.entries(credentials.admins)) {
-      const connection = await connectAs(local, credentials, admin);
-      running.admins.push({ account, connection });
-      for (const line of await provisionJetStream(connection, resourcesOf(stack.jetstream, account))) say(`  [${cluster.name}] ${account}: ${line}`);
-    }
+  const started = Date.now();
+  const topology = await startStackTopology(stack, credentials, { runDir, binary, onProgress: (message) => say(`  ${message}`), readyTimeoutMs: READY_TIMEOUT_MS });
+  run.topology = topology;
+  say(`  every server of ${topology.clusters.map((local) => local.name).join(", ")} ready (${((Date.now() - started) / 1000).toFixed(1)}s)`);
+  for (const local of topology.clusters) {
+    for (const note of local.omitted) say(`  [${local.name}] note: ${note}`);
+  }
+  const home = topology.cluster(stack.jetStreamHome.name);
+  for (const [account, admin] of Object.entries(credentials.admins)) {
+    const connection = await connectAs(home, credentials, admin);
+    run.admins.push({ account, connection });
+    for (const line of await provisionJetStream(connection, resourcesOf(stack.jetstream, account))) say(`  [${home.name}] ${account}: ${line}`);
   }
   return credentials;
 }
 
-async function smokeCheck(stack: Stack, run: LocalRun, credentials: LocalCredentials): Promise<void> {
-  for (const { local, sys } of run.clusters) {
-    say(`  [${local.name}] ${await runSystemCheck(sys, local.servers.map((server) => server.name))}`);
-  }
-  const home = run.clusters.find(({ local }) => isJetStreamHome(stack, local))!.local;
-  const checks = planJobChecks(stack.accounts, stack.jetstream.streams);
-  if (checks.length === 0) {
-    say(`  [${home.name}] no job sent: the stack declares no durable consumer with a user that may pull from it and one that may publish to its stream`);
-  }
-  for (const check of checks) {
-    say(`  [${home.name}] ${await runJobCheck(check, (user) => connectAs(home, credentials, user))}`);
-  }
-}
-
-/** Commands a newcomer can try: publish a job, look at the streams, list the servers. */
-function connectExamples(stack: Stack, credentials: LocalCredentials): ConnectExample[] {
-  const [check] = planJobChecks(stack.accounts, stack.jetstream.streams);
-  const examples: ConnectExample[] = [];
-  if (check) {
-    examples.push({ user: check.publisher.name, command: `pub ${check.subject} "a job"` });
-    examples.push({ user: credentials.admins[check.stream.account], command: `stream info ${check.stream.name}` });
-  } else {
-    for (const admin of Object.values(credentials.admins).slice(0, 1)) examples.push({ user: admin, command: "stream ls" });
-  }
-  examples.push({ user: SYSTEM_USER_NAME, command: "server list" });
-  return examples;
-}
-
 async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, credentials: LocalCredentials): Promise<void> {
-  for (const { local, admins } of run.clusters) {
-    const managers: AccountManager[] = await Promise.all(admins.map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })));
+  const topology = run.topology!;
+  const managers: AccountManager[] = await Promise.all(run.admins.map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })));
+  for (const local of topology.clusters) {
+    const home = local.name === stack.jetStreamHome.name;
     say("");
-    say(formatStatus(await readStatus(local, managers, binary.version)));
+    say(formatStatus(await readStatus(local, home ? managers : [], binary.version)));
     say("");
-    say(formatEndpoints(local));
+    say(formatEndpoints(local, inOperatorMode(stack.topology, local.name)));
+  }
+  const links = await describeLinks(stack, topology, credentials);
+  if (links.length > 0) {
+    say("");
+    say(links.join("\n"));
   }
   const localOnly = new Set(Object.values(credentials.admins));
   const creds: CredsFile[] = credentials.generated.users.map((user) => ({
@@ -182,9 +153,8 @@ async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, cr
     file: credentials.credsFiles[user.name],
     localOnly: localOnly.has(user.name),
   }));
-  const home = run.clusters.find(({ local }) => isJetStreamHome(stack, local))!.local;
   say("");
-  say(formatCredsHelp(creds, connectExamples(stack, credentials), home.clientUrls));
+  say(formatCredsHelp(creds, connectExamples(stack, topology, credentials), topology.cluster(stack.jetStreamHome.name).clientUrls));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
@@ -212,7 +182,7 @@ async function main(argv: readonly string[]): Promise<number> {
     const binary = findServerBinary();
     const ready = start(stack, binary, path.join(projectDir, ".local", stack.name), run).then(async (credentials) => {
       say("smoke check, through the stack's own creds:");
-      await smokeCheck(stack, run, credentials);
+      await smokeCheckStack(stack, run.topology!, credentials, (local, user) => connectAs(local, credentials, user), (scope, line) => say(`  [${scope}] ${line}`));
       await printStatus(stack, run, binary, credentials);
     });
     const first = await Promise.race([ready.then(() => "ready" as const), signal]);

@@ -65,3 +65,38 @@ export async function readLocalStreams(monitorPort: number): Promise<Map<string,
   }
   return streams;
 }
+
+/** The parts of /gatewayz this package reads. */
+export interface GatewayReport {
+  /** The server's own gateway name, which is its cluster's name. */
+  name?: string;
+  /** The clusters this server has an outbound gateway connection to, by name. */
+  outbound_gateways?: Record<string, unknown>;
+}
+
+/** The server's gateway report, or undefined when it does not answer. */
+export async function readGateways(monitorPort: number): Promise<GatewayReport | undefined> {
+  try {
+    return await getJson<GatewayReport>(monitorPort, "/gatewayz");
+  } catch {
+    return undefined;
+  }
+}
+
+/** One leaf connection as /leafz lists it (nats-server 2.9 does not name the server at the other end). */
+export interface LeafConnection {
+  /** The account the connection is bound to on this server (in operator mode its public key). */
+  account: string;
+  ip: string;
+  /** The port at the other end: on a site, the hub server's leafnodes port; on the hub, the site's own. */
+  port: number;
+}
+
+/** The server's leaf connections; none when it does not answer. */
+export async function readLeafConnections(monitorPort: number): Promise<LeafConnection[]> {
+  try {
+    return (await getJson<{ leafs?: LeafConnection[] | null }>(monitorPort, "/leafz")).leafs ?? [];
+  } catch {
+    return [];
+  }
+}

@@ -34,13 +34,19 @@ function allows(subjects: readonly string[], subject: string): boolean {
 }
 
 /** A client connection (not a leaf-only user) that can read replies on its inbox. */
-function isClient(user: User): boolean {
+export function isClient(user: User): boolean {
   const clientConnections = user.connectionTypes === undefined || user.connectionTypes.includes("STANDARD");
   return clientConnections && allows(user.permissions.subscribe, concreteSubject(INBOX_SUBJECTS));
 }
 
-function mayPublish(user: User, subject: string): boolean {
+/** A client that may publish to `subject`. */
+export function mayPublish(user: User, subject: string): boolean {
   return isClient(user) && allows(user.permissions.publish, subject);
+}
+
+/** A client that may subscribe to `subject`. */
+export function maySubscribe(user: User, subject: string): boolean {
+  return isClient(user) && allows(user.permissions.subscribe, subject);
 }
 
 /** Look the consumer up, ask it for messages, and acknowledge them: what a pull worker does. */

@@ -105,23 +105,30 @@ export interface CredsFile {
   localOnly: boolean;
 }
 
-/** An example `nats` CLI command for one user: its arguments after the connection flags. */
+/** An example `nats` CLI command: its arguments after the connection flags. */
 export interface ConnectExample {
-  user: string;
+  /** Whose creds it uses; unset for a cluster without auth (a leaf site). */
+  user?: string;
   command: string;
+  /** The cluster it runs against, when not the one `formatCredsHelp` is given. */
+  urls?: readonly string[];
 }
 
-/** Where the cluster answers: every server's client URL (a client given all fails over between them) and monitor port. */
-export function formatEndpoints(local: LocalCluster): string {
+/**
+ * Where the cluster answers: every server's client URL (a client given all fails over between them) and monitor
+ * port. `operatorMode` false: a cluster without auth, such as a leaf site that names no local account.
+ */
+export function formatEndpoints(local: LocalCluster, operatorMode = true): string {
+  const how = operatorMode ? "with a user's creds; a connection without creds is refused" : "without creds: it runs without auth, as a leaf site with no local account does";
   return [
-    `connect to cluster ${local.name} at ${local.clientUrls.join(",")} with a user's creds; a connection without creds is refused`,
+    `connect to cluster ${local.name} at ${local.clientUrls.join(",")} ${how}`,
     `monitoring (no creds needed): ${local.servers.map((server) => `http://127.0.0.1:${server.ports.monitor}/`).join(" ")}`,
   ].join("\n");
 }
 
 /**
- * Every user's creds file, and example commands run against `urls` (the cluster holding the streams). Paths
- * are shown relative to `cwd`.
+ * Every user's creds file, and example commands run against `urls` (the cluster holding the streams) unless an
+ * example names its own. Paths are shown relative to `cwd`.
  */
 export function formatCredsHelp(creds: readonly CredsFile[], examples: readonly ConnectExample[], urls: readonly string[], cwd = process.cwd()): string {
   const fileOf = new Map(creds.map((entry) => [entry.user, path.relative(cwd, entry.file) || entry.file]));
@@ -130,7 +137,10 @@ export function formatCredsHelp(creds: readonly CredsFile[], examples: readonly 
     creds.map((entry) => [entry.user, entry.account, `${fileOf.get(entry.user)}${entry.localOnly ? "  (local only: JetStream admin)" : ""}`]),
   );
   const commands = examples
-    .filter((example) => fileOf.has(example.user))
-    .map((example, index) => `  ${index === 0 ? "e.g." : "    "} nats --creds ${fileOf.get(example.user)} -s ${urls.join(",")} ${example.command}`);
+    .filter((example) => example.user === undefined || fileOf.has(example.user))
+    .map((example, index) => {
+      const creds = example.user === undefined ? "" : `--creds ${fileOf.get(example.user)} `;
+      return `  ${index === 0 ? "e.g." : "    "} nats ${creds}-s ${(example.urls ?? urls).join(",")} ${example.command}`;
+    });
   return ["the stack's users, and the admins of this local run:", table.replace(/^/gm, "  "), ...commands].join("\n");
 }

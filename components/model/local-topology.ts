@@ -82,13 +82,15 @@ export function localSuperClusterPlacements(superCluster: SuperCluster, portsByC
 /**
  * A hub and its sites on loopback: the hub with a leafnodes listener, every site server dialling every hub
  * server. `credentialsFiles` holds each site's leaf credentials file by site name; a site without one
- * connects without credentials.
+ * connects without credentials. `localAccounts` holds, by site name, the account the link carries as the
+ * site's nats.conf names it: in operator mode the public key of the site's `localAccount`.
  */
 export function localHubAndLeafPlacements(
   hubAndLeaf: HubAndLeaf,
   portsByCluster: PortsByCluster,
   runDir: string,
   credentialsFiles: Readonly<Record<string, string>> = {},
+  localAccounts: Readonly<Record<string, string>> = {},
 ): PlacedCluster[] {
   checkDistinctPorts(portsByCluster);
   const hub = hubAndLeaf.hub.cluster;
@@ -108,7 +110,7 @@ export function localHubAndLeafPlacements(
       servers: localPlacements(site.cluster, portsOf(portsByCluster, site.cluster), runDir).map((placement, ordinal) => ({
         ordinal,
         placement,
-        sections: [siteLeafSection(site, hubLeafUrls, credentialsFiles[site.cluster.name])],
+        sections: [siteLeafSection(site, hubLeafUrls, credentialsFiles[site.cluster.name], localAccounts[site.cluster.name])],
       })),
     })),
   ];

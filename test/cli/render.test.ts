@@ -209,7 +209,7 @@ describe("npm run render", () => {
       "supercluster-kubernetes-us-east",
     ]);
     const usEast = listFiles(path.join(out, "manifests", "supercluster-kubernetes-us-east"));
-    expect(usEast).toContain("009-service-nats-us-east-gateway.yaml");
+    expect(usEast).toContain("011-service-nats-us-east-gateway.yaml");
     const conf = fs.readFileSync(path.join(out, "servers", "eu-west-1.conf"), "utf8");
     expect(conf).toContain('advertise: "<computed>:7222"');
     for (const cluster of ["us-east", "eu-west", "ap-south"]) expect(conf).toContain(`name: "${cluster}"`);

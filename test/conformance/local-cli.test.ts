@@ -3,74 +3,16 @@
  * without them, keys kept across runs, the messages for an unknown stack and a broken stack file, a clean
  * shutdown on SIGTERM, and no nats-server left behind by any run.
  */
-import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { connect, credsAuthenticator } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
-import { PIDS_FILE } from "../../components/local";
 import { listStacks } from "../../components/model";
-
-const PROJECT_DIR = path.resolve(__dirname, "../..");
-const CLI = path.join(PROJECT_DIR, "cli/local.ts");
-const TSX_LOADER = path.join(PROJECT_DIR, "node_modules/tsx/dist/loader.mjs");
+import { finished, isNatsServer, PROJECT_DIR, projectWith, recordedPids, runNpmLocal, startCli } from "../support/local-cli-run";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nats-local-cli-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
-
-interface Finished {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function finished(child: ChildProcess, timeoutMs: number): Promise<Finished> {
-  let stdout = "";
-  let stderr = "";
-  child.stdout!.on("data", (chunk) => (stdout += chunk));
-  child.stderr!.on("data", (chunk) => (stderr += chunk));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`the CLI did not finish within ${timeoutMs / 1000}s; output so far:\n${stdout}${stderr}`));
-    }, timeoutMs);
-    child.once("exit", (code) => {
-      clearTimeout(timer);
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
-
-/** Runs the CLI in one node process (no tsx launcher in between), so signals reach it directly. */
-function startCli(args: string[], cwd: string): ChildProcess {
-  return spawn(process.execPath, ["--import", `file://${TSX_LOADER}`, CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] });
-}
-
-/** A project directory holding only `stacks/`, with the given stack files. */
-function projectWith(stacks: Record<string, string>): string {
-  const dir = fs.mkdtempSync(path.join(scratch, "project-"));
-  fs.mkdirSync(path.join(dir, "stacks"));
-  for (const [name, text] of Object.entries(stacks)) fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${name}.yaml`), text);
-  return dir;
-}
-
-/** Every pid the run's servers ran as, from the files the local back end keeps for each server. */
-function recordedPids(runDir: string): number[] {
-  return fs
-    .readdirSync(runDir)
-    .map((entry) => path.join(runDir, entry, PIDS_FILE))
-    .filter((file) => fs.existsSync(file))
-    .flatMap((file) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number));
-}
-
-function isNatsServer(pid: number): boolean {
-  try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("nats-server");
-  } catch {
-    return false;
-  }
-}
 
 const DEV_STACK = fs.readFileSync(path.join(PROJECT_DIR, "stacks/Pulumi.dev.yaml"), "utf8");
 
@@ -86,7 +28,7 @@ function credsIn(runDir: string): Record<string, string> {
 
 describe("npm run local", () => {
   it("npm run local -- dev --smoke passes the smoke check, prints the status table and leaves no server running", { timeout: 60_000 }, async () => {
-    const run = await finished(spawn("npm", ["run", "--silent", "local", "--", "dev", "--smoke"], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] }), 50_000);
+    const run = await runNpmLocal(["dev", "--smoke"], 50_000);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stdout).toContain("smoke check passed");
     expect(run.stdout).toContain("system user sys: all 1 server(s) answered $SYS.REQ.SERVER.PING");
@@ -103,7 +45,7 @@ describe("npm run local", () => {
   });
 
   it("keeps the key material across runs, so creds handed out keep working; keys and creds are owner-only", { timeout: 60_000 }, async () => {
-    const project = projectWith({ dev: DEV_STACK });
+    const project = projectWith(scratch, { dev: DEV_STACK });
     const runDir = path.join(project, ".local", "dev");
     const first = await finished(startCli(["dev", "--smoke"], project), 25_000);
     expect(first.code, first.stdout + first.stderr).toBe(0);
@@ -125,7 +67,7 @@ describe("npm run local", () => {
   });
 
   it("fails on a stack file with a bad value with the validation message, not a stack trace", { timeout: 30_000 }, async () => {
-    const project = projectWith({ x: "config:\n  nats-jetstream:cluster:\n    name: nats\n    tier: small\n    servers: 4\n" });
+    const project = projectWith(scratch, { x: "config:\n  nats-jetstream:cluster:\n    name: nats\n    tier: small\n    servers: 4\n" });
     const run = await finished(startCli(["x", "--smoke"], project), 25_000);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain("cluster.servers: 4 is not allowed; a small cluster runs 3 servers");
@@ -134,19 +76,14 @@ describe("npm run local", () => {
   });
 
   it("says how to install nats-server when it cannot find one", { timeout: 30_000 }, async () => {
-    const project = projectWith({ dev: DEV_STACK });
-    const child = spawn(process.execPath, ["--import", `file://${TSX_LOADER}`, CLI, "dev", "--smoke"], {
-      cwd: project,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, NATS_SERVER_BIN: path.join(project, "no-nats-server") },
-    });
-    const run = await finished(child, 25_000);
+    const project = projectWith(scratch, { dev: DEV_STACK });
+    const run = await finished(startCli(["dev", "--smoke"], project, { ...process.env, NATS_SERVER_BIN: path.join(project, "no-nats-server") }), 25_000);
     expect(run.code).toBe(1);
     expect(run.stderr).toContain("apt-get install nats-server");
   });
 
   it("runs in operator mode until SIGTERM, then stops every server in lame duck and leaves none behind", { timeout: 60_000 }, async () => {
-    const project = projectWith({ dev: DEV_STACK });
+    const project = projectWith(scratch, { dev: DEV_STACK });
     const child = startCli(["dev"], project);
     const run = finished(child, 50_000);
     let output = "";

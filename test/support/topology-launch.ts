@@ -1,21 +1,19 @@
 /**
- * Topologies of several clusters (supercluster, hub and leaf sites) as real nats-server processes for tests.
- * The servers are placed by the model's local topology placement and configured by the shared renderServer;
- * processes, readiness and faults are the local back end's (LocalServer, LocalCluster). Its startCluster
- * places servers itself, so it cannot take the prefixed server names and topology sections placed here.
+ * Topologies of several clusters for tests: placed by the model's local topology placement in a temporary run
+ * directory, launched by the local back end (launchTopology), and killed and removed at the end.
  */
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { allocatePorts, LocalCluster, LocalServer } from "../../components/local";
-import { Cluster, ConfBlock, Ports, renderServer } from "../../components/model";
-import { PlacedCluster, PlacedServer, PortsByCluster } from "../../components/model/local-topology";
+import { allocatePorts, launchTopology as launchLocalTopology, LocalCluster } from "../../components/local";
+import { Cluster, ConfBlock, Ports } from "../../components/model";
+import { PlacedCluster, PortsByCluster } from "../../components/model/local-topology";
 import { installedServer } from "./nats-cluster";
 
 export interface RunningTopology {
   runDir: string;
   /** The running clusters, in the order placed. */
-  clusters: LocalCluster[];
+  clusters: readonly LocalCluster[];
   cluster(name: string): LocalCluster;
   /** Kills every server and removes the run directory. */
   stop(): Promise<void>;
@@ -29,24 +27,10 @@ export async function prepareTopology(clusters: readonly Cluster[], prefix: stri
   return { runDir, ports };
 }
 
-function startServer(cluster: Cluster, placed: PlacedServer, extraSections: ConfBlock[]): { server: LocalServer; omitted: string[] } {
-  const binary = installedServer();
-  const { placement } = placed;
-  const dir = path.dirname(placement.storeDir);
-  fs.mkdirSync(placement.storeDir, { recursive: true });
-  const rendered = renderServer(cluster, placement, { targetVersion: binary.version, extraSections: [...placed.sections, ...extraSections] });
-  const configFile = path.join(dir, "nats.conf");
-  fs.writeFileSync(configFile, rendered.text);
-  const name = String(placement.serverName);
-  const server = new LocalServer(placed.ordinal, name, placement.ports, { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir: placement.storeDir }, binary);
-  server.start();
-  return { server, omitted: rendered.omitted };
-}
-
 /**
- * Starts every server of every cluster at once (gateways and leaf links dial clusters that are still
- * starting, and retry), then waits until each cluster is healthy with a meta leader. `extraSections` adds
- * per-cluster sections such as an operator-mode auth section. On failure every server is killed.
+ * Starts every server of every placed cluster and waits until each cluster is healthy with a meta leader;
+ * what the topology adds (one meta group, leaf links) is left to the test to wait for and check.
+ * `extraSections` adds per-cluster sections such as the operator-mode section. On failure every server is killed.
  */
 export async function launchTopology(
   placed: readonly PlacedCluster[],
@@ -54,31 +38,18 @@ export async function launchTopology(
   extraSections: (cluster: Cluster) => ConfBlock[] = () => [],
   readyTimeoutMs = 30_000,
 ): Promise<RunningTopology> {
-  const clusters = placed.map(({ cluster, servers }) => {
-    const started = servers.map((server) => startServer(cluster, server, extraSections(cluster)));
-    return new LocalCluster(cluster, started.map(({ server }) => server), [...new Set(started.flatMap(({ omitted }) => omitted))]);
-  });
-  const killAll = () => Promise.all(clusters.flatMap((cluster) => cluster.servers.map((server) => server.kill())));
-  try {
-    await Promise.all(clusters.map((cluster) => cluster.waitUntilReady(readyTimeoutMs)));
-  } catch (error) {
-    await killAll();
+  const topology = launchLocalTopology(placed, { binary: installedServer(), clusterSections: extraSections });
+  // Killed rather than put in lame duck: several clusters of JetStream servers handing leaderships to each
+  // other while they all go down only costs the test time.
+  const stop = async () => {
+    await topology.kill();
     fs.rmSync(runDir, { recursive: true, force: true });
+  };
+  try {
+    await topology.waitUntilReady(readyTimeoutMs);
+  } catch (error) {
+    await stop();
     throw error;
   }
-  return {
-    runDir,
-    clusters,
-    cluster(name: string) {
-      const found = clusters.find((cluster) => cluster.name === name);
-      if (!found) throw new Error(`the topology has no cluster ${name}`);
-      return found;
-    },
-    async stop() {
-      // Killed rather than put in lame duck: several clusters of JetStream servers handing leaderships to
-      // each other while they all go down only costs the test time.
-      await killAll();
-      fs.rmSync(runDir, { recursive: true, force: true });
-    },
-  };
+  return { runDir, clusters: topology.clusters, cluster: (name) => topology.cluster(name), stop };
 }

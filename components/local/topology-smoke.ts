@@ -1,0 +1,224 @@
+/**
+ * The smoke checks of a topology of several clusters, through the stack's own creds: messages cross the
+ * gateways of a supercluster and a stream is placed by tag in another cluster; on a hub with leaf sites, the
+ * subjects a site's leaf user allows cross its link both ways, another does not, and a site client reaches
+ * hub JetStream through the hub's domain. Interest crosses gateways and leaf links asynchronously, so a
+ * message that must arrive is sent again until it does, within a bound.
+ */
+import { randomBytes } from "crypto";
+import { Msg, NatsConnection, StorageType, StreamInfo } from "nats";
+import { LocalCluster } from "./local-cluster";
+import { pollUntil, sleep } from "./poll";
+import { SmokeCheckError } from "./smoke-check";
+import { CrossClusterCheck, LeafSiteCheck, PlacementCheck } from "./topology-smoke-plan";
+
+/** Opens a connection to `cluster` as `user`, with the user's creds; without creds when `user` is undefined. */
+export type ConnectTo = (cluster: LocalCluster, user: string | undefined) => Promise<NatsConnection>;
+
+/** How long a message may take to cross once sent again and again, and a stream to be placed. */
+const CROSSING_TIMEOUT_MS = 15_000;
+const RESEND_EVERY_MS = 200;
+/** After a later message on the same link has arrived, how long an earlier one that must not cross is still awaited. */
+const BLOCKED_GRACE_MS = 300;
+/** Enough for the one message the check stores; an account with JetStream limits may require a size. */
+const SMOKE_STREAM_MAX_BYTES = 1024 * 1024;
+
+function smokeId(): string {
+  return randomBytes(4).toString("hex");
+}
+
+function seconds(since: number): string {
+  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
+}
+
+/** Connections opened for one check, all closed at its end. */
+class Connections {
+  private readonly open: NatsConnection[] = [];
+
+  constructor(private readonly connectTo: ConnectTo) {}
+
+  async to(cluster: LocalCluster, user: string | undefined): Promise<NatsConnection> {
+    const connection = await this.connectTo(cluster, user);
+    this.open.push(connection);
+    return connection;
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.open.map((connection) => connection.close().catch(() => undefined)));
+  }
+}
+
+/** Collects the payloads that arrive on one subscription. */
+function collect(connection: NatsConnection, subject: string): Set<string> {
+  const received = new Set<string>();
+  connection.subscribe(subject, { callback: (_error, message: Msg) => received.add(message.string()) });
+  return received;
+}
+
+/** Sends again every little while until `arrived` says so; fails with `what` after the crossing timeout. */
+async function sendUntilArrived(what: string, send: () => void, arrived: () => boolean): Promise<void> {
+  await pollUntil<true>(
+    async () => {
+      send();
+      return arrived() ? { reached: true } : { missing: "not received yet" };
+    },
+    { what, timeoutMs: CROSSING_TIMEOUT_MS, intervalMs: RESEND_EVERY_MS },
+  ).catch((error: Error) => {
+    throw new SmokeCheckError(error.message);
+  });
+}
+
+/** A message published with the publisher's creds in `from` reaches a subscriber in every other cluster. */
+export async function runCrossClusterCheck(check: CrossClusterCheck, from: LocalCluster, others: readonly LocalCluster[], connectTo: ConnectTo): Promise<string> {
+  const connections = new Connections(connectTo);
+  try {
+    const payload = `smoke ${smokeId()}`;
+    const inboxes = await Promise.all(
+      others.map(async (cluster) => {
+        const subscriber = await connections.to(cluster, check.subscriber.name);
+        const received = collect(subscriber, check.subject);
+        await subscriber.flush();
+        return received;
+      }),
+    );
+    const publisher = await connections.to(from, check.publisher.name);
+    const started = Date.now();
+    await sendUntilArrived(
+      `${check.subscriber.name} in ${others.map((cluster) => cluster.name).join(" and ")} to receive ${check.subject} from ${from.name}`,
+      () => publisher.publish(check.subject, payload),
+      () => inboxes.every((received) => received.has(payload)),
+    );
+    return (
+      `${check.publisher.name} published ${check.subject} in ${from.name}; ${check.subscriber.name} received it in ` +
+      `${others.map((cluster) => cluster.name).join(" and ")} across the gateways (${seconds(started)})`
+    );
+  } finally {
+    await connections.closeAll();
+  }
+}
+
+/** Refusals that mean the meta leader does not know every server's tags yet, right after the group formed. */
+function isPlacementNotYetPossible(error: Error): boolean {
+  return /insufficient resources|no suitable peers/i.test(error.message);
+}
+
+/**
+ * An R3 stream created by the account's admin from a client in `from`, placed by the cluster tag, lands with
+ * every replica in `to`; it is deleted again.
+ */
+export async function runPlacementCheck(check: PlacementCheck, from: LocalCluster, to: LocalCluster, connectTo: ConnectTo): Promise<string> {
+  const connections = new Connections(connectTo);
+  const stream = "SMOKE_PLACEMENT";
+  try {
+    const jsm = await (await connections.to(from, check.admin)).jetstreamManager();
+    const info = await pollUntil<StreamInfo>(
+      async () => {
+        try {
+          return {
+            reached: await jsm.streams.add({
+              name: stream,
+              subjects: [`smoke.placement.${smokeId()}`],
+              num_replicas: check.replicas,
+              storage: StorageType.File,
+              max_bytes: SMOKE_STREAM_MAX_BYTES,
+              placement: { cluster: "", tags: [check.tag] },
+            }),
+          };
+        } catch (error) {
+          if (!isPlacementNotYetPossible(error as Error)) throw new SmokeCheckError(`stream ${stream} with placement tag ${check.tag} was refused: ${(error as Error).message}`);
+          return { missing: (error as Error).message };
+        }
+      },
+      { what: `the stream ${stream} to be placed by tag ${check.tag}`, timeoutMs: CROSSING_TIMEOUT_MS, intervalMs: RESEND_EVERY_MS },
+    );
+    const placed = [info.cluster?.leader, ...(info.cluster?.replicas ?? []).map((replica) => replica.name)].filter((name): name is string => name !== undefined).sort();
+    const expected = new Set(to.servers.map((server) => server.name));
+    await jsm.streams.delete(stream);
+    if (info.cluster?.name !== to.name || placed.length !== check.replicas || placed.some((name) => !expected.has(name))) {
+      throw new SmokeCheckError(`stream ${stream} with placement tag ${check.tag} landed in ${info.cluster?.name ?? "no cluster"} on ${placed.join(", ") || "no server"}, not on ${check.replicas} servers of ${to.name}`);
+    }
+    return `${check.admin} in ${from.name} created R${check.replicas} stream ${stream} with placement tag ${check.tag}: placed in ${to.name} on ${placed.join(", ")}; deleted`;
+  } finally {
+    await connections.closeAll();
+  }
+}
+
+/**
+ * The four checks of one leaf site: up, down, a subject that must not cross, and hub JetStream from the site.
+ * `hub` and `site` are the running clusters; returns one line per check made.
+ */
+export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, site: LocalCluster, connectTo: ConnectTo): Promise<string[]> {
+  const connections = new Connections(connectTo);
+  const siteClient = check.siteUser === undefined ? `a client of ${site.name} (no creds)` : `${check.siteUser.name} on ${site.name}`;
+  const lines: string[] = [];
+  try {
+    const onSite = await connections.to(site, check.siteUser?.name);
+    const receiver = await connections.to(hub, check.hubReceiver.name);
+    const sender = await connections.to(hub, check.hubSender.name);
+
+    const upPayload = `up ${smokeId()}`;
+    const arrivedUp = collect(receiver, check.up);
+    const blockedPayload = `blocked ${smokeId()}`;
+    const arrivedBlocked = check.blocked === undefined ? new Set<string>() : collect(receiver, check.blocked);
+    await receiver.flush();
+    let started = Date.now();
+    await sendUntilArrived(`${check.hubReceiver.name} on ${hub.name} to receive ${check.up} from ${site.name}`, () => onSite.publish(check.up, upPayload), () => arrivedUp.has(upPayload));
+    lines.push(`${siteClient} published ${check.up}; ${check.hubReceiver.name} received it on ${hub.name} (${seconds(started)})`);
+
+    const downPayload = `down ${smokeId()}`;
+    const arrivedDown = collect(onSite, check.down);
+    await onSite.flush();
+    started = Date.now();
+    await sendUntilArrived(`${site.name} to receive ${check.down} from ${hub.name}`, () => sender.publish(check.down, downPayload), () => arrivedDown.has(downPayload));
+    lines.push(`${check.hubSender.name} published ${check.down} on ${hub.name}; ${siteClient} received it (${seconds(started)})`);
+
+    if (check.blocked === undefined) {
+      lines.push(`no subject checked as refused: none that ${check.hubReceiver.name} may subscribe to and ${check.leafUser.name} may not publish can be sent from ${site.name}`);
+    } else {
+      // Messages on one link arrive in order: once a later allowed one is in, the refused one would have been too.
+      const markerPayload = `marker ${smokeId()}`;
+      onSite.publish(check.blocked, blockedPayload);
+      onSite.publish(check.up, markerPayload);
+      await sendUntilArrived(`the allowed message sent after ${check.blocked}`, () => undefined, () => arrivedUp.has(markerPayload));
+      await sleep(BLOCKED_GRACE_MS);
+      if (arrivedBlocked.has(blockedPayload)) throw new SmokeCheckError(`${check.blocked}, which ${check.leafUser.name} may not publish, crossed from ${site.name} to ${hub.name}`);
+      lines.push(`${check.blocked} from ${site.name} did not reach ${check.hubReceiver.name}: ${check.leafUser.name} may not publish it`);
+    }
+
+    if (check.hubJetStream === undefined) {
+      lines.push(`hub JetStream not tried from ${site.name}: ${check.leafUser.name} may not use the hub's JetStream API, or its account has none`);
+    } else {
+      lines.push(await hubJetStreamFromSite(check, check.hubJetStream.domain, check.hubJetStream.admin, hub, onSite, connections, siteClient));
+    }
+    return lines;
+  } catch (error) {
+    throw error instanceof SmokeCheckError ? error : new SmokeCheckError(`site ${site.name}: ${(error as Error).message}`);
+  } finally {
+    await connections.closeAll();
+  }
+}
+
+/** The hub account's admin makes a stream on `up`; the site client stores a message in it through the hub's domain, and reads its state. */
+async function hubJetStreamFromSite(
+  check: LeafSiteCheck,
+  domain: string,
+  admin: string,
+  hub: LocalCluster,
+  onSite: NatsConnection,
+  connections: Connections,
+  siteClient: string,
+): Promise<string> {
+  const stream = `SMOKE_${check.site.cluster.name.replace(/[^A-Za-z0-9_-]/g, "_").toUpperCase()}`;
+  const hubJsm = await (await connections.to(hub, admin)).jetstreamManager();
+  await hubJsm.streams.add({ name: stream, subjects: [check.up], num_replicas: hub.cluster.jetstream.streamReplicas, storage: StorageType.File, max_bytes: SMOKE_STREAM_MAX_BYTES });
+  try {
+    const ack = await onSite.jetstream({ domain }).publish(check.up, `stored ${smokeId()}`);
+    const state = (await (await onSite.jetstreamManager({ domain })).streams.info(stream)).state;
+    if (ack.stream !== stream || ack.domain !== domain || state.messages !== 1) {
+      throw new SmokeCheckError(`${check.up} from ${check.site.cluster.name} was acknowledged by stream ${ack.stream} in domain ${ack.domain ?? "(none)"}, and ${stream} holds ${state.messages} messages`);
+    }
+    return `${siteClient} stored ${check.up} in hub stream ${stream} through JetStream domain ${domain} (ack from domain ${ack.domain}, sequence ${ack.seq}); stream deleted`;
+  } finally {
+    await hubJsm.streams.delete(stream).catch(() => undefined);
+  }
+}

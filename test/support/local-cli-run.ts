@@ -1,0 +1,68 @@
+/** Running `npm run local` as a child process in tests, and finding any nats-server a run left behind. */
+import { ChildProcess, spawn } from "child_process";
+import * as fs from "fs";
+import * as path from "path";
+import { PIDS_FILE } from "../../components/local";
+
+export const PROJECT_DIR = path.resolve(__dirname, "../..");
+const CLI = path.join(PROJECT_DIR, "cli/local.ts");
+const TSX_LOADER = path.join(PROJECT_DIR, "node_modules/tsx/dist/loader.mjs");
+
+export interface Finished {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** The child's exit code and output; killed, and failed with the output so far, after `timeoutMs`. */
+export function finished(child: ChildProcess, timeoutMs: number): Promise<Finished> {
+  let stdout = "";
+  let stderr = "";
+  child.stdout!.on("data", (chunk) => (stdout += chunk));
+  child.stderr!.on("data", (chunk) => (stderr += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`the CLI did not finish within ${timeoutMs / 1000}s; output so far:\n${stdout}${stderr}`));
+    }, timeoutMs);
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+/** `npm run local -- <args>` in the project directory, as a newcomer types it. */
+export function runNpmLocal(args: string[], timeoutMs: number): Promise<Finished> {
+  return finished(spawn("npm", ["run", "--silent", "local", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] }), timeoutMs);
+}
+
+/** Runs the CLI in one node process (no tsx launcher in between), so signals reach it directly. */
+export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
+  return spawn(process.execPath, ["--import", `file://${TSX_LOADER}`, CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env });
+}
+
+/** Every pid the run's servers ran as, from the files the local back end keeps for each server. */
+export function recordedPids(runDir: string): number[] {
+  return fs
+    .readdirSync(runDir)
+    .map((entry) => path.join(runDir, entry, PIDS_FILE))
+    .filter((file) => fs.existsSync(file))
+    .flatMap((file) => fs.readFileSync(file, "utf8").split("\n").filter(Boolean).map(Number));
+}
+
+export function isNatsServer(pid: number): boolean {
+  try {
+    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").includes("nats-server");
+  } catch {
+    return false;
+  }
+}
+
+/** A project directory under `parent` holding only `stacks/`, with the given stack files by stack name. */
+export function projectWith(parent: string, stacks: Record<string, string>): string {
+  const dir = fs.mkdtempSync(path.join(parent, "project-"));
+  fs.mkdirSync(path.join(dir, "stacks"));
+  for (const [name, text] of Object.entries(stacks)) fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${name}.yaml`), text);
+  return dir;
+}

@@ -1,0 +1,91 @@
+/** Which users and subjects the smoke check of a supercluster or a hub with leaf sites works through. */
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { localAdminName } from "../../components/local/local-credentials";
+import { planCrossClusterCheck, planLeafChecks, planPlacementCheck } from "../../components/local/topology-smoke-plan";
+import { HubAndLeaf } from "../../components/model/leaf";
+import { readStackFile, resolveStack, stackFilePath, StackSpec } from "../../components/model/stack";
+import { SuperCluster } from "../../components/model/supercluster";
+
+const PROJECT_DIR = path.resolve(__dirname, "../..");
+
+function stackNamed(name: string) {
+  return resolveStack(name, readStackFile(stackFilePath(PROJECT_DIR, name)));
+}
+
+/** The local admins a run adds: one per account with JetStream. */
+function adminsOf(stack: ReturnType<typeof resolveStack>): Record<string, string> {
+  return Object.fromEntries(stack.accounts.filter((account) => account.limits.jetstream !== undefined).map((account) => [account.name, localAdminName(account.name)]));
+}
+
+function leafPlan(spec: StackSpec) {
+  const stack = resolveStack("test", spec);
+  return planLeafChecks((stack.topology as { hubAndLeaf: HubAndLeaf }).hubAndLeaf, stack.accounts, adminsOf(stack)).map((check) =>
+    "reason" in check
+      ? { site: check.site.cluster.name, reason: check.reason }
+      : {
+          site: check.site.cluster.name,
+          siteUser: check.siteUser?.name,
+          up: check.up,
+          hubReceiver: check.hubReceiver.name,
+          down: check.down,
+          hubSender: check.hubSender.name,
+          blocked: check.blocked,
+          hubJetStream: check.hubJetStream,
+        },
+  );
+}
+
+describe("the supercluster smoke check", () => {
+  it("sends orders.smoke from orders-api to orders-audit and places a stream from the first cluster in the last by its tag", () => {
+    const stack = stackNamed("supercluster");
+    const crossing = planCrossClusterCheck(stack.accounts);
+    expect(crossing && { account: crossing.account, publisher: crossing.publisher.name, subscriber: crossing.subscriber.name, subject: crossing.subject }).toEqual({
+      account: "orders",
+      publisher: "orders-api",
+      subscriber: "orders-audit",
+      subject: "orders.smoke",
+    });
+    const placement = planPlacementCheck((stack.topology as { superCluster: SuperCluster }).superCluster, adminsOf(stack));
+    expect(placement && { admin: placement.admin, from: placement.from.name, to: placement.to.name, tag: placement.tag, replicas: placement.replicas }).toEqual({
+      admin: "orders.admin",
+      from: "us-east",
+      to: "ap-south",
+      tag: "cluster:ap-south",
+      replicas: 3,
+    });
+  });
+
+  it("sends nothing across when no user may publish what another may subscribe to", () => {
+    const stack = resolveStack("test", {
+      supercluster: { clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: name })) },
+      accounts: [{ name: "app", subjects: ["a.>", "b.>"], users: [{ name: "writer", permissions: { publish: ["a.>"], subscribe: ["_INBOX.>"] } }, { name: "reader", permissions: { subscribe: ["b.>", "_INBOX.>"] } }] }],
+    });
+    expect(planCrossClusterCheck(stack.accounts)).toBeUndefined();
+  });
+});
+
+describe("the hub-leaf smoke check", () => {
+  it("uses each site's leaf user's subjects, the hub's client user, a subject of the other site as the refused one, and the hub's domain", () => {
+    const hubLeaf = readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf"));
+    const hubJetStream = { domain: "hub", admin: "edge.admin" };
+    expect(leafPlan(hubLeaf)).toEqual([
+      { site: "factory", siteUser: undefined, up: "factory.smoke", hubReceiver: "hub-app", down: "hub.factory.smoke", hubSender: "hub-app", blocked: "branch.smoke", hubJetStream },
+      { site: "branch", siteUser: undefined, up: "branch.smoke", hubReceiver: "hub-app", down: "hub.branch.smoke", hubSender: "hub-app", blocked: "factory.smoke", hubJetStream },
+    ]);
+  });
+
+  it("connects to a site in operator mode as a user of its local account, and says why a site has no such user", () => {
+    const hubLeaf = readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf"));
+    const [factory, branch] = hubLeaf.hubLeaf!.sites;
+    const plant = (users: { name: string; permissions: { publish?: string[]; subscribe?: string[] } }[]) => ({
+      ...hubLeaf,
+      hubLeaf: { ...hubLeaf.hubLeaf!, sites: [{ ...factory, localAccount: "plant" }, branch] },
+      accounts: [{ name: "plant", subjects: ["factory.>", "hub.factory.>"], users }, ...hubLeaf.accounts!],
+    });
+    const [withUser] = leafPlan(plant([{ name: "plant-app", permissions: { publish: ["factory.>", "$JS.hub.API.>"], subscribe: ["hub.factory.>", "_INBOX.>"] } }]));
+    expect(withUser).toMatchObject({ site: "factory", siteUser: "plant-app", blocked: undefined, hubJetStream: { domain: "hub", admin: "edge.admin" } });
+    const [without] = leafPlan(plant([{ name: "plant-reader", permissions: { subscribe: ["hub.factory.>", "_INBOX.>"] } }]));
+    expect(without).toEqual({ site: "factory", reason: "no client user of account plant may publish to factory.smoke and subscribe to hub.factory.smoke on the site" });
+  });
+});
