@@ -24,8 +24,9 @@ const ACCOUNTS: AccountSpec[] = [
   {
     name: "edge",
     subjects: ["hub.>", "factory.>", "branch.>", "secret.>"],
-    // Two site servers, and room for both to relink while a dead hub server still counts their old links.
-    limits: { leaf: 4 },
+    // Two site servers, and room for both to relink more than once: the tests kill hub servers one after
+    // another, and a killed server's links still count against the account for a while after each kill.
+    limits: { leaf: 8 },
     users: [
       // Permissions of a leaf user are seen from the hub: publish is what the site may send up, subscribe what it may receive.
       { name: "factory-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["factory.>", "$JS.hub.API.>"], subscribe: ["hub.factory.>", "_INBOX.>"] } },
