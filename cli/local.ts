@@ -33,7 +33,8 @@ import {
   smokeCheckStack,
   startStackTopology,
 } from "../components/local";
-import { formatServerVersion, listStacks, loadStack, Stack, ValidationError } from "../components/model";
+import { formatServerVersion, listStacks, Stack, ValidationError } from "../components/model";
+import { loadStackWithPresets } from "../components/presets";
 
 const USAGE = "usage: npm run local -- <stack> [--smoke]";
 
@@ -163,7 +164,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let stack: Stack;
   try {
     args = parseArguments(argv);
-    stack = loadStack(projectDir, args.stackName);
+    stack = loadStackWithPresets(projectDir, args.stackName);
   } catch (error) {
     if (error instanceof UsageError) {
       process.stderr.write(`${error.message}\n${USAGE}\nstacks: ${listStacks(projectDir).join(", ") || "(none found)"}\n`);
