@@ -17,6 +17,8 @@ describe("npm run local on the lightdash stack", () => {
     );
     expect(run.stdout).toMatch(/lightdash-pre-aggregate pulled it from PRE_AGGREGATE_QUERY_JOBS\/worker-pre-aggregate and acked it/);
     expect(run.stdout).toContain("smoke check passed");
-    expect(recordedPids(path.join(PROJECT_DIR, ".local", "lightdash")).filter(isNatsServer)).toEqual([]);
+    const pids = recordedPids(path.join(PROJECT_DIR, ".local", "lightdash"));
+    expect(pids).toHaveLength(3);
+    expect(pids.filter(isNatsServer)).toEqual([]);
   });
 });
