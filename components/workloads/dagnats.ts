@@ -21,8 +21,8 @@ import { StreamSpec } from "../model/streams";
 import { CredsSecret } from "./creds-volume";
 import { LagScalingSpec } from "./keda";
 import { EnvVar, ResourceRequirements, Secret, Service } from "./k8s-types";
-import { checkNatsApp, NatsApp, natsAppObjects, NatsAppSpec } from "./nats-app";
-import { appLabels, selectorLabels } from "./object-names";
+import { checkNatsApp, httpService, NatsApp, natsAppObjects, NatsAppSpec } from "./nats-app";
+import { appLabels } from "./object-names";
 import { checkWorkerPool, WorkerPool, workerPoolObjects, WorkerPoolSpec } from "./worker-pool";
 
 export const DAGNATS_PORT = 8080;
@@ -249,15 +249,9 @@ export function dagnats(spec: DagnatsSpec, options: { path?: string; resources?:
     type: "Opaque",
     stringData: { [WEBHOOK_SECRET_KEY]: spec.webhookSecret, [BRIDGE_TOKEN_KEY]: spec.bridgeToken },
   };
-  const service: Service = {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace: spec.namespace, labels: appLabels(name, "engine", name) },
-    spec: { type: "ClusterIP", selector: selectorLabels(name), ports: [{ name: "http", port: DAGNATS_PORT, targetPort: "http", protocol: "TCP" }] },
-  };
   return {
     secret,
-    engine: { ...natsAppObjects(engineSpec(spec), "engine"), service },
+    engine: { ...natsAppObjects(engineSpec(spec), "engine"), service: httpService(name, spec.namespace, "engine", DAGNATS_PORT) },
     taskPools: spec.taskPools.map((pool) => workerPoolObjects(poolSpec(spec, pool))),
   };
 }

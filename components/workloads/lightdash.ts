@@ -14,9 +14,9 @@ import { StreamSpec } from "../model/streams";
 import { CredsSecret } from "./creds-volume";
 import { LagScalingSpec } from "./keda";
 import { ConfigMap, EnvVar, NetworkPolicyIngressRule, ResourceRequirements, Service } from "./k8s-types";
-import { checkNatsApp, NatsApp, natsAppObjects, NatsAppSpec } from "./nats-app";
+import { checkNatsApp, httpService, NatsApp, natsAppObjects, NatsAppSpec } from "./nats-app";
 import { clientIngressRule } from "./network-rules";
-import { appLabels, selectorLabels } from "./object-names";
+import { appLabels } from "./object-names";
 import { checkWorkerPool, WorkerPool, workerPoolObjects, WorkerPoolSpec } from "./worker-pool";
 
 export const LIGHTDASH_PORT = 8080;
@@ -241,16 +241,9 @@ export function lightdash(spec: LightdashSpec, options: { path?: string; resourc
       PRE_AGGREGATES_PARQUET_ENABLED: String(spec.preAggregates?.parquetEnabled === true),
     },
   };
-  const api = natsAppObjects(apiSpec(spec), "api");
-  const service: Service = {
-    apiVersion: "v1",
-    kind: "Service",
-    metadata: { name, namespace: spec.namespace, labels: appLabels(name, "api", name) },
-    spec: { type: "ClusterIP", selector: selectorLabels(name), ports: [{ name: "http", port: LIGHTDASH_PORT, targetPort: "http", protocol: "TCP" }] },
-  };
   return {
     configMap,
-    api: { ...api, service },
+    api: { ...natsAppObjects(apiSpec(spec), "api"), service: httpService(name, spec.namespace, "api", LIGHTDASH_PORT) },
     warehouseWorker: workerOn(spec.warehouseWorker) ? workerPoolObjects(workerSpec(spec, "warehouse", spec.warehouseWorker)) : undefined,
     preAggregateWorker: workerOn(spec.preAggregateWorker) ? workerPoolObjects(workerSpec(spec, "preAggregate", spec.preAggregateWorker)) : undefined,
     natsIngressRule: clientIngressRule(options.clientPort ?? DEFAULT_PORTS.client, spec.namespace, { "app.kubernetes.io/part-of": name }),

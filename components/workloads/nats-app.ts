@@ -1,11 +1,12 @@
 /**
- * A Deployment of an application that talks to NATS with its own user's creds, and its
- * PodDisruptionBudget. Worker pools and the API servers of the presets are built on it.
+ * A Deployment of an application that talks to NATS with its own user's creds, its PodDisruptionBudget,
+ * and the Service of an application other pods call. Worker pools and the API servers of the presets are
+ * built on it.
  */
 import { Problems } from "../model/errors";
 import { dnsLabelRule, isDnsLabel } from "../model/names";
 import { CredsSecret, credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";
-import { Affinity, Deployment, EnvFromSource, EnvVar, PodDisruptionBudget, Probe, ResourceRequirements } from "./k8s-types";
+import { Affinity, Deployment, EnvFromSource, EnvVar, PodDisruptionBudget, Probe, ResourceRequirements, Service } from "./k8s-types";
 import { appLabels, selectorLabels } from "./object-names";
 
 /** Where an application's creds file is mounted. */
@@ -173,4 +174,14 @@ export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsew
     spec: { maxUnavailable: spec.maxUnavailable ?? 1, selector: { matchLabels: selectorLabels(spec.name) } },
   };
   return { deployment, podDisruptionBudget };
+}
+
+/** A ClusterIP Service in front of the `http` container port of the application `name`, as other pods reach it. */
+export function httpService(name: string, namespace: string, component: string, port: number): Service {
+  return {
+    apiVersion: "v1",
+    kind: "Service",
+    metadata: { name, namespace, labels: appLabels(name, component, name) },
+    spec: { type: "ClusterIP", selector: selectorLabels(name), ports: [{ name: "http", port, targetPort: "http", protocol: "TCP" }] },
+  };
 }

@@ -1,6 +1,6 @@
 /**
- * What the workload components' tests share: the random provider's outputs as the provider makes them, and a
- * stack's credentials made by the real NatsCredentials component.
+ * What the workload components' tests share: mocks that give the random provider's outputs as the provider
+ * makes them, and a stack's credentials made by the real NatsCredentials component.
  */
 import { createHash } from "crypto";
 import * as pulumi from "@pulumi/pulumi";
@@ -8,7 +8,7 @@ import { NatsCredentials } from "../../components/credentials/component";
 import { AccountSpec, AccountStream } from "../../components/model/accounts";
 import { Cluster } from "../../components/model/cluster";
 import { StreamSpec } from "../../components/model/streams";
-import { unknownValue } from "./pulumi-mocks";
+import { installMocks, MockRecorder, unknownValue } from "./pulumi-mocks";
 
 export const RANDOM_PASSWORD = "random:index/randomPassword:RandomPassword";
 const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
@@ -17,7 +17,7 @@ const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
  * Outputs of the random provider's resources. The provider marks `result` and the bytes secret; mocks do not
  * apply that, so the state returns them as secrets. In a preview a resource not yet created has no outputs.
  */
-export function randomProviderState(preview: boolean): (type: string, name: string) => Record<string, unknown> | undefined {
+function randomProviderState(preview: boolean): (type: string, name: string) => Record<string, unknown> | undefined {
   return (type, name) => {
     if (type === RANDOM_PASSWORD) return { result: pulumi.secret(preview ? unknownValue : `generated-${name}`) };
     if (type === RANDOM_BYTES) {
@@ -26,6 +26,11 @@ export function randomProviderState(preview: boolean): (type: string, name: stri
     }
     return undefined;
   };
+}
+
+/** Mocks of a preview or an update whose random provider reports what it would in that mode. */
+export function installWorkloadMocks(preview: boolean): Promise<MockRecorder> {
+  return installMocks({ preview, extraState: randomProviderState(preview) });
 }
 
 export function accountStreamsOf(streams: readonly StreamSpec[]): AccountStream[] {

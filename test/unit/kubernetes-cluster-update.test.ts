@@ -1,6 +1,6 @@
 /** The JetStreamCluster component under Pulumi mocks in update mode: what it would send to Kubernetes. */
 import { beforeAll, describe, expect, it } from "vitest";
-import { schemaProblems } from "../support/k8s-schema";
+import { expectEachValid } from "../support/component-expectations";
 import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
@@ -78,7 +78,7 @@ describe.each(Object.entries(TIERS))("a %s cluster", (tier, expected) => {
   });
 
   it("sends only objects that match the Kubernetes schemas, with no unknown field", () => {
-    for (const object of mocks.kubernetesObjects()) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expectEachValid(mocks.kubernetesObjects());
   });
 
   it("runs the tier's server count with the tier's resources, no CPU limit", () => {
@@ -360,6 +360,6 @@ describe("options for later features", () => {
     expect(container("nats").volumeMounts).toContainEqual({ name: "leaf-creds", mountPath: "/etc/nats-creds/leaf", readOnly: true });
     expect(container("reloader").image).toBe("registry.example/reloader:1");
     expect(container("exporter").image).toBe("registry.example/exporter:1");
-    for (const object of mocks.kubernetesObjects()) expect(schemaProblems(object.inputs)).toEqual([]);
+    expectEachValid(mocks.kubernetesObjects());
   });
 });

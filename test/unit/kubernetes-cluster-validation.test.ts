@@ -3,37 +3,21 @@
  * anything is registered (not even the component itself).
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectRefusal } from "../support/component-expectations";
 import { installMocks, MockRecorder } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
 type Args = import("../../components/kubernetes").JetStreamClusterArgs;
-type Pulumi = typeof import("@pulumi/pulumi");
 
 let mocks: MockRecorder;
 let components: Components;
-let pulumi: Pulumi;
 
 beforeAll(async () => {
   mocks = await installMocks({ preview: false });
-  pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes");
 });
 
-/** Constructs the component, expecting it to refuse; returns the error's field paths and message. */
-async function refusal(args: Args): Promise<{ paths: string[]; message: string }> {
-  mocks.reset();
-  let caught: unknown;
-  try {
-    new components.JetStreamCluster("nats", args);
-  } catch (error) {
-    caught = error;
-  }
-  await mocks.settle();
-  expect(mocks.resources).toEqual([]);
-  expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
-  const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
-  return { paths: error.errors.map((e) => e.propertyPath), message: error.message };
-}
+const refusal = (args: Args) => expectRefusal(mocks, () => new components.JetStreamCluster("nats", args));
 
 const small = { name: "nats", tier: "small" } as const;
 

@@ -3,18 +3,16 @@
  * leafnodes Service's status is unknown, so the hub's and the sites' nats.conf stay unknown, while the
  * Services, Secrets and the sites' creds mounts are shown in full, and nothing fails.
  */
-import { createHash } from "crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, unknownValue, valueOf } from "../support/pulumi-mocks";
+import { expectEachValid } from "../support/component-expectations";
+import { installLoadBalancerMocks, providerReference } from "../support/load-balancer-mocks";
+import { MockRecorder, valueOf } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
 type K8s = typeof import("@pulumi/kubernetes");
 type Pulumi = typeof import("@pulumi/pulumi");
 type HubAndLeaf = InstanceType<Components["HubAndLeaf"]>;
 
-const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
-const SERVICE = "kubernetes:core/v1:Service";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 
@@ -24,15 +22,7 @@ let k8s: K8s;
 let pulumi: Pulumi;
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: true,
-    extraState: (type, name) => {
-      // Keys already in state, as in any preview after the first update.
-      if (type === RANDOM_BYTES) return { base64: createHash("sha256").update(name).digest("base64") };
-      if (type === SERVICE) return { status: unknownValue };
-      return undefined;
-    },
-  });
+  mocks = await installLoadBalancerMocks(true);
   pulumi = await import("@pulumi/pulumi");
   k8s = await import("@pulumi/kubernetes");
   components = await import("../../components/kubernetes");
@@ -66,9 +56,9 @@ describe("a first preview of a hub and a site in another Kubernetes cluster", ()
 
   it("shows the leafnodes Service, the policies and the creds Secrets in full, each valid", () => {
     const known = mocks.kubernetesObjects().filter((object) => object.type !== CONFIG_MAP && object.type !== STATEFUL_SET);
-    for (const object of known) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expectEachValid(known);
     expect(mocks.named("edge-hub-leafnodes").inputs.spec).toMatchObject({ type: "LoadBalancer", ports: [{ name: "leafnodes", port: 7422 }] });
-    expect(mocks.named("edge-factory-factory-leaf-creds").options.provider).toBe("urn:pulumi:test::nats-jetstream::pulumi:providers:kubernetes::site::site-id");
+    expect(mocks.named("edge-factory-factory-leaf-creds").options.provider).toBe(providerReference("site"));
   });
 
   it("shows the site's servers with the leaf creds Secret mounted", () => {

@@ -3,22 +3,19 @@
  * two in another Kubernetes cluster. The mock gives every Service a load balancer hostname derived from its
  * name, and every RandomBytes bytes derived from its name, so the leaf URLs and JWTs resolve.
  */
-import { createHash } from "crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { expectEachValid } from "../support/component-expectations";
+import { installLoadBalancerMocks, loadBalancerHost, providerReference } from "../support/load-balancer-mocks";
+import { MockRecorder, valueOf } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
 type K8s = typeof import("@pulumi/kubernetes");
 type HubAndLeaf = InstanceType<Components["HubAndLeaf"]>;
 type AccountSpec = import("../../components/model").AccountSpec;
 
-const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
 const SERVICE = "kubernetes:core/v1:Service";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
-const providerReference = (name: string) => `urn:pulumi:test::nats-jetstream::pulumi:providers:kubernetes::${name}::${name}-id`;
-const loadBalancerHost = (serviceResource: string) => `${serviceResource}.elb.example.com`;
 const HUB_LEAF_URL = `nats://${loadBalancerHost("edge-hub-leafnodes")}:7422`;
 
 let mocks: MockRecorder;
@@ -26,14 +23,7 @@ let components: Components;
 let k8s: K8s;
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: false,
-    extraState: (type, name) => {
-      if (type === RANDOM_BYTES) return { base64: createHash("sha256").update(name).digest("base64") };
-      if (type === SERVICE) return { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHost(name) }] } } };
-      return undefined;
-    },
-  });
+  mocks = await installLoadBalancerMocks(false);
   k8s = await import("@pulumi/kubernetes");
   components = await import("../../components/kubernetes");
 });
@@ -96,7 +86,7 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
   });
 
   it("sends only objects that match the Kubernetes schemas, with no unknown field", () => {
-    for (const object of mocks.kubernetesObjects()) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expectEachValid(mocks.kubernetesObjects());
   });
 
   it("exposes the hub's leafnodes listener through a network load balancer in front of ready servers", () => {

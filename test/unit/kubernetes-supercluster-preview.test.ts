@@ -4,21 +4,18 @@
  * nats.conf, and the exporter flags read from it) stays unknown; everything else is shown as an update
  * would send it, and nothing fails.
  */
-import { createHash } from "crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, unknownValue, valueOf } from "../support/pulumi-mocks";
+import { expectEachValid } from "../support/component-expectations";
+import { installLoadBalancerMocks, providerReference } from "../support/load-balancer-mocks";
+import { MockRecorder, valueOf } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
 type K8s = typeof import("@pulumi/kubernetes");
 type Pulumi = typeof import("@pulumi/pulumi");
 type SuperCluster = InstanceType<Components["SuperCluster"]>;
 
-const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
-const SERVICE = "kubernetes:core/v1:Service";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
-const providerReference = (name: string) => `urn:pulumi:test::nats-jetstream::pulumi:providers:kubernetes::${name}::${name}-id`;
 
 let mocks: MockRecorder;
 let components: Components;
@@ -26,15 +23,7 @@ let k8s: K8s;
 let pulumi: Pulumi;
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: true,
-    extraState: (type, name) => {
-      // Keys already in state, as in any preview after the first update.
-      if (type === RANDOM_BYTES) return { base64: createHash("sha256").update(name).digest("base64") };
-      if (type === SERVICE) return { status: unknownValue };
-      return undefined;
-    },
-  });
+  mocks = await installLoadBalancerMocks(true);
   pulumi = await import("@pulumi/pulumi");
   k8s = await import("@pulumi/kubernetes");
   components = await import("../../components/kubernetes");
@@ -85,7 +74,7 @@ describe("a first preview of two regions behind load balancers", () => {
 
   it("shows the gateway Services, policies, Secrets and servers in full, each valid", () => {
     const known = mocks.kubernetesObjects().filter((object) => object.type !== CONFIG_MAP && object.type !== STATEFUL_SET);
-    for (const object of known) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expectEachValid(known);
     expect(mocks.named("global-eu-west-gateway").inputs.spec).toMatchObject({ type: "LoadBalancer", ports: [{ name: "gateway", port: 7222 }] });
     const statefulSet = mocks.named("global-us-east-statefulset").inputs;
     expect(statefulSet.spec.replicas).toBe(3);

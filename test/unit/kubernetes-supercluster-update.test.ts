@@ -3,23 +3,20 @@
  * balancer hostname derived from its name, as a cloud's controller would once the Service exists, and every
  * RandomBytes bytes derived from its name, so gateway lists and operator JWTs resolve.
  */
-import { createHash } from "crypto";
 import { beforeAll, describe, expect, it } from "vitest";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { expectEachValid } from "../support/component-expectations";
+import { installLoadBalancerMocks, loadBalancerHost, providerReference } from "../support/load-balancer-mocks";
+import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
 type K8s = typeof import("@pulumi/kubernetes");
 type SuperCluster = InstanceType<Components["SuperCluster"]>;
 
-const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
 const SERVICE = "kubernetes:core/v1:Service";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const COMPONENT_URN = (name: string) => `urn:pulumi:test::nats-jetstream::nats-jetstream:index:SuperCluster::${name}`;
-const providerReference = (name: string) => `urn:pulumi:test::nats-jetstream::pulumi:providers:kubernetes::${name}::${name}-id`;
-const loadBalancerHost = (serviceResource: string) => `${serviceResource}.elb.example.com`;
 
 const AWS_NLB = {
   "service.beta.kubernetes.io/aws-load-balancer-type": "external",
@@ -32,14 +29,7 @@ let components: Components;
 let k8s: K8s;
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: false,
-    extraState: (type, name) => {
-      if (type === RANDOM_BYTES) return { base64: createHash("sha256").update(name).digest("base64") };
-      if (type === SERVICE) return { status: { loadBalancer: { ingress: [{ hostname: loadBalancerHost(name) }] } } };
-      return undefined;
-    },
-  });
+  mocks = await installLoadBalancerMocks(false);
   k8s = await import("@pulumi/kubernetes");
   components = await import("../../components/kubernetes");
 });
@@ -130,7 +120,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
   });
 
   it("sends only objects that match the Kubernetes schemas, with no unknown field", () => {
-    for (const object of mocks.kubernetesObjects()) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expectEachValid(mocks.kubernetesObjects());
   });
 
   it("exposes each gateway through an internet-facing network load balancer that lists servers before they are ready", () => {
@@ -294,7 +284,7 @@ describe("two clusters sharing the stack's Kubernetes cluster, behind ClusterIP 
   });
 
   it("sends only objects that match the Kubernetes schemas", () => {
-    for (const object of mocks.kubernetesObjects()) expect({ name: object.name, problems: schemaProblems(object.inputs) }).toEqual({ name: object.name, problems: [] });
+    expectEachValid(mocks.kubernetesObjects());
   });
 
   it("reaches a ClusterIP gateway by its Service's DNS name, whatever the Service reports", async () => {

@@ -3,37 +3,22 @@
  * (paths relative to the args), thrown before anything is registered, not even the component.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { expectRefusal } from "../support/component-expectations";
 import { installMocks, MockRecorder } from "../support/pulumi-mocks";
 
 type Components = typeof import("../../components/kubernetes");
 type Args = import("../../components/kubernetes").SuperClusterArgs;
 type Member = import("../../components/kubernetes").SuperClusterMemberArgs;
-type Pulumi = typeof import("@pulumi/pulumi");
 
 let mocks: MockRecorder;
 let components: Components;
-let pulumi: Pulumi;
 
 beforeAll(async () => {
   mocks = await installMocks({ preview: false });
-  pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes");
 });
 
-async function refusal(args: Args): Promise<{ paths: string[]; message: string }> {
-  mocks.reset();
-  let caught: unknown;
-  try {
-    new components.SuperCluster("global", args);
-  } catch (error) {
-    caught = error;
-  }
-  await mocks.settle();
-  expect(mocks.resources).toEqual([]);
-  expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
-  const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
-  return { paths: error.errors.map((e) => e.propertyPath), message: error.message };
-}
+const refusal = (args: Args) => expectRefusal(mocks, () => new components.SuperCluster("global", args));
 
 const east: Member = { name: "east", tier: "small", region: "us-east-1" };
 const west: Member = { name: "west", tier: "small", region: "us-west-2" };

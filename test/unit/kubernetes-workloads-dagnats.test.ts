@@ -10,10 +10,9 @@ import type { DagNatsSettings } from "../../components/kubernetes/dagnats-settin
 import { AccountSpec } from "../../components/model/accounts";
 import { validateCluster } from "../../components/model/cluster";
 import { workerPermissions } from "../../components/model/permissions";
-import { crdProblems } from "../support/crd-schemas";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-import { RANDOM_PASSWORD, randomProviderState, stackCredentials } from "../support/workload-stack";
+import { expectEachValid, expectRefusal } from "../support/component-expectations";
+import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { RANDOM_PASSWORD, installWorkloadMocks, stackCredentials } from "../support/workload-stack";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes/dagnats");
@@ -56,7 +55,7 @@ let components: Components;
 let credentials: NatsCredentials;
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: false, extraState: randomProviderState(false) });
+  mocks = await installWorkloadMocks(false);
   pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes/dagnats");
   const provisioners = await import("../../components/kubernetes/jetstream-provisioners");
@@ -85,10 +84,7 @@ describe("a workflow engine with two task pools", () => {
     const count = (type: string) => objects.filter((object) => object.type === type).length;
     expect([NACK("Stream"), NACK("Consumer"), NACK("KeyValue"), SCALED_OBJECT].map(count)).toEqual([7, 3, 16, 1]);
     expect(["kubernetes:apps/v1:Deployment", "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Service"].map(count)).toEqual([4, 3, 5, 1]);
-    for (const object of objects) {
-      if (CUSTOM_TYPES.includes(object.type)) expect(crdProblems(object.inputs as never)).toEqual([]);
-      else expect(schemaProblems(object.inputs)).toEqual([]);
-    }
+    expectEachValid(objects, { isCustomResource: (type) => CUSTOM_TYPES.includes(type) });
   });
 
   it("generates the webhook secret and the bridge token once, as Pulumi secrets, into the engine's Secret", async () => {
@@ -160,20 +156,7 @@ describe("a workflow engine with two task pools", () => {
 });
 
 describe("what the engine is refused, before anything is registered", () => {
-  async function refusal(dagnats: DagNatsSettings): Promise<{ paths: string[]; message: string }> {
-    mocks.reset();
-    let caught: unknown;
-    try {
-      new components.DagNats("dagnats", argsWith(dagnats));
-    } catch (error) {
-      caught = error;
-    }
-    await mocks.settle();
-    expect(mocks.resources).toEqual([]);
-    expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
-    const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
-    return { paths: error.errors.map((entry) => entry.propertyPath), message: error.message };
-  }
+  const refusal = (dagnats: DagNatsSettings) => expectRefusal(mocks, () => new components.DagNats("dagnats", argsWith(dagnats)));
 
   it("a pool user who may not pull one of its task types, and a task type run by two pools", async () => {
     const [llm, io] = engine.taskPools!;

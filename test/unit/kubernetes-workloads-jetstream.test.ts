@@ -11,12 +11,10 @@ import { AccountSpec } from "../../components/model/accounts";
 import { validateCluster } from "../../components/model/cluster";
 import { KeyValueSpec } from "../../components/model/kv";
 import { StreamSpec } from "../../components/model/streams";
-import { crdProblems } from "../support/crd-schemas";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
-import { randomProviderState, stackCredentials } from "../support/workload-stack";
+import { expectEachValid, expectRefusal } from "../support/component-expectations";
+import { MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { installWorkloadMocks, stackCredentials } from "../support/workload-stack";
 
-type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes/jetstream-resources");
 type Provisioners = typeof import("../../components/kubernetes/jetstream-provisioners");
 
@@ -26,7 +24,6 @@ const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const NACK_TYPES = ["Stream", "Consumer", "KeyValue"].map((kind) => `kubernetes:jetstream.nats.io/v1beta2:${kind}`);
 
 let mocks: MockRecorder;
-let pulumi: Pulumi;
 let components: Components;
 let provisioners: Provisioners;
 let credentials: NatsCredentials;
@@ -56,8 +53,7 @@ function argsWith(overrides: Partial<JetStreamResourcesArgs> = {}): JetStreamRes
 }
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: false, extraState: randomProviderState(false) });
-  pulumi = await import("@pulumi/pulumi");
+  mocks = await installWorkloadMocks(false);
   components = await import("../../components/kubernetes/jetstream-resources");
   provisioners = await import("../../components/kubernetes/jetstream-provisioners");
   credentials = stackCredentials(cluster, provisioners.withJetStreamProvisioners(stackAccounts, { streams, keyValues }), streams);
@@ -111,10 +107,7 @@ describe("a stack's streams, consumers and buckets", () => {
   });
 
   it("every Kubernetes object fits the Kubernetes schema, every NACK object its CRD", () => {
-    for (const object of mocks.kubernetesObjects()) {
-      if (NACK_TYPES.includes(object.type)) expect(crdProblems(object.inputs as never)).toEqual([]);
-      else expect(schemaProblems(object.inputs)).toEqual([]);
-    }
+    expectEachValid(mocks.kubernetesObjects(), { isCustomResource: (type) => NACK_TYPES.includes(type) });
   });
 
   it("installs all five NACK kinds with structural schemas, kept when the stack is destroyed", () => {
@@ -218,20 +211,7 @@ describe("options", () => {
 });
 
 describe("what is refused", () => {
-  async function refusal(args: JetStreamResourcesArgs): Promise<{ paths: string[]; message: string }> {
-    mocks.reset();
-    let caught: unknown;
-    try {
-      new components.JetStreamResources("jetstream", args);
-    } catch (error) {
-      caught = error;
-    }
-    await mocks.settle();
-    expect(mocks.resources).toEqual([]);
-    expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
-    const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
-    return { paths: error.errors.map((entry) => entry.propertyPath), message: error.message };
-  }
+  const refusal = (args: JetStreamResourcesArgs) => expectRefusal(mocks, () => new components.JetStreamResources("jetstream", args));
 
   it("an account without its provisioner", async () => {
     const { paths, message } = await refusal(argsWith({ streams: [...streams, { name: "IDLE", account: "idle", subjects: ["idle.>"], maxAge: "24h" }] }));

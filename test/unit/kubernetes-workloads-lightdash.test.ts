@@ -11,10 +11,9 @@ import type { LightdashSettings } from "../../components/kubernetes/lightdash-se
 import { AccountSpec } from "../../components/model/accounts";
 import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
-import { crdProblems } from "../support/crd-schemas";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-import { RANDOM_PASSWORD, randomProviderState, stackCredentials } from "../support/workload-stack";
+import { expectEachValid, expectRefusal } from "../support/component-expectations";
+import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { RANDOM_PASSWORD, installWorkloadMocks, stackCredentials } from "../support/workload-stack";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes/lightdash");
@@ -40,7 +39,7 @@ let provisioners: Provisioners;
 let credentials: NatsCredentials;
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: false, extraState: randomProviderState(false) });
+  mocks = await installWorkloadMocks(false);
   pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes/lightdash");
   settings = await import("../../components/kubernetes/lightdash-settings");
@@ -103,9 +102,8 @@ describe("Lightdash as the stack describes it: NATS, the warehouse worker and th
       "kubernetes:jetstream.nats.io/v1beta2:Stream": 2,
       "kubernetes:jetstream.nats.io/v1beta2:Consumer": 2,
     });
+    expectEachValid(objects, { isCustomResource: (type) => CUSTOM_TYPES.includes(type) });
     for (const object of objects) {
-      if (CUSTOM_TYPES.includes(object.type)) expect(crdProblems(object.inputs as never)).toEqual([]);
-      else expect(schemaProblems(object.inputs)).toEqual([]);
       if (!object.type.includes("CustomResourceDefinition")) expect(object.inputs.metadata.namespace).toBe("lightdash");
     }
   });
@@ -230,7 +228,7 @@ describe("Lightdash with NATS left off", () => {
       "lightdash-namespace",
       "lightdash-secrets",
     ]);
-    for (const object of mocks.kubernetesObjects()) expect(schemaProblems(object.inputs)).toEqual([]);
+    expectEachValid(mocks.kubernetesObjects());
     expect(mocks.ofType(CONFIG_MAP)[0].inputs.data).toEqual({ PGHOST: "postgres", NATS_ENABLED: "false", PRE_AGGREGATES_ENABLED: "false", PRE_AGGREGATES_PARQUET_ENABLED: "false" });
     expect(containerOf(mocks.named("lightdash-api-deployment")).env.map((env: { name: string }) => env.name)).toEqual(["LIGHTDASH_SECRET", "PGPASSWORD"]);
     expect(site.clusterIngress).toEqual([]);
@@ -251,20 +249,7 @@ describe("Lightdash with NATS left off", () => {
 });
 
 describe("what Lightdash is refused, before anything is registered", () => {
-  async function refusal(lightdash: LightdashSettings): Promise<{ paths: string[]; message: string }> {
-    mocks.reset();
-    let caught: unknown;
-    try {
-      new components.Lightdash("lightdash", argsWith(lightdash));
-    } catch (error) {
-      caught = error;
-    }
-    await mocks.settle();
-    expect(mocks.resources).toEqual([]);
-    expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
-    const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
-    return { paths: error.errors.map((entry) => entry.propertyPath), message: error.message };
-  }
+  const refusal = (lightdash: LightdashSettings) => expectRefusal(mocks, () => new components.Lightdash("lightdash", argsWith(lightdash)));
 
   it("NATS without the warehouse worker", async () => {
     const { paths, message } = await refusal({ ...stackLightdash, warehouseWorker: { ...stackLightdash.warehouseWorker, enabled: false } });

@@ -11,10 +11,9 @@ import type { LightdashSettings } from "../../components/kubernetes/lightdash-se
 import { AccountSpec } from "../../components/model/accounts";
 import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { readStackFile, stackFilePath } from "../../components/model/stack";
-import { crdProblems } from "../support/crd-schemas";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, RecordedResource } from "../support/pulumi-mocks";
-import { randomProviderState, stackCredentials } from "../support/workload-stack";
+import { expectEachValid } from "../support/component-expectations";
+import { MockRecorder, RecordedResource } from "../support/pulumi-mocks";
+import { installWorkloadMocks, stackCredentials } from "../support/workload-stack";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes");
@@ -44,7 +43,7 @@ let components: Components;
 let credentials: NatsCredentials;
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: true, extraState: randomProviderState(true) });
+  mocks = await installWorkloadMocks(true);
   pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes");
   const lightdashStreams = components.lightdashStreamSpecs(lightdashSettings);
@@ -63,7 +62,7 @@ function unknownPaths(value: unknown, at = ""): string[] {
   return [];
 }
 
-const isCustomObject = (object: RecordedResource) => /^kubernetes:(keda\.sh|jetstream\.nats\.io)\//.test(object.type);
+const isCustomResource = (type: string) => /^kubernetes:(keda\.sh|jetstream\.nats\.io)\//.test(type);
 
 /**
  * The inputs with each value not known yet standing in as a string, as most of them will be; the data of a
@@ -77,11 +76,7 @@ function knownShape(value: unknown, key = ""): unknown {
 }
 
 function expectValid(objects: RecordedResource[]): void {
-  for (const object of objects) {
-    const inputs = knownShape(object.inputs) as Record<string, unknown>;
-    if (isCustomObject(object)) expect(crdProblems(inputs as never)).toEqual([]);
-    else expect(schemaProblems(inputs)).toEqual([]);
-  }
+  expectEachValid(objects, { isCustomResource, inputsOf: (object) => knownShape(object.inputs) as Record<string, unknown> });
 }
 
 /** Each object that has unknown inputs, with their paths. */

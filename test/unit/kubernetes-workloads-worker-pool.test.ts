@@ -9,10 +9,9 @@ import type { NatsCredentials } from "../../components/credentials/component";
 import { validateCluster } from "../../components/model/cluster";
 import { JetStreamResources, validateJetStreamResources } from "../../components/model/jetstream-resources";
 import { StreamSpec } from "../../components/model/streams";
-import { crdProblems } from "../support/crd-schemas";
-import { schemaProblems } from "../support/k8s-schema";
-import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-import { randomProviderState, stackCredentials } from "../support/workload-stack";
+import { expectEachValid, expectRefusal } from "../support/component-expectations";
+import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { installWorkloadMocks, stackCredentials } from "../support/workload-stack";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes/worker-pool");
@@ -65,7 +64,7 @@ function argsFor(pool: WorkerPoolSettings): WorkerPoolArgs {
 }
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: false, extraState: randomProviderState(false) });
+  mocks = await installWorkloadMocks(false);
   pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes/worker-pool");
   credentials = stackCredentials(cluster, accounts, streams);
@@ -97,8 +96,7 @@ describe("a pool that scales on its consumer's lag", () => {
       [BUDGET, "resizer-disruption-budget"],
     ]);
     for (const child of children) expect(child.options.parent).toBe(urn);
-    for (const object of mocks.kubernetesObjects().filter((resource) => resource.type !== SCALED_OBJECT)) expect(schemaProblems(object.inputs)).toEqual([]);
-    expect(crdProblems(only(SCALED_OBJECT).inputs as never)).toEqual([]);
+    expectEachValid(mocks.kubernetesObjects(), { isCustomResource: (type) => type === SCALED_OBJECT });
   });
 
   it("writes the pool user's creds, and only those, into a Secret of its namespace, as a Pulumi secret", async () => {
@@ -206,20 +204,7 @@ describe("a pool with a fixed replica count", () => {
 });
 
 describe("what a pool is refused", () => {
-  async function refusal(pool: WorkerPoolSettings): Promise<{ paths: string[]; message: string }> {
-    mocks.reset();
-    let caught: unknown;
-    try {
-      new components.WorkerPool("pool", argsFor(pool));
-    } catch (error) {
-      caught = error;
-    }
-    await mocks.settle();
-    expect(mocks.resources).toEqual([]);
-    expect(pulumi.InputPropertiesError.isInstance(caught)).toBe(true);
-    const error = caught as InstanceType<Pulumi["InputPropertiesError"]>;
-    return { paths: error.errors.map((entry) => entry.propertyPath), message: error.message };
-  }
+  const refusal = (pool: WorkerPoolSettings) => expectRefusal(mocks, () => new components.WorkerPool("pool", argsFor(pool)));
 
   it("a user no account has", async () => {
     const { paths, message } = await refusal({ ...resizer, user: "ghost" });

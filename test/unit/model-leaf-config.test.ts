@@ -9,6 +9,7 @@ import { kubernetesPlacement } from "../../components/model/placement";
 import { renderServer } from "../../components/model/server-config";
 import { readStackConfig, readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
 import { topologyMermaid } from "../../components/model/topology-diagram";
+import { portsFrom } from "../support/local-ports";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -20,14 +21,6 @@ const hubAndLeaf = validateHubAndLeaf({
   ],
 });
 
-const portsFrom = (base: number) => (ordinal: number) => ({
-  client: base + ordinal * 10,
-  cluster: base + ordinal * 10 + 1,
-  monitor: base + ordinal * 10 + 2,
-  gateway: base + ordinal * 10 + 3,
-  leafnodes: base + ordinal * 10 + 4,
-  metrics: base + ordinal * 10 + 5,
-});
 const LOCAL_PORTS = { hub: [0, 1, 2].map(portsFrom(40000)), factory: [0].map(portsFrom(41000)), branch: [0, 1, 2].map(portsFrom(42000)) };
 
 describe("leafnodes sections", () => {

@@ -9,6 +9,7 @@ import { readStackFile, resolveStack, stackFilePath } from "../../components/mod
 import { SuperClusterSpec, validateSuperCluster } from "../../components/model/supercluster";
 import { serverTagsSection } from "../../components/model/tags";
 import { topologyMermaid } from "../../components/model/topology-diagram";
+import { portsFrom } from "../support/local-ports";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -22,14 +23,6 @@ const SPEC: SuperClusterSpec = {
 const superCluster = validateSuperCluster(SPEC);
 const URLS = { east: ["nats://east.example:7222"], west: ["nats://west.example:7222"] };
 
-const portsFrom = (base: number) => (ordinal: number) => ({
-  client: base + ordinal * 10,
-  cluster: base + ordinal * 10 + 1,
-  monitor: base + ordinal * 10 + 2,
-  gateway: base + ordinal * 10 + 3,
-  leafnodes: base + ordinal * 10 + 4,
-  metrics: base + ordinal * 10 + 5,
-});
 const LOCAL_PORTS = { east: [0, 1, 2].map(portsFrom(30000)), west: [0, 1, 2].map(portsFrom(31000)) };
 
 describe("gateway section", () => {
