@@ -33,13 +33,13 @@ type ModelClass = new (data: object) => TypedModel;
 
 /** The kinds this project creates, by `apiVersion/kind`. */
 const TYPE_VALIDATORS: Record<string, ModelClass> = {
-  "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition,
+  "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition as unknown as ModelClass,
   "apps/v1/Deployment": Deployment,
   "apps/v1/StatefulSet": StatefulSet,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
   "rbac.authorization.k8s.io/v1/Role": Role,
-  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding,
+  "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding as unknown as ModelClass,
   "v1/ConfigMap": ConfigMap,
   "v1/Namespace": Namespace,
   "v1/PersistentVolumeClaim": PersistentVolumeClaim,

@@ -172,9 +172,12 @@ export async function installMocks(mockOptions: MockOptions): Promise<MockRecord
 }
 
 /** The value of an Output, or undefined if it stays unknown (an apply on an unknown never runs). */
-export function valueOf<T>(output: pulumi.Output<T>, timeoutMs = 1_000): Promise<T | undefined> {
+// Program outputs are optional or unions by topology, so this takes any Output (or none, which has no value).
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export function valueOf(output: pulumi.Output<any> | undefined, timeoutMs = 1_000): Promise<any> {
+  if (output === undefined) return Promise.resolve(undefined);
   return Promise.race([
-    new Promise<T>((resolve) => output.apply((value) => resolve(value))),
+    new Promise((resolve) => output.apply((value) => resolve(value))),
     new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), timeoutMs)),
   ]);
 }

@@ -66,7 +66,8 @@ describe("a preview with a config section not known until the update", () => {
   beforeAll(async () => {
     mocks.reset();
     // A CustomResource exposes each property it was given as an Output of the same name.
-    const loadBalancer = new pulumi.CustomResource(LOAD_BALANCER, "west", { hostname: undefined });
+    const CustomResource = pulumi.CustomResource as unknown as new (type: string, name: string, props: object) => object;
+    const loadBalancer = new CustomResource(LOAD_BALANCER, "west", { hostname: undefined });
     const { hostname } = loadBalancer as unknown as { hostname: import("@pulumi/pulumi").Output<string> };
     const gateway = hostname.apply((host) => ({ gateway: { name: "nats", port: 7222, gateways: [{ name: "west", urls: [`nats://${host}:7222`] }] } }));
     new components.JetStreamCluster("nats", { cluster: { name: "nats", tier: "small" }, extraConfSections: [gateway] });

@@ -20,8 +20,6 @@ type Components = typeof import("../../components/kubernetes/lightdash");
 type Settings = typeof import("../../components/kubernetes/lightdash-settings");
 type Provisioners = typeof import("../../components/kubernetes/jetstream-provisioners");
 
-const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
-const SECRET = "kubernetes:core/v1:Secret";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 const CUSTOM_TYPES = [SCALED_OBJECT, ...["Stream", "Consumer"].map((kind) => `kubernetes:jetstream.nats.io/v1beta2:${kind}`)];

@@ -22,7 +22,7 @@ const FIELD_MODELS = clientModels as unknown as Record<string, { getAttributeTyp
 const MODELS: Record<string, { model: new (data: object) => { validate(): void }; fields: string }> = {
   "apps/v1/Deployment": { model: Deployment, fields: "V1Deployment" },
   "rbac.authorization.k8s.io/v1/Role": { model: Role, fields: "V1Role" },
-  "rbac.authorization.k8s.io/v1/RoleBinding": { model: RoleBinding, fields: "V1RoleBinding" },
+  "rbac.authorization.k8s.io/v1/RoleBinding": { model: RoleBinding as unknown as new (data: object) => { validate(): void }, fields: "V1RoleBinding" },
 };
 
 function unknownFields(value: unknown, typeName: string, path: string, found: string[]): void {
