@@ -60,7 +60,7 @@ describe("a 5-server cluster under faults", () => {
     await publisher.stop();
     for (const name of [leader, second, third]) await waitUntilCaughtUp(local, jsm, FAULT_STREAM, name);
 
-    await auditAndReport("5 servers, lose two then three", nc, publisher, {
+    await auditAndReport("5 servers, lose two then three", local, nc, publisher, {
       leaderless: `${leaderless.toFixed(1)}s`,
       "writes-refused": `${refused.toFixed(1)}s`,
       "resumed-after-restart": `${resumedAfter.toFixed(1)}s`,

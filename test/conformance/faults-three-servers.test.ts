@@ -51,7 +51,7 @@ describe("a 3-server cluster under faults", () => {
     await publisher.stop();
     await waitUntilCaughtUp(local, jsm, FAULT_STREAM, leader);
 
-    await auditAndReport("3 servers, kill leader", nc, publisher, { leaderless: `${leaderless.toFixed(1)}s` });
+    await auditAndReport("3 servers, kill leader", local, nc, publisher, { leaderless: `${leaderless.toFixed(1)}s` });
   });
 
   it("refuses writes with two of three servers down and loses nothing when one returns", { timeout: 90_000 }, async () => {
@@ -78,7 +78,7 @@ describe("a 3-server cluster under faults", () => {
     await waitUntilCaughtUp(local, jsm, FAULT_STREAM, leader);
     await waitUntilCaughtUp(local, jsm, FAULT_STREAM, follower);
 
-    await auditAndReport("3 servers, lose two", nc, publisher, {
+    await auditAndReport("3 servers, lose two", local, nc, publisher, {
       "writes-refused": `${refused.toFixed(1)}s`,
       "resumed-after-restart": `${resumedAfter.toFixed(1)}s`,
     });

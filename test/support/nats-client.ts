@@ -1,5 +1,5 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
-import { connect, JetStreamClient, JetStreamManager, NatsConnection } from "nats";
+import { connect, JetStreamClient, JetStreamManager, NatsConnection, StreamInfo } from "nats";
 import { LocalCluster, readLocalStreams } from "../../components/local";
 
 export function sleep(ms: number): Promise<void> {
@@ -28,22 +28,103 @@ export function connectToCluster(local: LocalCluster): Promise<NatsConnection> {
   });
 }
 
-/** The stream's current leader as JetStream reports it, waiting until it has one. */
-export function streamLeader(jsm: JetStreamManager, stream: string, timeoutMs = 30_000): Promise<string> {
-  return waitFor(`a leader of stream ${stream}`, timeoutMs, async () => (await jsm.streams.info(stream)).cluster?.leader || undefined);
+/**
+ * Whether a stream info answer came from the stream's leader. nats-server 2.9.10 also lets a replica answer
+ * with its own copy's state: one that knows no leader (after 5 s of JetStream, or 10 s of a raft node that
+ * never had one), and the group's preferred peer (its first leader) whose raft node is under 10 s old,
+ * until it hears from the leader. The client keeps the first answer, so a server just back from a crash
+ * can report the stream as it was when it died, and a check of that server against "the" stream state
+ * compares it with itself. Only the leader leaves itself out of the replica list, and it lists every
+ * other peer.
+ */
+function answeredByLeader(info: StreamInfo): boolean {
+  const leader = info.cluster?.leader;
+  const replicas = info.cluster?.replicas ?? [];
+  return !!leader && replicas.length === info.config.num_replicas - 1 && replicas.every((replica) => replica.name !== leader);
+}
+
+/** Stream info as the stream's leader answers it, asking again while another replica answers first. */
+function leaderStreamInfo(jsm: JetStreamManager, stream: string, timeoutMs = 30_000): Promise<StreamInfo> {
+  return waitFor(`stream ${stream} info from its leader`, timeoutMs, async () => {
+    const info = await jsm.streams.info(stream);
+    return answeredByLeader(info) ? info : undefined;
+  });
+}
+
+/** The stream's current leader, as the leader itself reports it. */
+export async function streamLeader(jsm: JetStreamManager, stream: string, timeoutMs = 30_000): Promise<string> {
+  return (await leaderStreamInfo(jsm, stream, timeoutMs)).cluster!.leader!;
 }
 
 /**
  * Waits until the named server holds every message of the stream: its own copy (read from its monitor
- * port, not through the leader) ends at the leader's last sequence.
+ * port, not through the leader) ends at the last sequence the leader itself reports, not at what the
+ * named server would answer for itself.
  */
 export async function waitUntilCaughtUp(local: LocalCluster, jsm: JetStreamManager, stream: string, serverName: string, timeoutMs = 30_000): Promise<void> {
   const server = local.server(serverName);
   await waitFor(`${serverName} to catch up on stream ${stream}`, timeoutMs, async () => {
-    const lastSeq = (await jsm.streams.info(stream)).state.last_seq;
+    const info = await jsm.streams.info(stream);
+    if (!answeredByLeader(info)) return undefined;
     const copy = (await readLocalStreams(server.ports.monitor)).get(stream);
-    return copy !== undefined && copy.lastSeq === lastSeq ? true : undefined;
+    return copy !== undefined && copy.lastSeq === info.state.last_seq ? true : undefined;
   });
+}
+
+/** One server's own copy of a stream, read from its monitor port. */
+export interface StreamCopy {
+  messages: number;
+  lastSeq: number;
+}
+
+/** A stream every replica agrees on: the leader's state, and each replica's own copy of it. */
+export interface SettledStream {
+  leader: string;
+  messages: number;
+  lastSeq: number;
+  copies: Map<string, StreamCopy>;
+}
+
+/** How long the stream must stay unchanged on every replica to count as settled: past a heartbeat (1 s). */
+const SETTLED_FOR_MS = 1_500;
+
+function describeCopies(copies: Map<string, StreamCopy | undefined>): string {
+  return [...copies].map(([name, copy]) => `${name}: ${copy ? `${copy.messages} messages up to ${copy.lastSeq}` : "no copy"}`).join(", ");
+}
+
+/**
+ * Waits until the stream is settled: its leader reports every replica current with no lag, every replica's
+ * own copy (read from its monitor port, not through the leader) holds as many messages up to the same last
+ * sequence as the leader, and all of that stays unchanged for SETTLED_FOR_MS. A replica that never agrees
+ * fails the wait with every copy's state.
+ */
+export async function waitUntilSettled(local: LocalCluster, jsm: JetStreamManager, stream: string, timeoutMs = 30_000): Promise<SettledStream> {
+  const deadline = Date.now() + timeoutMs;
+  let lastSeen = "no answer from the stream's leader";
+  let agreed: { state: string; since: number } | undefined;
+  for (;;) {
+    const info = await jsm.streams.info(stream).catch(() => undefined);
+    if (info && answeredByLeader(info)) {
+      const leader = info.cluster!.leader!;
+      const replicas = info.cluster!.replicas!;
+      const copies = new Map<string, StreamCopy | undefined>();
+      for (const name of [leader, ...replicas.map((replica) => replica.name)]) {
+        copies.set(name, (await readLocalStreams(local.server(name).ports.monitor)).get(stream));
+      }
+      const { messages, last_seq: lastSeq } = info.state;
+      const state = `leader ${leader}: ${messages} messages up to ${lastSeq}; ${describeCopies(copies)}`;
+      const everyReplicaCurrent = replicas.every((replica) => replica.current && !replica.offline && !replica.lag);
+      const everyCopyAgrees = [...copies.values()].every((copy) => copy?.messages === messages && copy.lastSeq === lastSeq);
+      if (!everyReplicaCurrent || !everyCopyAgrees) agreed = undefined;
+      else if (agreed?.state !== state) agreed = { state, since: Date.now() };
+      else if (Date.now() - agreed.since >= SETTLED_FOR_MS) {
+        return { leader, messages, lastSeq, copies: new Map([...copies.keys()].map((name) => [name, { messages, lastSeq }])) };
+      }
+      lastSeen = `${state}${everyReplicaCurrent ? "" : `; replicas as the leader sees them: ${JSON.stringify(replicas)}`}`;
+    }
+    if (Date.now() > deadline) throw new Error(`stream ${stream} did not settle within ${timeoutMs / 1000}s; last seen: ${lastSeen}`);
+    await sleep(100);
+  }
 }
 
 /** One stored message as read back: its stream sequence and its Nats-Msg-Id. */
@@ -53,9 +134,11 @@ export interface StoredMessage {
   body: string;
 }
 
-/** Reads the whole stream back in order with an ordered consumer. */
-export async function readStream(js: JetStreamClient, jsm: JetStreamManager, stream: string, timeoutMs = 30_000): Promise<StoredMessage[]> {
-  const lastSeq = (await jsm.streams.info(stream)).state.last_seq;
+/**
+ * Reads the stream back in order with an ordered consumer, up to `lastSeq` (taken from a settled stream,
+ * never from a single stream info answer, which a lagging replica may give).
+ */
+export async function readStream(js: JetStreamClient, stream: string, lastSeq: number, timeoutMs = 30_000): Promise<StoredMessage[]> {
   const stored: StoredMessage[] = [];
   if (lastSeq === 0) return stored;
   const consumer = await js.consumers.get(stream);

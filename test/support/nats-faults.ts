@@ -3,7 +3,7 @@ import { expect } from "vitest";
 import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "nats";
 import { LocalCluster } from "../../components/local";
 import { auditStream } from "./nats-audit";
-import { readStream, sleep } from "./nats-client";
+import { readStream, sleep, waitUntilSettled } from "./nats-client";
 import { SteadyPublisher } from "./nats-publisher";
 
 export const FAULT_STREAM = "FAULTS";
@@ -68,19 +68,26 @@ export function secondsWithoutWrites(publisher: SteadyPublisher, from: number, u
 }
 
 /**
- * Reads the stream back and checks that every acknowledged message is there exactly once, then prints
- * the figures under `label`.
+ * Waits until every replica holds the same stream (see waitUntilSettled), reads it back, checks that it
+ * did not change meanwhile, and checks that every acknowledged message is there exactly once; then prints
+ * the figures under `label`, with each replica's copy.
  */
-export async function auditAndReport(label: string, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>): Promise<void> {
+export async function auditAndReport(label: string, local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  const stored = await readStream(nc.jetstream(), jsm, FAULT_STREAM);
+  const settled = await waitUntilSettled(local, jsm, FAULT_STREAM);
+  const stored = await readStream(nc.jetstream(), FAULT_STREAM, settled.lastSeq);
+  const afterRead = await waitUntilSettled(local, jsm, FAULT_STREAM);
   const audit = auditStream(publisher.acknowledged, stored.filter((message) => !message.body.startsWith("probe-")));
   const probesStored = stored.filter((message) => message.body.startsWith("probe-")).length;
   const extra = Object.entries(figures).map(([key, value]) => `, ${key}=${value}`).join("");
+  const copies = [...settled.copies].map(([name, copy]) => `${name}${name === settled.leader ? "*" : ""}:${copy.messages}/${copy.lastSeq}`).join(" ");
   console.log(
     `fault[${label}]: acknowledged=${audit.acknowledged}, lost=${audit.lost.length}, duplicates=${audit.duplicates.length}` +
-      `${extra}, stored-unacknowledged=${audit.storedUnacknowledged + probesStored}, retried-attempts=${publisher.failedAttempts}, abandoned=${publisher.abandoned.length}`,
+      `${extra}, stored-unacknowledged=${audit.storedUnacknowledged + probesStored}, retried-attempts=${publisher.failedAttempts}, abandoned=${publisher.abandoned.length}` +
+      `, replicas(messages/last)=${copies}`,
   );
+  expect(afterRead.lastSeq, "the stream changed while it was read back").toBe(settled.lastSeq);
+  expect(stored.length, "messages read back against the count every replica reports").toBe(settled.messages);
   expect(audit.lost, "acknowledged messages missing from the stream").toEqual([]);
   expect(audit.duplicates, "messages stored more than once").toEqual([]);
   expect(audit.misplaced, "acknowledged sequences holding another message").toEqual([]);
