@@ -72,6 +72,30 @@ export function secondsWithoutWrites(publisher: SteadyPublisher, from: number, u
  * did not change meanwhile, and checks that every acknowledged message is there exactly once; then prints
  * the figures under `label`, with each replica's copy.
  */
+/** Seconds the load could not write once quorum was lost, and seconds from bringing one server back until it could. */
+export interface QuorumOutage {
+  refused: number;
+  resumedAfter: number;
+}
+
+/**
+ * Quorum is gone: no probe and no write of the load may be acknowledged. Then `returning` is restarted and
+ * the load must get 100 more acknowledgements; both waits are timed from the publisher's acks.
+ */
+export async function refusedUntilOneReturns(local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, returning: string, without: string): Promise<QuorumOutage> {
+  const quorumLostAt = Date.now();
+  expect(await probeWrites(nc.jetstream(), 5), `writes acknowledged ${without}`).toBe(0);
+  expect(publisher.acknowledgedAfter(quorumLostAt), `load acknowledged ${without}`).toEqual([]);
+
+  const restartedAt = Date.now();
+  await local.restart(serverIndex(local, returning));
+  await publisher.waitForMore(100, 45_000);
+  return {
+    resumedAfter: secondsWithoutWrites(publisher, restartedAt, Date.now()),
+    refused: secondsWithoutWrites(publisher, quorumLostAt, Date.now()),
+  };
+}
+
 export async function auditAndReport(label: string, local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const settled = await waitUntilSettled(local, jsm, FAULT_STREAM);
