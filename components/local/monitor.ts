@@ -100,3 +100,17 @@ export async function readLeafConnections(monitorPort: number): Promise<LeafConn
     return [];
   }
 }
+
+/**
+ * The interest each of the server's leaf connections carries from the other end: the subjects the remote side
+ * has subscribers for (and its permissions let through), which this server forwards over the link. None when
+ * the server does not answer.
+ */
+export async function readLeafInterest(monitorPort: number): Promise<string[][]> {
+  try {
+    const leafs = (await getJson<{ leafs?: { subscriptions_list?: string[] | null }[] | null }>(monitorPort, "/leafz?subs=1")).leafs ?? [];
+    return leafs.map((leaf) => leaf.subscriptions_list ?? []);
+  } catch {
+    return [];
+  }
+}

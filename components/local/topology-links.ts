@@ -3,7 +3,9 @@
  * a supercluster (/gatewayz) and the leaf connections of a hub's sites (/leafz on both ends).
  */
 import { LocalCluster } from "./local-cluster";
-import { readGateways, readLeafConnections } from "./monitor";
+import { subjectWithinAny } from "../model/subjects";
+import { readGateways, readLeafConnections, readLeafInterest } from "./monitor";
+import { pollUntil } from "./poll";
 
 /** One server's outbound gateways. */
 export interface GatewayLinks {
@@ -90,4 +92,28 @@ export function formatLeafLinks(links: readonly LeafLink[], accountName: (hubAcc
     const binding = accounts.length === 1 ? `bound on the hub to account ${accounts[0]}` : `whose leaf connections the hub binds to accounts ${accounts.join(", ")}`;
     return `leaf link ${link.server} (site ${link.site}) -> ${link.hubServer}, ${binding}`;
   });
+}
+
+/**
+ * Waits until every running server of `site` has a leaf connection that carries interest in each of
+ * `subjects`, so that a message a site client sends on one is forwarded to the hub. Interest crosses a link
+ * asynchronously after the link is up and after each subscription on the hub (a new stream's, say), so a
+ * request sent before it has arrived fails with "no responders".
+ */
+export async function waitForLeafInterest(site: LocalCluster, subjects: readonly string[], timeoutMs: number): Promise<void> {
+  await pollUntil<true>(
+    async () => {
+      const servers = site.servers.filter((server) => server.running);
+      const lacking = await Promise.all(
+        servers.map(async (server) => {
+          const links = await readLeafInterest(server.ports.monitor);
+          const missing = subjects.filter((subject) => !links.some((interest) => subjectWithinAny(subject, interest)));
+          return links.length === 0 ? `${server.name} has no leaf connection` : missing.length > 0 ? `${server.name}'s link carries no interest in ${missing.join(", ")}` : undefined;
+        }),
+      );
+      const problems = lacking.filter((problem): problem is string => problem !== undefined);
+      return problems.length === 0 ? { reached: true } : { missing: problems.join("; ") };
+    },
+    { what: `the hub's interest in ${subjects.join(", ")} to reach site ${site.name}`, timeoutMs },
+  );
 }

@@ -10,6 +10,7 @@ import { Msg, NatsConnection, StorageType, StreamInfo } from "nats";
 import { LocalCluster } from "./local-cluster";
 import { pollUntil, sleep } from "./poll";
 import { SmokeCheckError } from "./smoke-check";
+import { waitForLeafInterest } from "./topology-links";
 import { CrossClusterCheck, LeafSiteCheck, PlacementCheck } from "./topology-smoke-plan";
 
 /** Opens a connection to `cluster` as `user`, with the user's creds; without creds when `user` is undefined. */
@@ -188,7 +189,7 @@ export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, 
     if (check.hubJetStream === undefined) {
       lines.push(`hub JetStream not tried from ${site.name}: ${check.leafUser.name} may not use the hub's JetStream API, or its account has none`);
     } else {
-      lines.push(await hubJetStreamFromSite(check, check.hubJetStream.domain, check.hubJetStream.admin, hub, onSite, connections, siteClient));
+      lines.push(await hubJetStreamFromSite(check, check.hubJetStream.domain, check.hubJetStream.admin, hub, site, onSite, connections, siteClient));
     }
     return lines;
   } catch (error) {
@@ -204,6 +205,7 @@ async function hubJetStreamFromSite(
   domain: string,
   admin: string,
   hub: LocalCluster,
+  site: LocalCluster,
   onSite: NatsConnection,
   connections: Connections,
   siteClient: string,
@@ -212,6 +214,10 @@ async function hubJetStreamFromSite(
   const hubJsm = await (await connections.to(hub, admin)).jetstreamManager();
   await hubJsm.streams.add({ name: stream, subjects: [check.up], num_replicas: hub.cluster.jetstream.streamReplicas, storage: StorageType.File, max_bytes: SMOKE_STREAM_MAX_BYTES });
   try {
+    // The hub's JetStream API and the new stream's subject are reachable from the site only once their interest has crossed the link.
+    await waitForLeafInterest(site, [`$JS.${domain}.API.INFO`, `$JS.${domain}.API.STREAM.INFO.${stream}`, check.up], CROSSING_TIMEOUT_MS).catch((error: Error) => {
+      throw new SmokeCheckError(error.message);
+    });
     const ack = await onSite.jetstream({ domain }).publish(check.up, `stored ${smokeId()}`);
     const state = (await (await onSite.jetstreamManager({ domain })).streams.info(stream)).state;
     if (ack.stream !== stream || ack.domain !== domain || state.messages !== 1) {

@@ -12,7 +12,7 @@ import { connect, credsAuthenticator, NatsConnection, StorageType } from "nats";
 import { writeCredsFiles } from "../../components/credentials/files";
 import { GeneratedCredentials, generateCredentials } from "../../components/credentials/generate";
 import { keyEntities, KEY_BYTES } from "../../components/credentials/keys";
-import { LocalCluster } from "../../components/local";
+import { LocalCluster, waitForLeafInterest, waitForLeafLinks } from "../../components/local";
 import { validateAccounts } from "../../components/model/account-resolution";
 import { AccountSpec } from "../../components/model/accounts";
 import { validateHubAndLeaf } from "../../components/model/leaf";
@@ -91,9 +91,10 @@ describe("a hub with two leaf sites on real nats-server", () => {
     });
     connections.factory = await connectToCluster(topology.cluster("factory"));
     connections.branch = await connectToCluster(topology.cluster("branch"));
-    for (const site of ["factory", "branch"]) {
-      await waitFor(`${site} to link to the hub`, 10_000, () => linkedHubServer(topology.cluster(site), topology.cluster("hub")));
-    }
+    // A link counts once both ends list it; the hub's JetStream API is usable from a site once its interest has crossed.
+    const sites = [topology.cluster("factory"), topology.cluster("branch")];
+    await waitForLeafLinks(topology.cluster("hub"), sites, 15_000);
+    for (const site of sites) await waitForLeafInterest(site, ["$JS.hub.API.INFO"], 15_000);
   }, 60_000);
 
   afterAll(async () => {
@@ -142,6 +143,9 @@ describe("a hub with two leaf sites on real nats-server", () => {
   it("lets a site client use hub JetStream through the hub's domain, apart from the site's own", async () => {
     const hubJsm = await connections.hub.jetstreamManager();
     await hubJsm.streams.add({ name: "FACTORY_EVENTS", subjects: ["factory.events.>"], num_replicas: 3, storage: StorageType.File });
+    await waitForLeafInterest(topology.cluster("factory"), ["factory.events.shift", "$JS.hub.API.STREAM.INFO.FACTORY_EVENTS"], 15_000);
+    // The wait reads real interest: a subject that nobody on the hub listens to never arrives.
+    await expect(waitForLeafInterest(topology.cluster("factory"), ["factory.unheard"], 300)).rejects.toThrow(/factory-0's link carries no interest in factory\.unheard/);
 
     const ack = await connections.factory.jetstream({ domain: "hub" }).publish("factory.events.shift", "started");
     expect(ack).toMatchObject({ stream: "FACTORY_EVENTS", domain: "hub", seq: 1 });
