@@ -6,13 +6,18 @@
  * plus `accounts`, `streams` and `keyValues`; see StackSpec), and for the Kubernetes side `kubeconfig`
  * (contents or path, may be secret) or `context` (a context of the ambient kubeconfig), `createNamespace`
  * (default true), `clientNamespaces`, `monitoringNamespace`, and `cloud` ("aws" fronts gateway and leaf
- * listeners with network load balancers). Clusters of a supercluster or hub-and-leaf stack may each name
- * their own `kubernetes.context`: each context gets its own provider.
+ * listeners with network load balancers), `installNackCrds` (default true). Clusters of a supercluster or
+ * hub-and-leaf stack may each name their own `kubernetes.context`: each context gets its own provider.
+ *
+ * Every stream, consumer and bucket of the stack (stackProvisioning) is declared as a NACK object on the
+ * cluster it lands in, with a NACK controller there that creates it as the account's provisioner user.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployCluster } from "./components/kubernetes/deploy-cluster";
-import { withJetStreamProvisioners } from "./components/kubernetes/jetstream-provisioners";
+import { withProvisionersFor } from "./components/kubernetes/jetstream-provisioners";
+import { JetStreamResources } from "./components/kubernetes/jetstream-resources";
+import { NatsUserCredentials } from "./components/kubernetes/nats-access";
 import { Lightdash } from "./components/kubernetes/lightdash";
 import { HubAndLeaf } from "./components/kubernetes/hub-and-leaf";
 import { Cloud } from "./components/kubernetes/listener-service";
@@ -23,12 +28,17 @@ import {
   ClusterSpec,
   KubernetesTargetSpec,
   PROJECT_NAME,
+  Provisioning,
   Stack,
   STACK_SPEC_KEYS,
   StackSpec,
+  stackProvisioning,
   ValidationError,
 } from "./components/model";
-import { PRESET_KEYS, PresetSpec, resolveStackWithPresets, withPresets } from "./components/presets";
+import { decodeProgramConfig } from "./components/model/config-values";
+import { readKubeconfig } from "./components/model/stack-file";
+import { PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
+import { checkStack } from "./components/stack-check";
 
 const config = new pulumi.Config(PROJECT_NAME);
 
@@ -40,6 +50,16 @@ interface StackDescription {
 }
 
 function readStack(): StackDescription {
+  let stack: Stack;
+  try {
+    // Every key of the namespace is checked before any is read, so a misspelt key fails before any resource.
+    const values = decodeProgramConfig(pulumi.runtime.allConfig());
+    stack = checkStack(pulumi.getStack(), values, { kubeconfig: (value) => readKubeconfig(value, process.cwd()) });
+  } catch (error) {
+    // A config mistake is the user's to fix, not a crash: report the problems without a stack trace.
+    if (error instanceof ValidationError) throw new pulumi.RunError(`stack ${pulumi.getStack()}: ${error.message}`);
+    throw error;
+  }
   const written: StackSpec = {};
   for (const key of STACK_SPEC_KEYS) {
     const value = config.getObject(key);
@@ -50,14 +70,7 @@ function readStack(): StackDescription {
     const value = config.getObject(key);
     if (value !== undefined) Object.assign(presets, { [key]: value });
   }
-  try {
-    const stack = resolveStackWithPresets(pulumi.getStack(), written, presets);
-    return { spec: withPresets(written, presets), presets, stack };
-  } catch (error) {
-    // A config mistake is the user's to fix, not a crash: report the problems without a stack trace.
-    if (error instanceof ValidationError) throw new pulumi.RunError(`stack ${pulumi.getStack()}: ${error.message}`);
-    throw error;
-  }
+  return { spec: withPresets(written, presets), presets, stack };
 }
 
 /** Providers by name, so clusters naming one context share one provider. */
@@ -78,11 +91,16 @@ function kubernetesProvider(target?: KubernetesTargetSpec): k8s.Provider | undef
   return providers.get(resourceName);
 }
 
-/** Settings every cluster of a topology shares, from the stack's config. */
-function sharedClusterSettings(): TopologyClusterArgs {
+/**
+ * Settings every cluster of a topology shares, from the stack's config. Namespaces named for clients also
+ * let in the NACK controllers, which run in the namespaces of the clusters that hold JetStream objects.
+ */
+function sharedClusterSettings(provisioning: Provisioning): TopologyClusterArgs {
+  const clientNamespaces = config.getObject<string[]>("clientNamespaces");
+  const controllerNamespaces = provisioning.targets.map((target) => target.cluster.namespace);
   return {
     createNamespace: config.getBoolean("createNamespace") ?? true,
-    clientNamespaces: config.getObject<string[]>("clientNamespaces"),
+    clientNamespaces: clientNamespaces === undefined ? undefined : [...new Set([...clientNamespaces, ...controllerNamespaces])],
     monitoringNamespace: config.get("monitoringNamespace"),
     cloud: config.get("cloud") as Cloud | undefined,
   };
@@ -114,27 +132,86 @@ interface StackOutputs {
   credsSecretNames: pulumi.Output<Record<string, string>> | pulumi.Output<Record<string, Record<string, string>>> | undefined;
 }
 
-function deployOneCluster({ spec, presets, stack }: StackDescription): StackOutputs {
+/** The accounts as written, with a provisioner user for each account whose objects a NACK controller creates. */
+function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning): StackSpec["accounts"] {
+  return provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
+}
+
+/** Where a cluster's objects go: its Kubernetes provider (undefined for the ambient one) and what must exist first. */
+interface ClusterPlacement {
+  provider: k8s.Provider | undefined;
+  dependsOn: pulumi.Resource[];
+}
+
+/**
+ * Declares the stack's JetStream objects, each on the cluster it lands in: one JetStreamResources (controller
+ * and NACK objects) in that cluster's namespace, through its provider. The specs given are those the model
+ * resolved into the target's streams and buckets, so the objects are exactly the model's. NACK's CRDs are
+ * cluster-wide, so they go in once per Kubernetes cluster, and only when `installNackCrds` is not false.
+ * Returns the components by cluster name.
+ */
+function declareJetStream(
+  { spec, stack }: StackDescription,
+  provisioning: Provisioning,
+  credentials: NatsUserCredentials,
+  placementOf: (cluster: string) => ClusterPlacement,
+): Map<string, JetStreamResources> {
+  const installCrds = config.getBoolean("installNackCrds") ?? true;
+  const crdOwners = new Map<k8s.Provider | undefined, JetStreamResources>();
+  const declared = new Map<string, JetStreamResources>();
+  for (const target of provisioning.targets) {
+    const streams = new Set(target.accounts.flatMap((share) => share.streams));
+    const keyValues = new Set(target.accounts.flatMap((share) => share.keyValues));
+    const { provider, dependsOn } = placementOf(target.cluster.name);
+    const crdOwner = crdOwners.get(provider);
+    const resources = new JetStreamResources(
+      `${target.cluster.name}-jetstream`,
+      {
+        cluster: target.cluster,
+        namespace: target.cluster.namespace,
+        streams: (spec.streams ?? []).filter((_, index) => streams.has(stack.jetstream.streams[index])),
+        keyValues: (spec.keyValues ?? []).filter((_, index) => keyValues.has(stack.jetstream.keyValues[index])),
+        credentials: target.defaultAccount === undefined ? credentials : undefined,
+        placeInCluster: target.placed,
+        installCrds: installCrds && crdOwner === undefined,
+      },
+      { ...(provider ? { providers: [provider] } : {}), dependsOn: [...dependsOn, ...(crdOwner ? [crdOwner] : [])] },
+    );
+    if (crdOwner === undefined) crdOwners.set(provider, resources);
+    declared.set(target.cluster.name, resources);
+  }
+  return declared;
+}
+
+function deployOneCluster(description: StackDescription): StackOutputs {
+  const { spec, presets, stack } = description;
   const clusterSpec = spec.cluster as ClusterSpec;
+  const provisioning = stackProvisioning(stack);
   const provider = kubernetesProvider();
   const opts = provider ? { providers: [provider] } : undefined;
-  // Applications that declare streams run a NACK controller, which connects as its account's provisioner.
-  const accounts = presets.lightdash ? withJetStreamProvisioners(spec.accounts ?? [], { streams: spec.streams, keyValues: spec.keyValues }) : spec.accounts;
   const { cluster, credentials } = deployCluster(
     clusterSpec.name,
     {
       cluster: clusterSpec,
-      accounts,
+      accounts: accountsWithProvisioners(spec, provisioning),
       streams: accountStreams(stack.jetstream.streams),
       operatorName: stack.name,
-      ...sharedClusterSettings(),
+      ...sharedClusterSettings(provisioning),
     },
     opts,
   );
+  const jetStream = declareJetStream(description, provisioning, credentials, () => ({ provider, dependsOn: [cluster] }));
+  // Lightdash's streams are the stack's: the home cluster's controller declares them with the others.
   const lightdash = presets.lightdash
     ? new Lightdash(
         "lightdash",
-        { lightdash: presets.lightdash, cluster: cluster.cluster, credentials, createNamespace: config.getBoolean("createNamespace") ?? true },
+        {
+          lightdash: presets.lightdash,
+          cluster: cluster.cluster,
+          credentials,
+          createNamespace: config.getBoolean("createNamespace") ?? true,
+          jetStream: jetStream.get(stack.jetStreamHome.name),
+        },
         { ...opts, dependsOn: [cluster] },
       )
     : undefined;
@@ -152,16 +229,25 @@ function deployOneCluster({ spec, presets, stack }: StackDescription): StackOutp
   };
 }
 
-function deploySuperCluster({ spec, stack }: StackDescription): StackOutputs {
+function deploySuperCluster(description: StackDescription): StackOutputs {
+  const { spec, stack } = description;
   const superclusterSpec = spec.supercluster!;
+  const provisioning = stackProvisioning(stack);
+  const members = superclusterSpec.clusters.map((member) => ({ ...member, provider: kubernetesProvider(member.kubernetes) }));
   const supercluster = new SuperCluster(stack.name, {
-    ...sharedClusterSettings(),
-    clusters: superclusterSpec.clusters.map((member) => ({ ...member, provider: kubernetesProvider(member.kubernetes) })),
+    ...sharedClusterSettings(provisioning),
+    clusters: members,
     gatewayTls: superclusterSpec.gatewayTls,
-    accounts: spec.accounts,
+    // Read as text: as JSON, a version such as "1.30" would become the number 1.3.
+    kubernetesVersion: config.get("kubernetesVersion"),
+    accounts: accountsWithProvisioners(spec, provisioning),
     streams: accountStreams(stack.jetstream.streams),
     operatorName: stack.name,
   });
+  declareJetStream(description, provisioning, supercluster.credentials, (name) => ({
+    provider: members.find((member) => member.name === name)?.provider,
+    dependsOn: [supercluster.clusters[name]],
+  }));
   return {
     clientUrls: supercluster.clientUrls,
     gatewayUrls: supercluster.gatewayUrls,
@@ -171,17 +257,25 @@ function deploySuperCluster({ spec, stack }: StackDescription): StackOutputs {
   };
 }
 
-function deployHubAndLeaf({ spec, stack }: StackDescription): StackOutputs {
+function deployHubAndLeaf(description: StackDescription): StackOutputs {
+  const { spec, stack } = description;
   const hubLeafSpec = spec.hubLeaf!;
+  const provisioning = stackProvisioning(stack);
   const hubProvider = kubernetesProvider(hubLeafSpec.hub.kubernetes);
+  const sites = hubLeafSpec.sites.map((site) => ({ ...site, provider: site.kubernetes ? kubernetesProvider(site.kubernetes) : hubProvider }));
   const hubAndLeaf = new HubAndLeaf(stack.name, {
-    ...sharedClusterSettings(),
+    ...sharedClusterSettings(provisioning),
     hub: { ...hubLeafSpec.hub, provider: hubProvider },
-    sites: hubLeafSpec.sites.map((site) => ({ ...site, provider: site.kubernetes ? kubernetesProvider(site.kubernetes) : hubProvider })),
-    accounts: spec.accounts,
+    sites,
+    accounts: accountsWithProvisioners(spec, provisioning),
     streams: accountStreams(stack.jetstream.streams),
     operatorName: stack.name,
   });
+  declareJetStream(description, provisioning, hubAndLeaf.credentials, (name) =>
+    name === hubLeafSpec.hub.name
+      ? { provider: hubProvider, dependsOn: [hubAndLeaf.hub] }
+      : { provider: sites.find((site) => site.name === name)?.provider, dependsOn: [hubAndLeaf.sites[name]] },
+  );
   return {
     clientUrls: hubAndLeaf.clientUrls,
     leafUrl: hubAndLeaf.leafUrl,

@@ -12,6 +12,7 @@ import { connect, credsAuthenticator, NatsConnection } from "nats";
 import {
   AccountManager,
   connectExamples,
+  createdLine,
   CREDS_DIR,
   CredsFile,
   describeLinks,
@@ -19,45 +20,28 @@ import {
   formatCredsHelp,
   formatEndpoints,
   formatStatus,
-  inOperatorMode,
   KEYS_FILE,
   LocalCluster,
   LocalCredentials,
   LocalTopology,
   prepareLocalCredentials,
   prepareRunDir,
-  provisionJetStream,
+  provisionStack,
   readStatus,
-  resourcesOf,
   ServerBinary,
   smokeCheckStack,
   startStackTopology,
 } from "../components/local";
-import { formatServerVersion, listStacks, Stack, ValidationError } from "../components/model";
-import { loadStackWithPresets } from "../components/presets";
-
-const USAGE = "usage: npm run local -- <stack> [--smoke]";
+import { formatServerVersion, inOperatorMode, Stack, stackProvisioning, ValidationError } from "../components/model";
+import { loadCheckedStack } from "../components/stack-check";
+import { readCommandLine } from "./command-line";
+import { LOCAL_COMMAND } from "./commands";
 
 /**
  * How long the clusters may take to be ready and then to work as one topology. A 3 x 3 supercluster forms its
  * meta group in about 5 s on two cores; the rest is room for a loaded machine.
  */
 const READY_TIMEOUT_MS = 60_000;
-
-interface Arguments {
-  stackName: string;
-  smoke: boolean;
-}
-
-class UsageError extends Error {}
-
-function parseArguments(argv: readonly string[]): Arguments {
-  const positional = argv.filter((arg) => !arg.startsWith("--"));
-  const unknown = argv.filter((arg) => arg.startsWith("--") && arg !== "--smoke");
-  if (unknown.length > 0) throw new UsageError(`unknown option ${unknown.join(", ")}`);
-  if (positional.length !== 1) throw new UsageError(positional.length === 0 ? "name a stack" : `name one stack, not ${positional.join(" ")}`);
-  return { stackName: positional[0], smoke: argv.includes("--smoke") };
-}
 
 function say(message: string): void {
   process.stdout.write(`${message}\n`);
@@ -86,11 +70,20 @@ function interrupted(): Promise<NodeJS.Signals> {
 /** The servers and connections of one run, so that any failure can still shut everything down. */
 class LocalRun {
   topology: LocalTopology | undefined;
-  /** A local admin's connection for each account with JetStream, on the cluster that holds the stack's streams. */
-  readonly admins: { account: string; connection: NatsConnection }[] = [];
+  /** A connection of each account that manages JetStream objects, by the cluster it reaches. */
+  readonly managers: { cluster: string; account: string; connection: NatsConnection }[] = [];
+
+  /** The account's managing connection to the cluster, made once: as `user`, or without creds when undefined. */
+  async manager(local: LocalCluster, credentials: LocalCredentials, account: string, user: string | undefined): Promise<NatsConnection> {
+    const known = this.managers.find((entry) => entry.cluster === local.name && entry.account === account);
+    if (known) return known.connection;
+    const connection = await connectAs(local, credentials, user);
+    this.managers.push({ cluster: local.name, account, connection });
+    return connection;
+  }
 
   async shutDown(): Promise<void> {
-    await Promise.all(this.admins.map(({ connection }) => connection.close().catch(() => undefined)));
+    await Promise.all(this.managers.map(({ connection }) => connection.close().catch(() => undefined)));
     if (this.topology === undefined) return;
     say(`stopping ${this.topology.servers.map((server) => server.name).join(", ")} (lame duck)`);
     await this.topology.stop();
@@ -124,21 +117,29 @@ async function start(stack: Stack, binary: ServerBinary, runDir: string, run: Lo
     for (const note of local.omitted) say(`  [${local.name}] note: ${note}`);
   }
   const home = topology.cluster(stack.jetStreamHome.name);
-  for (const [account, admin] of Object.entries(credentials.admins)) {
-    const connection = await connectAs(home, credentials, admin);
-    run.admins.push({ account, connection });
-    for (const line of await provisionJetStream(connection, resourcesOf(stack.jetstream, account))) say(`  [${home.name}] ${account}: ${line}`);
-  }
+  // The home cluster's table lists every account's streams, even an account that holds none yet.
+  for (const [account, admin] of Object.entries(credentials.admins)) await run.manager(home, credentials, account, admin);
+  const adminOf = (account: string) => {
+    const admin = credentials.admins[account];
+    if (admin === undefined) throw new Error(`account ${account} holds streams or buckets but has no JetStream to create them in`);
+    return admin;
+  };
+  await provisionStack(
+    stackProvisioning(stack),
+    (target, account) => run.manager(topology.cluster(target.cluster.name), credentials, account, target.defaultAccount === undefined ? adminOf(account) : undefined),
+    (object) => say(`  [${object.cluster}] ${object.account}: ${createdLine(object)}`),
+  );
   return credentials;
 }
 
 async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, credentials: LocalCredentials): Promise<void> {
   const topology = run.topology!;
-  const managers: AccountManager[] = await Promise.all(run.admins.map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })));
   for (const local of topology.clusters) {
-    const home = local.name === stack.jetStreamHome.name;
+    const managers: AccountManager[] = await Promise.all(
+      run.managers.filter((entry) => entry.cluster === local.name).map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })),
+    );
     say("");
-    say(formatStatus(await readStatus(local, home ? managers : [], binary.version)));
+    say(formatStatus(await readStatus(local, managers, binary.version)));
     say("");
     say(formatEndpoints(local, inOperatorMode(stack.topology, local.name)));
   }
@@ -160,16 +161,12 @@ async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, cr
 
 async function main(argv: readonly string[]): Promise<number> {
   const projectDir = process.cwd();
-  let args: Arguments;
+  const commandLine = readCommandLine(LOCAL_COMMAND, argv, projectDir);
+  if (typeof commandLine === "number") return commandLine;
   let stack: Stack;
   try {
-    args = parseArguments(argv);
-    stack = loadStackWithPresets(projectDir, args.stackName);
+    stack = loadCheckedStack(projectDir, commandLine.stack);
   } catch (error) {
-    if (error instanceof UsageError) {
-      process.stderr.write(`${error.message}\n${USAGE}\nstacks: ${listStacks(projectDir).join(", ") || "(none found)"}\n`);
-      return 2;
-    }
     if (error instanceof ValidationError) {
       process.stderr.write(`${error.message}\n`);
       return 2;
@@ -192,7 +189,7 @@ async function main(argv: readonly string[]): Promise<number> {
       await ready.catch(() => undefined);
       return 1;
     }
-    if (args.smoke) {
+    if (commandLine.options.smoke === true) {
       say("\nsmoke check passed");
       return 0;
     }

@@ -5,12 +5,15 @@ import { stringify as toYaml } from "yaml";
 import { Stack } from "../../components/model/stack";
 import { topologyMermaid } from "../../components/model/topology-diagram";
 import { manifestFileName, manifestsByProvider, manifestsOf, planOf, serverConfigs } from "./manifests";
+import { LandedObject, landedObjects, landedSection } from "./jetstream";
 import { findLeak } from "./redact";
 import { ResourceRecord } from "./synthesize";
 
 export interface RenderResult {
   files: string[];
   resourceCounts: Map<string, number>;
+  /** Every stream, consumer and bucket, with where it lands. */
+  jetStream: LandedObject[];
 }
 
 function countByType(records: readonly ResourceRecord[]): Map<string, number> {
@@ -19,7 +22,7 @@ function countByType(records: readonly ResourceRecord[]): Map<string, number> {
   return new Map([...counts.entries()].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function summaryOf(stack: Stack, counts: Map<string, number>, serverNames: string[]): string {
+function summaryOf(stack: Stack, counts: Map<string, number>, serverNames: string[], jetStream: readonly LandedObject[]): string {
   const rows = [...counts.entries()].map(([type, count]) => `| \`${type}\` | ${count} |`);
   const total = [...counts.values()].reduce((a, b) => a + b, 0);
   return [
@@ -39,6 +42,7 @@ function summaryOf(stack: Stack, counts: Map<string, number>, serverNames: strin
     topologyMermaid(stack).trimEnd(),
     "```",
     "",
+    ...landedSection(jetStream),
   ].join("\n");
 }
 
@@ -60,7 +64,8 @@ export function writeRender(stack: Stack, records: readonly ResourceRecord[], ou
   }
   files.set("plan.json", JSON.stringify(planOf(records), null, 2) + "\n");
   const counts = countByType(records.filter((record) => record.custom));
-  files.set("summary.md", summaryOf(stack, counts, [...configs.keys()].sort()));
+  const jetStream = landedObjects(stack, records);
+  files.set("summary.md", summaryOf(stack, counts, [...configs.keys()].sort(), jetStream));
 
   for (const [file, text] of files) {
     const leak = findLeak(text);
@@ -70,5 +75,5 @@ export function writeRender(stack: Stack, records: readonly ResourceRecord[], ou
     fs.mkdirSync(path.join(outDir, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(outDir, file), text);
   }
-  return { files: [...files.keys()].sort(), resourceCounts: counts };
+  return { files: [...files.keys()].sort(), resourceCounts: counts, jetStream };
 }

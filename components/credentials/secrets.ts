@@ -30,10 +30,9 @@ export interface CredsSecrets {
   secretNames: pulumi.Output<Record<string, string>>;
 }
 
-/** The key a user's creds file has in its Secret, and so its file name where the Secret is mounted. */
-export function credsFileName(user: string): string {
-  return `${user}.creds`;
-}
+import { credsFileName } from "../workloads/creds-volume";
+
+export { credsFileName };
 
 export function credsSecretName(namePrefix: string, user: string): string {
   return `${namePrefix}-${user}-creds`;

@@ -8,6 +8,7 @@ import { Cluster, ClusterSpec, resolveCluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { RenderedServer } from "../model/server-config";
 import { Problems, ValidationError } from "../model/errors";
+import { isImageReference } from "../model/image-reference";
 import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE } from "../model/names";
 import { DEFAULT_CLUSTER_DOMAIN, KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR, SERVER_NAME_VARIABLE } from "../model/placement";
 import { toInputPropertiesError } from "../pulumi-errors";
@@ -89,7 +90,6 @@ export interface ClusterSettings {
 }
 
 const DNS_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const IMAGE_REFERENCE = /^\S+$/;
 /** Paths the pod already mounts; an extra mount there or below would shadow or break them. */
 const RESERVED_MOUNT_PATHS = [KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR, PID_DIR];
 const RESERVED_VOLUME_NAMES = [CONFIG_VOLUME, PID_VOLUME, JETSTREAM_CLAIM_TEMPLATE];
@@ -101,8 +101,8 @@ function checkNamespace(problems: Problems, path: string, value: unknown): void 
 }
 
 function checkImage(problems: Problems, path: string, value: string): void {
-  if (typeof value !== "string" || !IMAGE_REFERENCE.test(value)) {
-    problems.add(path, value, 'name a container image such as "natsio/prometheus-nats-exporter:0.17.3"');
+  if (!isImageReference(value)) {
+    problems.add(path, value, `name a container image as registry[:port]/path[:tag][@digest], such as ${JSON.stringify(DEFAULT_EXPORTER_IMAGE)}`);
   }
 }
 

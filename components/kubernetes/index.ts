@@ -28,7 +28,7 @@ export * from "./nack-crds";
 export * from "./jetstream-provisioners";
 export * from "./jetstream-resources";
 export * from "./worker-pool";
-export * from "./lightdash-settings";
+export * from "../presets/lightdash";
 export * from "./lightdash";
 export * from "./dagnats-settings";
 export * from "./dagnats";

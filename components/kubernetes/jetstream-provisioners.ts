@@ -41,10 +41,17 @@ export function missingProvisionerPermissions(user: User): string[] {
  * gets creds that JetStreamResources can mount.
  */
 export function withJetStreamProvisioners(accounts: readonly AccountSpec[], jetStream: { streams?: readonly { account: string }[]; keyValues?: readonly { account: string }[] }): AccountSpec[] {
-  const owners = new Set([...(jetStream.streams ?? []), ...(jetStream.keyValues ?? [])].map((holder) => holder.account));
+  return withProvisionersFor(accounts, [...(jetStream.streams ?? []), ...(jetStream.keyValues ?? [])].map((holder) => holder.account));
+}
+
+/**
+ * The accounts with a provisioner added to each named one, unless a user of that name is already there: for
+ * a stack, the model's `stackProvisioning(stack).provisionerAccounts`.
+ */
+export function withProvisionersFor(accounts: readonly AccountSpec[], owners: readonly string[]): AccountSpec[] {
   return accounts.map((account) => {
     const name = jetStreamProvisionerName(account.name);
-    if (!owners.has(account.name) || (account.users ?? []).some((user) => user.name === name)) return account;
+    if (!owners.includes(account.name) || (account.users ?? []).some((user) => user.name === name)) return account;
     return { ...account, users: [...(account.users ?? []), jetStreamProvisioner(account.name)] };
   });
 }

@@ -11,7 +11,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { credsFileName } from "../credentials/secrets";
 import { Cluster } from "../model/cluster";
 import { Problems, ValidationError } from "../model/errors";
-import { JetStreamResources as ResolvedJetStream, resolveJetStreamResources } from "../model/jetstream-resources";
+import { JetStreamResources as ResolvedJetStream, resolveJetStreamResources, soleTarget } from "../model/jetstream-resources";
 import { KeyValueSpec } from "../model/kv";
 import { dnsLabelRule, isDnsLabel } from "../model/names";
 import { StreamSpec } from "../model/streams";
@@ -46,9 +46,16 @@ export interface JetStreamResourcesArgs {
   keyValues?: KeyValueSpec[];
   /**
    * The stack's credentials (a NatsCredentials component). Every account holding a stream or bucket needs
-   * its provisioner user (`<account>-nack`, added by withJetStreamProvisioners).
+   * its provisioner user (`<account>-nack`, added by withJetStreamProvisioners). Unset for servers without
+   * auth (a leaf site without a local account): the controller connects without creds, every object lands in
+   * the servers' default account, and the account an object names is only the name it goes by.
    */
-  credentials: NatsUserCredentials;
+  credentials?: NatsUserCredentials;
+  /**
+   * The cluster is a member of a supercluster: every stream and bucket is placed in it by name
+   * (`placement.cluster`), since the members share one meta group. Default false.
+   */
+  placeInCluster?: boolean;
   /** Name of the controller's Deployment, ServiceAccount and Role. Default "nack". */
   controllerName?: string;
   /** Image of the controller. Default natsio/jetstream-controller. */
@@ -70,8 +77,10 @@ export function checkJetStreamResources(args: JetStreamResourcesArgs, problems: 
   const at = (field: string) => (path ? `${path}.${field}` : field);
   if (!isDnsLabel(args.namespace)) problems.add(at("namespace"), args.namespace, dnsLabelRule());
   if (args.controllerName !== undefined && !isDnsLabel(args.controllerName)) problems.add(at("controllerName"), args.controllerName, dnsLabelRule());
-  const accounts = args.credentials.accounts;
-  const resolved = resolveJetStreamResources({ streams: args.streams, keyValues: args.keyValues }, { cluster: args.cluster, accounts }, problems, path);
+  const accounts = args.credentials?.accounts;
+  const targets = [soleTarget(args.cluster, args.placeInCluster)];
+  const resolved = resolveJetStreamResources({ streams: args.streams, keyValues: args.keyValues }, { cluster: args.cluster, accounts, targets }, problems, path);
+  if (accounts === undefined) return resolved;
 
   // Each account's missing provisioner is reported once, at the first stream or bucket the account holds.
   const firstHolder = new Map<string, string>();
@@ -122,7 +131,8 @@ interface JetStreamObjects {
 function jetStreamObjects(args: JetStreamResourcesArgs, resolved: ResolvedJetStream): JetStreamObjects | undefined {
   const accounts = holderAccounts(resolved);
   if (accounts.length === 0) return undefined;
-  const credsPath = (account: string) => nackCredsPath(account, credsFileName(jetStreamProvisionerName(account)));
+  const anonymous = args.credentials === undefined;
+  const credsPath = (account: string) => (anonymous ? undefined : nackCredsPath(account, credsFileName(jetStreamProvisionerName(account))));
   return {
     accounts,
     objects: nackObjects(resolved, { namespace: args.namespace, credsPath, preventDelete: args.preventDelete }),
@@ -130,7 +140,7 @@ function jetStreamObjects(args: JetStreamResourcesArgs, resolved: ResolvedJetStr
       name: controllerName(args),
       namespace: args.namespace,
       natsUrl: clusterClientUrl(args.cluster, args.clusterDomain),
-      accounts: accounts.map((account) => ({ account, secretName: credsSecretName(args, account), key: credsFileName(jetStreamProvisionerName(account)) })),
+      accounts: anonymous ? [] : accounts.map((account) => ({ account, secretName: credsSecretName(args, account), key: credsFileName(jetStreamProvisionerName(account)) })),
       ...(args.controllerImage !== undefined ? { image: args.controllerImage } : {}),
       ...(args.controllerResources !== undefined ? { resources: args.controllerResources } : {}),
     }),
@@ -187,19 +197,24 @@ export class JetStreamResources extends pulumi.ComponentResource {
                 retainOnDelete: true,
               }),
           );
-    const secrets = built.accounts.map((account) =>
-      createUserCredsSecret(
-        `${name}-${account}-creds`,
-        {
-          namespace: args.namespace,
-          secretName: credsSecretName(args, account),
-          user: jetStreamProvisionerName(account),
-          labels: appLabels(credsSecretName(args, account), "credentials", controllerName(args)),
-        },
-        args.credentials.userCreds,
-        { parent: this },
-      ),
-    );
+    const credentials = args.credentials;
+    // Servers without auth take the controller without creds: there is no provisioner to mount.
+    const secrets =
+      credentials === undefined
+        ? []
+        : built.accounts.map((account) =>
+            createUserCredsSecret(
+              `${name}-${account}-creds`,
+              {
+                namespace: args.namespace,
+                secretName: credsSecretName(args, account),
+                user: jetStreamProvisionerName(account),
+                labels: appLabels(credsSecretName(args, account), "credentials", controllerName(args)),
+              },
+              credentials.userCreds,
+              { parent: this },
+            ),
+          );
     const { controller } = built;
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, controller.serviceAccount, { parent: this });
     const role = new k8s.rbac.v1.Role(`${name}-role`, controller.role, { parent: this });

@@ -1,9 +1,8 @@
 /** Scaling on consumer lag as a pool states it, completed with what the cluster and the credentials know. */
-import { clusterMonitoringEndpoint, LagScalingSpec } from "../workloads/keda";
+import { clusterMonitoringEndpoint, LagScalingSettings, LagScalingSpec } from "../workloads/keda";
 import { accountPublicKey, NatsWorkloadArgs } from "./nats-access";
 
-/** Pod counts, thresholds and timings; the account and the monitor endpoint are filled in. */
-export type LagScalingSettings = Omit<LagScalingSpec, "account" | "monitoringEndpoint">;
+export type { LagScalingSettings } from "../workloads/keda";
 
 /**
  * KEDA names the account by its public key, as the servers' `/jsz` does in operator mode, and reaches every

@@ -41,7 +41,7 @@ import {
   lightdashWorkerEnabled,
   lightdashWorkerName,
   lightdashWorkerUser,
-} from "./lightdash-settings";
+} from "../presets/lightdash";
 import { clusterClientUrl, NatsWorkloadArgs } from "./nats-access";
 import { IngressAllowance } from "./network-policy";
 import { checkAccountDeclared, checkAccountUser, checkCanPublish, checkCanPull } from "./user-roles";
@@ -60,6 +60,11 @@ export interface LightdashArgs extends NatsWorkloadArgs {
   lightdashSecret?: pulumi.Input<string>;
   /** Password of Lightdash's database user (PGPASSWORD). Default: generated once; create the database user with the `databasePassword` output. */
   databasePassword?: pulumi.Input<string>;
+  /**
+   * The JetStreamResources that declares Lightdash's streams with the stack's others, as the program does.
+   * Unset: Lightdash declares its own, with a NACK controller in its namespace.
+   */
+  jetStream?: JetStreamResources;
   /** Install NACK's CRDs with Lightdash's controller. Default true; see JetStreamResourcesArgs.installCrds. */
   installNackCrds?: boolean;
   /** Image of Lightdash's NACK controller. Default natsio/jetstream-controller. */
@@ -118,7 +123,7 @@ function checkArgs(args: LightdashArgs): { spec: LightdashSpec; objects: Lightda
     if (lightdashNatsEnabled(args.lightdash)) {
       checkUsers(args, problems);
       // An undeclared account is reported once, above; the stream checks would only repeat it.
-      if (problems.count === 0) resolved = checkJetStreamResources(jetStreamArgs(args, spec), problems, "lightdash.jetStream");
+      if (problems.count === 0) resolved = args.jetStream?.resources ?? checkJetStreamResources(jetStreamArgs(args, spec), problems, "lightdash.jetStream");
     }
     checkLightdash(spec, "lightdash", problems, resolved);
     problems.throwIfAny();
@@ -171,7 +176,7 @@ export class Lightdash extends pulumi.ComponentResource {
 
     const nats = lightdashNatsEnabled(settings);
     // The workers find their streams made by NACK with the declared settings, instead of making their own.
-    const jetStream = nats ? [new JetStreamResources(`${name}-jetstream`, jetStreamArgs(args, spec), inNamespace)] : [];
+    const jetStream = !nats ? [] : args.jetStream ? [args.jetStream] : [new JetStreamResources(`${name}-jetstream`, jetStreamArgs(args, spec), inNamespace)];
     const credsSecret = (suffix: string, secretName: string, user: string) =>
       createUserCredsSecret(`${name}-${suffix}-creds`, { namespace: settings.namespace, secretName, user, labels: appLabels(secretName, "credentials", release) }, args.credentials.userCreds, inNamespace);
 

@@ -5,6 +5,7 @@
  */
 import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
+import { Cloud, CLOUDS } from "../model/clouds";
 import { Cluster } from "../model/cluster";
 import { Problems } from "../model/errors";
 import { commonLabels, selectorLabels } from "./labels";
@@ -12,8 +13,7 @@ import { commonLabels, selectorLabels } from "./labels";
 export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
 export type ListenerServiceType = (typeof SERVICE_TYPES)[number];
 
-export const CLOUDS = ["aws"] as const;
-export type Cloud = (typeof CLOUDS)[number];
+export { CLOUDS, Cloud };
 
 /**
  * An internet-facing network load balancer from the AWS Load Balancer Controller, sending traffic straight to

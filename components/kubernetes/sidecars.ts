@@ -6,11 +6,14 @@ import type * as k8s from "@pulumi/kubernetes";
 import type { Input } from "@pulumi/pulumi";
 import { Cluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
+import { imageReference, PINNED_IMAGES } from "../model/images";
 import { KUBERNETES_CONFIG_DIR, KUBERNETES_PID_FILE } from "../model/placement";
 import { CONFIG_FILE, CONFIG_VOLUME, PID_DIR, PID_VOLUME, restrictedContainerSecurityContext } from "./pod-security";
 
-export const DEFAULT_RELOADER_IMAGE = "natsio/nats-server-config-reloader:0.23.0";
-export const DEFAULT_EXPORTER_IMAGE = "natsio/prometheus-nats-exporter:0.17.3";
+/** The config reloader the pods run unless the component names another. */
+export const DEFAULT_RELOADER_IMAGE = imageReference(PINNED_IMAGES.configReloader);
+/** The Prometheus exporter the pods run unless the component names another. */
+export const DEFAULT_EXPORTER_IMAGE = imageReference(PINNED_IMAGES.exporter);
 
 export function reloaderContainer(image: string): k8s.types.input.core.v1.Container {
   return {

@@ -8,6 +8,7 @@ import { checkCredentialsArgs, NatsCredentials } from "../credentials/component"
 import { createCredsSecrets } from "../credentials/secrets";
 import { Cluster } from "../model/cluster";
 import { Problems } from "../model/errors";
+import { resolveKubernetesVersion } from "../model/kubernetes-version";
 import { DEFAULT_CLUSTER_DOMAIN } from "../model/placement";
 import { jetStreamHome } from "../model/stack-accounts";
 import { GatewayTlsSpec, resolveSuperCluster, SuperCluster as SuperClusterModel, SuperClusterMemberSpec } from "../model/supercluster";
@@ -39,6 +40,8 @@ export interface SuperClusterArgs extends TopologyClusterArgs, TopologyCredentia
   clusters: SuperClusterMemberArgs[];
   /** Mutual TLS on every gateway connection, with certificates from Secrets in each cluster's namespace. Unset: plain TCP. */
   gatewayTls?: GatewayTlsSpec;
+  /** The Kubernetes version the clusters run, "MAJOR.MINOR"; a cluster listing zones needs "1.35" or newer. */
+  kubernetesVersion?: string;
 }
 
 /** The args checked, every default filled in. */
@@ -63,6 +66,7 @@ export function checkSuperClusterArgs(args: SuperClusterArgs): CheckedSuperClust
     { clusters: Array.isArray(given.clusters) ? members.map(memberSpec) : (given.clusters as unknown as SuperClusterMemberSpec[]), gatewayTls: given.gatewayTls },
     ARGS_ROOT,
     problems,
+    resolveKubernetesVersion(given.kubernetesVersion, "kubernetesVersion", problems),
   );
   const cloud = checkCloud(given.cloud, "cloud", problems);
   const gatewayServices = members.map((member, index) => resolveListenerService(member.gatewayService, cloud, `clusters[${index}].gatewayService`, problems));

@@ -5,7 +5,6 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { credsFileName } from "../credentials/secrets";
-import { CredsSecret } from "../workloads/creds-volume";
 
 export interface UserCredsSecretArgs {
   namespace: string;
@@ -15,10 +14,7 @@ export interface UserCredsSecretArgs {
   labels: Record<string, string>;
 }
 
-/** Where a workload finds the user's creds: the Secret's name and the key `<user>.creds`. */
-export function userCredsRef(secretName: string, user: string): CredsSecret {
-  return { name: secretName, key: credsFileName(user) };
-}
+export { userCredsRef } from "../workloads/creds-volume";
 
 export function createUserCredsSecret(name: string, args: UserCredsSecretArgs, userCreds: pulumi.Input<Record<string, string>>, opts: pulumi.CustomResourceOptions): k8s.core.v1.Secret {
   return new k8s.core.v1.Secret(

@@ -8,7 +8,7 @@ import { Account, User } from "../model/accounts";
 import { Problems, ValidationError } from "../model/errors";
 import { JetStreamResources as ResolvedJetStream } from "../model/jetstream-resources";
 import { appLabels } from "../workloads/object-names";
-import { checkWorkerPool, workerPoolObjects, WorkerPoolSpec } from "../workloads/worker-pool";
+import { checkWorkerPool, workerPoolCredsSecretName, workerPoolObjects, WorkerPoolSpec } from "../workloads/worker-pool";
 import { clientIngress, kedaIngress } from "./cluster-ingress";
 import { toInputPropertiesError } from "../pulumi-errors";
 import { lagScaling, LagScalingSettings } from "./lag-scaling";
@@ -38,10 +38,7 @@ export interface WorkerPoolArgs extends NatsWorkloadArgs {
   jetStream?: ResolvedJetStream;
 }
 
-/** Name of the Secret holding the pool user's creds, in the pool's namespace. */
-export function workerPoolCredsSecretName(pool: Pick<WorkerPoolSettings, "name">): string {
-  return `${pool.name}-nats-creds`;
-}
+export { workerPoolCredsSecretName };
 
 /** What the cluster's NetworkPolicy must let in for the pool: its namespace as a client, and KEDA when it scales on lag. */
 export function workerPoolClusterIngress(args: Pick<WorkerPoolArgs, "pool" | "cluster" | "kedaNamespace">): IngressAllowance[] {

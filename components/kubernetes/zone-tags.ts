@@ -7,8 +7,9 @@
  * reads its zone: Kubernetes copies the node's `topology.kubernetes.io/zone` label onto the pod when it
  * binds it (the PodTopologyLabelsAdmission plugin, beta and on by default from Kubernetes 1.35), the
  * downward API turns the label into an environment variable, and nats.conf takes the whole tag from it (one
- * ConfigMap serves every pod). Where the label is missing, every server gets the same empty zone, and
- * JetStream refuses to place replicated streams instead of stacking replicas in one zone.
+ * ConfigMap serves every pod). The model refuses zones unless the stack's `kubernetesVersion` is 1.35 or
+ * newer (see kubernetes-version.ts). Where the label is still missing, every server gets the same empty
+ * zone, and JetStream refuses to place replicated streams instead of stacking replicas in one zone.
  */
 import type * as k8s from "@pulumi/kubernetes";
 import { ConfBlock, ConfVariable } from "../model/conf";

@@ -1,18 +1,23 @@
 /**
- * Creating a stack's streams, consumers and key-value buckets on a running local cluster, from the same
- * settings objects the Kubernetes side is written from. Each account's resources are created through a
- * connection of that account: streams and buckets belong to the account they are created in.
+ * Creating a stack's streams, consumers and key-value buckets on running local clusters: exactly what the
+ * model's provisioning lists (stackProvisioning), from the same settings objects the Kubernetes side is
+ * written from. Each account's objects are created through a connection of that account, to the cluster they
+ * land in: streams and buckets belong to the account, and the JetStream domain, they are created in.
  */
 import { NatsConnection } from "nats";
 import { consumerSettings, keyValueSettings, streamSettings } from "../model/jetstream-config";
-import { JetStreamResources } from "../model/jetstream-resources";
+import { AccountProvisioning, ProvisionedObject, Provisioning, ProvisioningTarget } from "../model/provisioning";
 
-/** The resources of one account, as the stack declares them. */
-export function resourcesOf(resources: JetStreamResources, account: string): JetStreamResources {
-  return {
-    streams: resources.streams.filter((stream) => stream.account === account),
-    keyValues: resources.keyValues.filter((kv) => kv.account === account),
-  };
+/** One object created, with what the server reported of it. */
+export interface CreatedObject extends ProvisionedObject {
+  /** What the server reported, e.g. "(R3, workqueue, file)"; empty when there is nothing to add. */
+  detail: string;
+}
+
+/** The line the CLI prints for a created object, e.g. `stream JOBS created (R3, workqueue, file)`. */
+export function createdLine(object: CreatedObject): string {
+  const noun = object.kind === "bucket" ? "key-value bucket" : object.kind;
+  return `${noun} ${object.name} created${object.detail ? ` ${object.detail}` : ""}`;
 }
 
 function refused(what: string, error: unknown): Error {
@@ -20,30 +25,56 @@ function refused(what: string, error: unknown): Error {
 }
 
 /**
- * Creates every stream with its consumers, then every bucket, in the order declared; the first refusal stops
- * the run with the resource's name in the message. Returns one line per resource created.
+ * Creates one account's streams with their consumers, then its buckets, in the order declared, through `nc`
+ * (a connection of that account to `cluster`); the first refusal stops the run with the object's name.
  */
-export async function provisionJetStream(nc: NatsConnection, resources: JetStreamResources): Promise<string[]> {
+export async function provisionAccount(nc: NatsConnection, cluster: string, share: AccountProvisioning): Promise<CreatedObject[]> {
   const jsm = await nc.jetstreamManager();
-  const created: string[] = [];
-  for (const stream of resources.streams) {
+  const at = { cluster, account: share.account };
+  const created: CreatedObject[] = [];
+  for (const stream of share.streams) {
     const info = await jsm.streams.add(streamSettings(stream)).catch((error: unknown) => {
       throw refused(`stream ${stream.name}`, error);
     });
-    created.push(`stream ${info.config.name} created (R${info.config.num_replicas}, ${info.config.retention}, ${info.config.storage})`);
+    created.push({ ...at, kind: "stream", name: info.config.name, detail: `(R${info.config.num_replicas}, ${info.config.retention}, ${info.config.storage})` });
     for (const consumer of stream.consumers) {
-      await jsm.consumers.add(stream.name, consumerSettings(consumer)).catch((error: unknown) => {
+      const consumerInfo = await jsm.consumers.add(stream.name, consumerSettings(consumer)).catch((error: unknown) => {
         throw refused(`consumer ${stream.name}/${consumer.durable}`, error);
       });
-      created.push(`consumer ${stream.name}/${consumer.durable} created`);
+      created.push({ ...at, kind: "consumer", name: `${consumerInfo.stream_name}/${consumerInfo.name}`, detail: "" });
     }
   }
   const js = nc.jetstream();
-  for (const kv of resources.keyValues) {
-    await js.views.kv(kv.bucket, keyValueSettings(kv)).catch((error: unknown) => {
+  for (const kv of share.keyValues) {
+    const bucket = await js.views.kv(kv.bucket, keyValueSettings(kv)).catch((error: unknown) => {
       throw refused(`key-value bucket ${kv.bucket}`, error);
     });
-    created.push(`key-value bucket ${kv.bucket} created (R${kv.replicas})`);
+    const status = await bucket.status();
+    created.push({ ...at, kind: "bucket", name: status.bucket, detail: `(R${status.replicas})` });
+  }
+  return created;
+}
+
+/** A connection of `account` to the target's cluster: as the account's admin, or without creds where the cluster runs without auth. */
+export type ProvisioningConnection = (target: ProvisioningTarget, account: string) => Promise<NatsConnection>;
+
+/**
+ * Creates every object of the provisioning, target by target and account by account, telling `onCreated` of
+ * each once its account's share is done, so a long run shows progress. Returns every object created, in order.
+ */
+export async function provisionStack(
+  provisioning: Provisioning,
+  connect: ProvisioningConnection,
+  onCreated: (object: CreatedObject) => void = () => undefined,
+): Promise<CreatedObject[]> {
+  const created: CreatedObject[] = [];
+  for (const target of provisioning.targets) {
+    for (const share of target.accounts) {
+      for (const object of await provisionAccount(await connect(target, share.account), target.cluster.name, share)) {
+        created.push(object);
+        onCreated(object);
+      }
+    }
   }
   return created;
 }

@@ -10,6 +10,7 @@
  * accounts by key in operator mode. The leaf user's creds decide what crosses either way.
  */
 import { ConfBlock } from "../model/conf";
+import { inOperatorMode } from "../model/jetstream-targets";
 import { Stack } from "../model/stack";
 import { Topology } from "../model/topology";
 import { startCluster } from "./local-cluster";
@@ -27,12 +28,6 @@ export interface StackLaunchOptions {
   readyTimeoutMs?: number;
 }
 
-/** Whether a cluster of the topology runs in operator mode (see the file comment for leaf sites). */
-export function inOperatorMode(topology: Topology, clusterName: string): boolean {
-  if (topology.kind !== "hub-leaf") return true;
-  const site = topology.hubAndLeaf.sites.find((candidate) => candidate.cluster.name === clusterName);
-  return site === undefined || site.localAccount !== undefined;
-}
 
 /**
  * The clusters in operator mode, grouped by which servers one connection of the system user reaches: all of

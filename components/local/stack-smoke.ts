@@ -4,6 +4,7 @@
  * across a supercluster's gateways, or each leaf site's link both ways and to hub JetStream.
  */
 import { SYSTEM_USER_NAME } from "../model/accounts";
+import { inOperatorMode } from "../model/jetstream-targets";
 import { Stack } from "../model/stack";
 import { LocalCredentials } from "./local-credentials";
 import { LocalTopology } from "./local-topology-launch";
@@ -28,13 +29,17 @@ async function systemChecks(stack: Stack, topology: LocalTopology, connectTo: Co
   }
 }
 
+/** Each job goes through the cluster its stream lands in; on a cluster without auth, its clients need no creds. */
 async function jobChecks(stack: Stack, topology: LocalTopology, connectTo: ConnectTo, report: SmokeReport): Promise<void> {
-  const home = topology.cluster(stack.jetStreamHome.name);
   const checks = planJobChecks(stack.accounts, stack.jetstream.streams);
   if (checks.length === 0) {
-    report(home.name, "no job sent: the stack declares no durable consumer with a user that may pull from it and one that may publish to its stream");
+    report(stack.jetStreamHome.name, "no job sent: the stack declares no durable consumer with a user that may pull from it and one that may publish to its stream");
   }
-  for (const check of checks) report(home.name, await runJobCheck(check, (user) => connectTo(home, user)));
+  for (const check of checks) {
+    const local = topology.cluster(check.stream.cluster);
+    const operatorMode = inOperatorMode(stack.topology, local.name);
+    report(local.name, await runJobCheck(check, (user) => connectTo(local, operatorMode ? user : undefined)));
+  }
 }
 
 async function topologyChecks(stack: Stack, topology: LocalTopology, credentials: LocalCredentials, connectTo: ConnectTo, report: SmokeReport): Promise<void> {

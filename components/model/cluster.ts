@@ -4,6 +4,7 @@
  */
 import { parseDurationSeconds, DURATION_RULE } from "./duration";
 import { Problems } from "./errors";
+import { natsServerImage } from "./images";
 import { dnsLabelRule, isDnsLabel, isNatsName, MAX_CLUSTER_NAME_LENGTH, NATS_NAME_RULE } from "./names";
 import { formatBytes, MEBIBYTE, parseBytes, parseMillicores } from "./quantity";
 import { isTierName, StorageKind, Tier, TIER_NAMES, TIERS, TierName } from "./tiers";
@@ -87,7 +88,7 @@ export interface ClusterSpec {
   storageClass?: string;
   /** nats-server version the config is rendered for and the image runs. */
   serverVersion?: string;
-  /** Container image; default `nats:<serverVersion>-alpine`. */
+  /** Container image; default the official image of serverVersion (see natsServerImage). */
   image?: string;
   /** Kubernetes namespace. Default "nats". */
   namespace?: string;
@@ -311,7 +312,7 @@ export function resolveCluster(spec: ClusterSpec, path: string, problems: Proble
     storageClass: given.storageClass ?? STORAGE_CLASS_FOR[tier.storage],
     storageKind: tier.storage,
     serverVersion,
-    image: given.image ?? `nats:${versionText.replace(/^v/, "")}-alpine`,
+    image: given.image ?? natsServerImage(versionText.replace(/^v/, "")),
     ports,
     limits: { maxPayload, maxPending, writeDeadline, maxConnections },
     lameDuck,

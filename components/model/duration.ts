@@ -1,6 +1,7 @@
 /** Go-style durations as nats-server reads them ("30s", "2m", "1m30s", "250ms"). */
 
-const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h))+$/;
+/** A Go-style duration nats-server reads: one or more amounts, each with its unit. */
+export const DURATION_PATTERN = /^(?:\d+(?:ms|s|m|h))+$/;
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, h: 3600 };
 
 export function parseDurationSeconds(text: unknown): number | undefined {

@@ -6,6 +6,8 @@ export interface Problem {
   value: unknown;
   /** What is allowed instead, phrased so that the whole message reads as one sentence. */
   allowed: string;
+  /** The key itself is not one the schema declares: the message says so rather than judging its value. */
+  unknownKey?: boolean;
 }
 
 export function describeValue(value: unknown): string {
@@ -19,6 +21,7 @@ export function describeValue(value: unknown): string {
 }
 
 export function problemMessage(problem: Problem): string {
+  if (problem.unknownKey) return `${problem.path}: unknown key; ${problem.allowed}`;
   return `${problem.path}: ${describeValue(problem.value)} is not allowed; ${problem.allowed}`;
 }
 
@@ -50,6 +53,11 @@ export class Problems {
 
   get count(): number {
     return this.found.length;
+  }
+
+  /** Every problem collected so far, in the order found. */
+  get all(): readonly Problem[] {
+    return this.found;
   }
 
   throwIfAny(): void {

@@ -24,13 +24,18 @@ export type StreamSettings = Pick<
   StreamConfig,
   "name" | "subjects" | "retention" | "storage" | "num_replicas" | "max_age" | "max_bytes" | "max_msgs" | "discard" | "duplicate_window"
 > &
-  Pick<Partial<StreamConfig>, "description">;
+  Pick<Partial<StreamConfig>, "description" | "placement">;
 
 export type ConsumerSettings = Pick<ConsumerConfig, "ack_policy" | "deliver_policy" | "replay_policy"> &
   Required<Pick<ConsumerConfig, "durable_name" | "ack_wait" | "max_deliver" | "max_ack_pending">> &
   Pick<ConsumerConfig, "description" | "filter_subject">;
 
-export type KeyValueSettings = Pick<KvOptions, "history" | "replicas" | "storage" | "max_bytes" | "maxValueSize"> & Pick<Partial<KvOptions>, "ttl" | "description">;
+export type KeyValueSettings = Pick<KvOptions, "history" | "replicas" | "storage" | "max_bytes" | "maxValueSize"> & Pick<Partial<KvOptions>, "ttl" | "description" | "placement">;
+
+/** A supercluster member by name: the meta group then creates the stream there, whichever member was asked. */
+function placement(cluster: string | undefined): Pick<Partial<StreamConfig>, "placement"> {
+  return cluster === undefined ? {} : { placement: { cluster, tags: [] } };
+}
 
 export function streamSettings(stream: Stream): StreamSettings {
   return {
@@ -45,6 +50,7 @@ export function streamSettings(stream: Stream): StreamSettings {
     max_msgs: stream.maxMsgs ?? NO_LIMIT,
     discard: stream.discard as DiscardPolicy,
     duplicate_window: nanoseconds(stream.duplicateWindowSeconds),
+    ...placement(stream.placementCluster),
   };
 }
 
@@ -73,5 +79,6 @@ export function keyValueSettings(kv: KeyValue): KeyValueSettings {
     storage: kv.storage as StorageType,
     max_bytes: kv.maxBytes ?? NO_LIMIT,
     maxValueSize: kv.maxValueSize ?? NO_LIMIT,
+    ...placement(kv.placementCluster),
   };
 }

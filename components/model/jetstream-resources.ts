@@ -4,6 +4,8 @@
  */
 import { Cluster } from "./cluster";
 import { Problems } from "./errors";
+import { JetStreamTarget } from "./jetstream-targets";
+import { DEFAULT_KUBERNETES_TARGET } from "./kubernetes-target";
 import { KeyValue, KeyValueSpec, resolveKeyValue } from "./kv";
 import { formatBytes } from "./quantity";
 import { resolveStream, StorageType, Stream, StreamSpec } from "./streams";
@@ -26,14 +28,22 @@ export interface AccountMembers {
 }
 
 export interface JetStreamContext {
+  /** The cluster streams and buckets land in when they name none (the stack's JetStream home). */
   cluster: Cluster;
-  /** Every account of the stack. */
-  accounts: readonly AccountMembers[];
+  /**
+   * Every account of the stack. Unset for servers without auth, where the account a stream names is only
+   * the name it goes by; then neither the accounts nor the worker users are checked.
+   */
+  accounts: readonly AccountMembers[] | undefined;
+  /** Every cluster a stream or bucket may name in `cluster` (see jetStreamTargets). Default: `cluster` alone. */
+  targets?: readonly JetStreamTarget[];
 }
 
 /** A stream or a bucket's stream, as the account-wide checks see it. */
 interface Occupant {
   path: string;
+  /** The cluster it lands in. */
+  cluster: string;
   /** Path of the field that names the stream: `name` of a stream, `bucket` of a bucket. */
   namePath: string;
   account: string;
@@ -50,13 +60,62 @@ function join(path: string, key: string): string {
   return path ? `${path}.${key}` : key;
 }
 
-function checkAccounts(problems: Problems, occupants: Occupant[], accounts: readonly AccountMembers[]): void {
+function checkAccounts(problems: Problems, occupants: Occupant[], accounts: readonly AccountMembers[], targets: readonly JetStreamTarget[]): void {
   const names = accounts.map((account) => account.name);
   for (const occupant of occupants) {
-    if (occupant.account !== "" && !names.includes(occupant.account)) {
+    if (occupant.account === "") continue;
+    if (!names.includes(occupant.account)) {
       problems.add(`${occupant.path}.account`, occupant.account, names.length ? `name one of the stack's accounts: ${names.join(", ")}` : "declare the account under accounts first");
+      continue;
+    }
+    const defaultAccount = targets.find((target) => target.cluster.name === occupant.cluster)?.defaultAccount;
+    if (defaultAccount !== undefined && occupant.account !== defaultAccount) {
+      problems.add(
+        `${occupant.path}.account`,
+        occupant.account,
+        `name ${defaultAccount}: cluster ${occupant.cluster} runs without auth, so everything in it lives in its default account, which its leaf link carries into ${defaultAccount} on the hub (give the site a localAccount to hold other accounts' streams)`,
+      );
     }
   }
+}
+
+/** A lone cluster as the only target, on the default Kubernetes provider. */
+export function soleTarget(cluster: Cluster, placed = false): JetStreamTarget {
+  return { cluster, kubernetes: { ...DEFAULT_KUBERNETES_TARGET }, placed, domain: cluster.jetstream.domain, defaultAccount: undefined };
+}
+
+/**
+ * A NACK controller watches one namespace and reaches one NATS cluster, so two clusters holding objects may
+ * not share a namespace of one Kubernetes cluster; the later one's first object is refused.
+ */
+function checkControllerNamespaces(problems: Problems, occupants: Occupant[], targets: readonly JetStreamTarget[]): void {
+  const owners = new Map<string, string>();
+  for (const target of targets) {
+    const first = occupants.find((occupant) => occupant.cluster === target.cluster.name);
+    if (first === undefined) continue;
+    const key = `${target.kubernetes.provider ?? ""}/${target.cluster.namespace}`;
+    const owner = owners.get(key);
+    if (owner === undefined) {
+      owners.set(key, target.cluster.name);
+      continue;
+    }
+    problems.add(
+      `${first.path}.cluster`,
+      target.cluster.name,
+      `name a cluster that has a Kubernetes namespace of its own: ${owner} holds streams in namespace ${target.cluster.namespace} of the same Kubernetes cluster, and the NACK controller there reaches only ${owner} (give ${target.cluster.name} another namespace or Kubernetes context)`,
+    );
+  }
+}
+
+/** The target a stream or bucket names, or the default; an unknown name is a problem and falls back to the default. */
+function targetOf(given: unknown, path: string, context: JetStreamContext, targets: readonly JetStreamTarget[], problems: Problems): JetStreamTarget {
+  const fallback = targets.find((target) => target.cluster.name === context.cluster.name) ?? targets[0];
+  if (given === undefined) return fallback;
+  const named = targets.find((target) => target.cluster.name === given);
+  if (named !== undefined) return named;
+  const names = targets.map((target) => target.cluster.name);
+  problems.add(`${path}.cluster`, given, names.length === 1 ? `name the stack's cluster, ${names[0]}, or leave cluster out` : `name one of the topology's clusters: ${names.join(", ")}`);
+  return fallback;
 }
 
 /** nats-server refuses a stream whose name or subjects clash with another stream of the same account. */
@@ -101,12 +160,17 @@ function checkWorkers(problems: Problems, streams: Stream[], streamPaths: string
 
 /**
  * A replica of a stream takes up to its max bytes on the server that holds it, so the limits of all streams
- * and buckets, times their replicas, must fit the store of every server together.
+ * and buckets a cluster holds, times their replicas, must fit the store of its servers together.
  */
-function checkStorage(problems: Problems, path: string, occupants: { maxBytes: number | undefined; replicas: number; storage: StorageType }[], cluster: Cluster): void {
+function checkStorage(
+  problems: Problems,
+  path: string,
+  occupants: { cluster: string; maxBytes: number | undefined; replicas: number; storage: StorageType }[],
+  cluster: Cluster,
+): void {
   for (const storage of ["file", "memory"] as const) {
     const reserved = occupants
-      .filter((occupant) => occupant.storage === storage && occupant.maxBytes !== undefined)
+      .filter((occupant) => occupant.cluster === cluster.name && occupant.storage === storage && occupant.maxBytes !== undefined)
       .reduce((sum, occupant) => sum + occupant.maxBytes! * occupant.replicas, 0);
     const perServer = storage === "file" ? cluster.jetstream.maxFileStore : cluster.jetstream.maxMemoryStore;
     const capacity = perServer * cluster.servers;
@@ -122,13 +186,22 @@ function checkStorage(problems: Problems, path: string, occupants: { maxBytes: n
 
 /** Checks every stream, consumer and bucket and fills in their defaults; problems go into `problems`. */
 export function resolveJetStreamResources(spec: JetStreamResourcesSpec, context: JetStreamContext, problems: Problems, path = ""): JetStreamResources {
+  const targets = context.targets ?? [soleTarget(context.cluster)];
   const streamPaths = list(spec?.streams).map((_, index) => `${join(path, "streams")}[${index}]`);
-  const streams = list(spec?.streams).map((stream, index) => resolveStream(stream, context.cluster, streamPaths[index], problems));
-  const keyValues = list(spec?.keyValues).map((kv, index) => resolveKeyValue(kv, context.cluster, `${join(path, "keyValues")}[${index}]`, problems));
+  const streams = list(spec?.streams).map((stream, index) => {
+    const target = targetOf(stream?.cluster, streamPaths[index], context, targets, problems);
+    return resolveStream(stream, target.cluster, streamPaths[index], problems, target.placed);
+  });
+  const keyValues = list(spec?.keyValues).map((kv, index) => {
+    const at = `${join(path, "keyValues")}[${index}]`;
+    const target = targetOf(kv?.cluster, at, context, targets, problems);
+    return resolveKeyValue(kv, target.cluster, at, problems, target.placed);
+  });
 
   const occupants: Occupant[] = [
     ...streams.map((stream, index) => ({
       path: streamPaths[index],
+      cluster: stream.cluster,
       namePath: `${streamPaths[index]}.name`,
       account: stream.account,
       streamName: stream.name,
@@ -137,6 +210,7 @@ export function resolveJetStreamResources(spec: JetStreamResourcesSpec, context:
     })),
     ...keyValues.map((kv, index) => ({
       path: `${join(path, "keyValues")}[${index}]`,
+      cluster: kv.cluster,
       namePath: `${join(path, "keyValues")}[${index}].bucket`,
       account: kv.account,
       streamName: kv.streamName,
@@ -144,10 +218,15 @@ export function resolveJetStreamResources(spec: JetStreamResourcesSpec, context:
       describe: `bucket ${kv.bucket}`,
     })),
   ];
-  checkAccounts(problems, occupants, context.accounts);
+  if (context.accounts !== undefined) {
+    checkAccounts(problems, occupants, context.accounts, targets);
+    checkWorkers(problems, streams, streamPaths, context.accounts);
+  }
+  // Names and subjects stay unique per account across the whole topology: a supercluster's members share one
+  // meta group, and a site's streams would otherwise compete with the hub's for the same subjects.
   checkAccountSpace(problems, occupants);
-  checkWorkers(problems, streams, streamPaths, context.accounts);
-  checkStorage(problems, path, [...streams, ...keyValues], context.cluster);
+  checkControllerNamespaces(problems, occupants, targets);
+  for (const target of targets) checkStorage(problems, path, [...streams, ...keyValues], target.cluster);
   return { streams, keyValues };
 }
 

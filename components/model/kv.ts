@@ -20,6 +20,8 @@ export interface KeyValueSpec {
   bucket: string;
   /** Name of the account the bucket lives in. */
   account: string;
+  /** The cluster of the topology the bucket lands in, as a stream's `cluster`. Default: the stack's JetStream home. */
+  cluster?: string;
   description?: string;
   /** Values kept per key, the latest included (1 to 64). Default 1. */
   history?: number;
@@ -39,6 +41,10 @@ export interface KeyValueSpec {
 export interface KeyValue {
   bucket: string;
   account: string;
+  /** Name of the cluster the bucket lands in. */
+  cluster: string;
+  /** The supercluster member the JetStream API places the bucket in; undefined outside a supercluster. */
+  placementCluster: string | undefined;
   description: string | undefined;
   history: number;
   ttl: string | undefined;
@@ -59,7 +65,8 @@ export function kvStreamName(bucket: string): string {
   return `KV_${bucket}`;
 }
 
-export function resolveKeyValue(spec: KeyValueSpec, cluster: Cluster, path: string, problems: Problems): KeyValue {
+/** Checks one bucket against the cluster it lands in and fills in its defaults; `placed` as for resolveStream. */
+export function resolveKeyValue(spec: KeyValueSpec, cluster: Cluster, path: string, problems: Problems, placed = false): KeyValue {
   const given = (spec ?? {}) as Partial<KeyValueSpec>;
   const bucket = given.bucket ?? "";
   if (typeof given.bucket !== "string" || !BUCKET_NAME.test(given.bucket)) problems.add(`${path}.bucket`, given.bucket, KV_RULE);
@@ -103,6 +110,8 @@ export function resolveKeyValue(spec: KeyValueSpec, cluster: Cluster, path: stri
   return {
     bucket,
     account: given.account ?? "",
+    cluster: cluster.name,
+    placementCluster: placed ? cluster.name : undefined,
     description: given.description,
     history,
     ttl: given.ttl,

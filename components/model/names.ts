@@ -1,8 +1,9 @@
 /** Naming rules shared by clusters, accounts, streams and Kubernetes objects. */
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS label (RFC 1123) without its length limit, which callers give. */
+export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** NATS names (server, cluster, stream, consumer, account) may not hold whitespace, `.`, `*`, `>` or path characters. */
-const NATS_NAME = /^[^\s.*>/\\]+$/;
+export const NATS_NAME = /^[^\s.*>/\\]+$/;
 
 /**
  * Longest name for a cluster: its pods are `<name>-<ordinal>`, its Services add suffixes up to

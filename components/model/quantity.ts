@@ -25,6 +25,11 @@ const DECIMAL_SUFFIXES: Record<string, number> = {
 
 const QUANTITY_PATTERN = /^([0-9]+(?:\.[0-9]+)?)(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P|m)?$/;
 
+/** A memory or storage quantity parseBytes reads: digits, an optional fraction, an optional suffix (no millis). */
+export const BYTES_PATTERN = /^[0-9]+(?:\.[0-9]+)?(?:Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
+/** A CPU quantity parseMillicores reads: whole or fractional cores, or whole millicores. */
+export const CPU_PATTERN = /^(?:[0-9]+(?:\.[0-9]+)?|[0-9]+m)$/;
+
 /** Bytes in a memory or storage quantity, or undefined when the text is not a Kubernetes quantity. */
 export function parseBytes(quantity: string): number | undefined {
   const match = QUANTITY_PATTERN.exec(quantity);

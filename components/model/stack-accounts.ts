@@ -9,6 +9,7 @@ import { Account, AccountSpec, AccountStream } from "./accounts";
 import { Cluster } from "./cluster";
 import { Problems } from "./errors";
 import { AccountMembers, JetStreamResources, resolveJetStreamResources } from "./jetstream-resources";
+import { JetStreamTarget } from "./jetstream-targets";
 import { KeyValueSpec } from "./kv";
 import { Stream, StreamSpec } from "./streams";
 import { Topology } from "./topology";
@@ -30,9 +31,9 @@ export interface StackAccounts {
  * - one cluster: that cluster;
  * - a hub with leaf sites: the hub. The stack's accounts are the hub's (a site's leaf link binds to one of
  *   them), and leaf clients reach the hub's JetStream through its domain; a site's own streams are its own.
- * - a supercluster: the member with the fewest servers, then the smallest file store in total. A stream
- *   placed by no tag is created in whichever member its creator is connected to, so every stream, and every
- *   account's limits, must fit the smallest one.
+ * - a supercluster: the member with the fewest servers, then the smallest file store in total. An account's
+ *   user may create a stream in whichever member it is connected to, so every account's limits must fit the
+ *   smallest one; the stack's own streams are placed there unless they name another member.
  */
 export function jetStreamHome(topology: Topology): Cluster {
   switch (topology.kind) {
@@ -70,9 +71,16 @@ export function accountStreams(streams: readonly Stream[]): AccountStream[] {
   return streams.map((stream) => ({ name: stream.name, account: stream.account, subjects: stream.subjects }));
 }
 
-/** Checks the stack's accounts, streams and buckets against `home` (see jetStreamHome); problems go into `problems`. */
-export function resolveStackAccounts(spec: StackAccountsSpec, home: Cluster, problems: Problems): StackAccounts {
-  const jetstream = resolveJetStreamResources({ streams: spec.streams, keyValues: spec.keyValues }, { cluster: home, accounts: declaredMembers(spec.accounts) }, problems);
+/**
+ * Checks the stack's accounts, streams and buckets against `home` (see jetStreamHome), each stream and bucket
+ * against the one of `targets` it names (default `home` alone); problems go into `problems`.
+ */
+export function resolveStackAccounts(spec: StackAccountsSpec, home: Cluster, problems: Problems, targets?: readonly JetStreamTarget[]): StackAccounts {
+  const jetstream = resolveJetStreamResources(
+    { streams: spec.streams, keyValues: spec.keyValues },
+    { cluster: home, accounts: declaredMembers(spec.accounts), targets },
+    problems,
+  );
   const accounts = resolveAccounts(spec.accounts, { cluster: home, streams: accountStreams(jetstream.streams) }, "accounts", problems);
   return { accounts, jetstream };
 }

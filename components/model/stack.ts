@@ -5,20 +5,20 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { parse as parseYaml } from "yaml";
 import { Account, AccountSpec } from "./accounts";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
 import { JetStreamResources } from "./jetstream-resources";
+import { jetStreamTargets } from "./jetstream-targets";
+import { resolveKubernetesVersion } from "./kubernetes-version";
 import { KeyValueSpec } from "./kv";
 import { HubAndLeafSpec, resolveHubAndLeaf } from "./leaf";
 import { jetStreamHome, resolveStackAccounts } from "./stack-accounts";
+import { PROJECT_NAME, projectKeys, readStackDocument, SECRET_PLACEHOLDER } from "./stack-file";
 import { StreamSpec } from "./streams";
 import { resolveSuperCluster, SuperClusterSpec } from "./supercluster";
 import { Topology, topologyClusters } from "./topology";
 
-/** The project name, which is also the Pulumi config namespace of every stack key. */
-export const PROJECT_NAME = "nats-jetstream";
 
 /**
  * Everything a stack may describe, each key under the project's config namespace (`nats-jetstream:<key>`).
@@ -41,6 +41,11 @@ export interface StackSpec {
   streams?: StreamSpec[];
   /** Key-value buckets, each in one of `accounts`. */
   keyValues?: KeyValueSpec[];
+  /**
+   * The Kubernetes version the stack deploys to, "MAJOR.MINOR" (e.g. "1.35"). Needed by what Kubernetes
+   * provides only from some version on: a supercluster's `zones` need 1.35 or newer.
+   */
+  kubernetesVersion?: string;
 }
 
 /** Every key a stack file may hold, for readers that take them one by one (the Pulumi program's config). */
@@ -52,7 +57,7 @@ export interface Stack {
   /** Every cluster of the topology. */
   clusters: Cluster[];
   topology: Topology;
-  /** The cluster the streams and buckets live on, whose storage the accounts' JetStream limits share (see jetStreamHome). */
+  /** The cluster streams and buckets land on unless they name another, whose storage the accounts' JetStream limits share (see jetStreamHome). */
   jetStreamHome: Cluster;
   /** The system account SYS first, then the stack's own, every default filled in. */
   accounts: Account[];
@@ -60,12 +65,13 @@ export interface Stack {
   jetstream: JetStreamResources;
 }
 
-/** Marker a `secure:` config value is read as when the stack file is read without Pulumi's secrets provider. */
-export const SECRET_PLACEHOLDER = "[secret]";
+
+export { PROJECT_NAME, SECRET_PLACEHOLDER };
 
 const TOPOLOGY_KEYS = ["cluster", "supercluster", "hubLeaf"] as const;
 
 function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefined {
+  const kubernetesVersion = resolveKubernetesVersion(spec.kubernetesVersion, "kubernetesVersion", problems);
   const given = TOPOLOGY_KEYS.filter((key) => spec[key] !== undefined);
   if (given.length === 0) {
     problems.add("cluster", undefined, "describe a cluster with at least a name and a tier (or a supercluster, or a hubLeaf)");
@@ -74,7 +80,7 @@ function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefi
   for (const extra of given.slice(1)) {
     problems.add(extra, spec[extra], `describe one topology per stack: ${given[0]} is already given`);
   }
-  if (spec.supercluster !== undefined) return { kind: "supercluster", superCluster: resolveSuperCluster(spec.supercluster, "supercluster", problems) };
+  if (spec.supercluster !== undefined) return { kind: "supercluster", superCluster: resolveSuperCluster(spec.supercluster, "supercluster", problems, kubernetesVersion) };
   if (spec.hubLeaf !== undefined) {
     // Every site's leaf link binds to a declared account, so a stack without accounts has none to bind to.
     const accounts = Array.isArray(spec.accounts) ? spec.accounts : [];
@@ -90,38 +96,23 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   // Without a cluster there is nothing to check the accounts against; the topology's problems say why.
   if (topology === undefined || topologyClusters(topology).length === 0) problems.throwIfAny();
   const home = jetStreamHome(topology!);
-  const { accounts, jetstream } = resolveStackAccounts(spec, home, problems);
+  const { accounts, jetstream } = resolveStackAccounts(spec, home, problems, jetStreamTargets(topology!));
   problems.throwIfAny();
   return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream };
 }
 
-function replaceSecureValues(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(replaceSecureValues);
-  if (value && typeof value === "object") {
-    const entries = Object.entries(value as Record<string, unknown>);
-    if (entries.length === 1 && entries[0][0] === "secure") return SECRET_PLACEHOLDER;
-    return Object.fromEntries(entries.map(([key, inner]) => [key, replaceSecureValues(inner)]));
-  }
-  return value;
-}
-
 /**
  * Every config key of a Pulumi stack file, as written (`<namespace>:<key>`). `secure:` values (encrypted
- * by Pulumi) cannot be decrypted without the Pulumi CLI, so they come back as SECRET_PLACEHOLDER.
+ * by Pulumi) cannot be decrypted without the Pulumi CLI, so they come back as SECRET_PLACEHOLDER. A file
+ * that cannot be read as a stack file is a ValidationError naming the file and the line (see readStackDocument).
  */
 export function readStackConfig(file: string): Record<string, unknown> {
-  const document = (parseYaml(fs.readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  return replaceSecureValues(document.config ?? {}) as Record<string, unknown>;
+  return readStackDocument(file);
 }
 
-/** The project's own keys of a Pulumi stack file, without the namespace. */
+/** The project's own keys of a Pulumi stack file, without the namespace, as written: the schema has not seen them yet. */
 export function readStackFile(file: string): StackSpec {
-  const spec: Record<string, unknown> = {};
-  const prefix = `${PROJECT_NAME}:`;
-  for (const [key, value] of Object.entries(readStackConfig(file))) {
-    if (key.startsWith(prefix)) spec[key.slice(prefix.length)] = value;
-  }
-  return spec as StackSpec;
+  return projectKeys(readStackDocument(file)) as StackSpec;
 }
 
 /** Path of a named stack's file under a project directory. */

@@ -40,6 +40,12 @@ export interface StreamSpec {
   name: string;
   /** Name of the account the stream lives in. */
   account: string;
+  /**
+   * The cluster of the topology the stream lands in: a supercluster member (placed there by
+   * `placement.cluster`), or the hub or a site of a hub with leaf sites (each its own JetStream domain).
+   * Default: the stack's JetStream home (see jetStreamHome).
+   */
+  cluster?: string;
   description?: string;
   /** Subjects the stream captures; none may overlap another stream or bucket of the same account. */
   subjects: string[];
@@ -78,6 +84,10 @@ export interface StreamSpec {
 export interface Stream {
   name: string;
   account: string;
+  /** Name of the cluster the stream lands in. */
+  cluster: string;
+  /** The supercluster member the JetStream API places the stream in; undefined outside a supercluster. */
+  placementCluster: string | undefined;
   description: string | undefined;
   subjects: string[];
   retention: Retention;
@@ -169,8 +179,11 @@ function pickDominantLimit(problems: Problems, path: string, retention: Retentio
   return undefined;
 }
 
-/** Checks one stream and its consumers and fills in their defaults. */
-export function resolveStream(spec: StreamSpec, cluster: Cluster, path: string, problems: Problems): Stream {
+/**
+ * Checks one stream and its consumers against the cluster it lands in and fills in their defaults. `placed`:
+ * the cluster is a supercluster member, and the stream is placed in it by name.
+ */
+export function resolveStream(spec: StreamSpec, cluster: Cluster, path: string, problems: Problems, placed = false): Stream {
   const given = (spec ?? {}) as Partial<StreamSpec>;
   if (!isNatsName(given.name)) problems.add(`${path}.name`, given.name, NATS_NAME_RULE);
   if (!isNatsName(given.account)) problems.add(`${path}.account`, given.account, NATS_NAME_RULE);
@@ -236,6 +249,8 @@ export function resolveStream(spec: StreamSpec, cluster: Cluster, path: string, 
   return {
     name,
     account,
+    cluster: cluster.name,
+    placementCluster: placed ? cluster.name : undefined,
     description: given.description,
     subjects,
     retention,

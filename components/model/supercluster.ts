@@ -5,6 +5,7 @@
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems } from "./errors";
 import { checkProvidersAgree, KubernetesTarget, KubernetesTargetSpec, resolveKubernetesTarget } from "./kubernetes-target";
+import { KubernetesVersionField, requireKubernetesFeature, resolveKubernetesVersion } from "./kubernetes-version";
 import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE } from "./names";
 import { podName } from "./placement";
 import { clusterTag, regionTag, TaggedCluster, zoneTag } from "./tags";
@@ -16,7 +17,8 @@ export interface SuperClusterMemberSpec extends ClusterSpec {
   /**
    * Availability zones the servers spread over, e.g. ["us-east-1a", "us-east-1b", "us-east-1c"]. Server
    * `n` is in zone `n mod zones`, tagged `az:<zone>`, and JetStream puts each replica of a stream in a
-   * different zone. Unset: no zone tags, and replicas may share a zone.
+   * different zone. Unset: no zone tags, and replicas may share a zone. On Kubernetes a pod is tagged with
+   * the zone it was scheduled to, read from its zone label, so the stack must target Kubernetes 1.35 or newer.
    */
   zones?: string[];
   /** The gateway name. Always the cluster name (nats-server requires it); given only to state it. */
@@ -210,11 +212,28 @@ function checkSharedDomain(members: readonly SuperClusterMember[], path: string,
   return domain;
 }
 
+/** Zone tags come from each pod's zone label on Kubernetes, so a member listing zones needs a version that sets it. */
+function checkZoneLabel(members: readonly SuperClusterMember[], clustersPath: string, kubernetesVersion: KubernetesVersionField, problems: Problems): void {
+  const zoned = members.flatMap((member, index) => (member.zones.length > 0 ? [`${clustersPath}[${index}].zones`] : []));
+  if (zoned.length === 0) return;
+  const fields = zoned.length === 1 ? zoned[0] : `${zoned[0]} and ${zoned.length - 1} more`;
+  requireKubernetesFeature(kubernetesVersion, "podZoneLabel", `zone tags (${fields})`, "leave zones out", problems);
+}
+
+/** A stack that states no Kubernetes version. */
+const UNSTATED_KUBERNETES_VERSION: KubernetesVersionField = { path: "kubernetesVersion", given: undefined, version: undefined };
+
 /**
  * Checks a supercluster description and fills in its defaults. Problems are collected into `problems`
- * under `path`; the result is only meaningful when no problem was added.
+ * under `path`; the result is only meaningful when no problem was added. `kubernetesVersion` is the stack's
+ * target, which zones need (see SuperClusterMemberSpec.zones).
  */
-export function resolveSuperCluster(spec: SuperClusterSpec, path: string, problems: Problems): SuperCluster {
+export function resolveSuperCluster(
+  spec: SuperClusterSpec,
+  path: string,
+  problems: Problems,
+  kubernetesVersion: KubernetesVersionField = UNSTATED_KUBERNETES_VERSION,
+): SuperCluster {
   const clustersPath = `${path}.clusters`;
   const specs = Array.isArray(spec?.clusters) ? spec.clusters : [];
   if (specs.length < MIN_SUPERCLUSTER_CLUSTERS) {
@@ -224,6 +243,7 @@ export function resolveSuperCluster(spec: SuperClusterSpec, path: string, proble
   checkUniqueClusterNames(members, clustersPath, problems);
   checkUniqueServerNames(members, clustersPath, problems);
   const domain = checkSharedDomain(members, clustersPath, problems);
+  checkZoneLabel(members, clustersPath, kubernetesVersion, problems);
   checkProvidersAgree(
     members.map((member, index) => ({ path: `${clustersPath}[${index}].kubernetes`, target: member.kubernetes })),
     problems,
@@ -231,10 +251,13 @@ export function resolveSuperCluster(spec: SuperClusterSpec, path: string, proble
   return { members, gatewayTls: resolveGatewayTls(spec?.gatewayTls, `${path}.gatewayTls`, problems), domain };
 }
 
-/** Resolves a supercluster on its own, throwing a ValidationError that lists every problem. */
-export function validateSuperCluster(spec: SuperClusterSpec, path = "supercluster"): SuperCluster {
+/**
+ * Resolves a supercluster on its own, for a target of `kubernetesVersion` ("MAJOR.MINOR", as the stack key),
+ * throwing a ValidationError that lists every problem.
+ */
+export function validateSuperCluster(spec: SuperClusterSpec, path = "supercluster", kubernetesVersion?: string): SuperCluster {
   const problems = new Problems();
-  const superCluster = resolveSuperCluster(spec, path, problems);
+  const superCluster = resolveSuperCluster(spec, path, problems, resolveKubernetesVersion(kubernetesVersion, "kubernetesVersion", problems));
   problems.throwIfAny();
   return superCluster;
 }

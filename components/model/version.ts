@@ -1,4 +1,5 @@
 /** nats-server versions: options newer than the target server are gated on these comparisons. */
+import { NATS_SERVER_VERSION } from "./images";
 
 export interface ServerVersion {
   major: number;
@@ -26,8 +27,8 @@ export function formatServerVersion(version: ServerVersion): string {
   return `${version.major}.${version.minor}.${version.patch}`;
 }
 
-/** The server image the Kubernetes back end runs unless a stack names another. */
-export const DEFAULT_SERVER_VERSION = "2.12.1";
+/** The server version the Kubernetes back end runs unless a stack names another (pinned in images.ts). */
+export const DEFAULT_SERVER_VERSION = NATS_SERVER_VERSION;
 /** The oldest server this project renders for: the Debian package the tests boot. */
 export const OLDEST_SUPPORTED_VERSION = "2.9.0";
 

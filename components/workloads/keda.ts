@@ -65,6 +65,9 @@ export interface LagScalingSpec {
   monitoringEndpoint: string;
 }
 
+/** Pod counts, thresholds and timings as a pool states them; the account and the monitor endpoint are filled in. */
+export type LagScalingSettings = Omit<LagScalingSpec, "account" | "monitoringEndpoint">;
+
 /** The headless Service's name and monitor port, through which each server's monitor port is reachable by pod name. */
 export function clusterMonitoringEndpoint(cluster: Pick<Cluster, "name" | "namespace" | "ports">, clusterDomain = DEFAULT_CLUSTER_DOMAIN): string {
   return `${headlessServiceName(cluster)}.${cluster.namespace}.svc.${clusterDomain}:${cluster.ports.monitor}`;

@@ -3,11 +3,13 @@
  * It runs in control-loop mode, the only mode that reconciles KeyValue objects, watches one namespace, and
  * mounts a creds Secret per account: each NACK object names the creds of its own account's user.
  */
+import { imageReference, PINNED_IMAGES } from "../model/images";
 import { credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";
 import { Deployment, ResourceRequirements, Role, RoleBinding, ServiceAccount } from "./k8s-types";
 import { appLabels, objectName, selectorLabels } from "./object-names";
 
-export const DEFAULT_NACK_IMAGE = "natsio/jetstream-controller:0.24.0";
+/** The NACK controller image unless the spec names another. */
+export const DEFAULT_NACK_IMAGE = imageReference(PINNED_IMAGES.jetstreamController);
 const CREDS_ROOT = "/etc/nack/creds";
 const WORK_DIR = "/nack";
 
@@ -26,9 +28,9 @@ export interface NackControllerSpec {
   namespace: string;
   /** NATS client URL, e.g. the cluster's client Service. */
   natsUrl: string;
-  /** One entry per account whose streams the controller manages. */
+  /** One entry per account whose streams the controller manages; none for servers without auth. */
   accounts: AccountCreds[];
-  /** Default natsio/jetstream-controller:0.24.0. */
+  /** Default DEFAULT_NACK_IMAGE. */
   image?: string;
   resources?: ResourceRequirements;
 }
@@ -59,7 +61,6 @@ export function nackController(spec: NackControllerSpec): NackController {
   const name = spec.name ?? "nack";
   const labels = appLabels(name, "jetstream-controller", "nats-jetstream");
   const metadata = { name, namespace: spec.namespace, labels };
-  if (spec.accounts.length === 0) throw new Error("the NACK controller needs the creds of at least one account");
   const volumes = spec.accounts.map((creds) => credsVolume(`creds-${objectName(creds.account)}`, { name: creds.secretName, key: creds.key }));
   const mounts = spec.accounts.map((creds) => credsMount(`creds-${objectName(creds.account)}`, `${CREDS_ROOT}/${objectName(creds.account)}`));
   const first = spec.accounts[0];
@@ -99,7 +100,7 @@ export function nackController(spec: NackControllerSpec): NackController {
                   `--namespace=${spec.namespace}`,
                   `-s=${spec.natsUrl}`,
                   // Objects name their own creds; this default covers any that do not.
-                  `--creds=${nackCredsPath(first.account, first.key)}`,
+                  ...(first === undefined ? [] : [`--creds=${nackCredsPath(first.account, first.key)}`]),
                 ],
                 env: [
                   { name: "POD_NAME", valueFrom: { fieldRef: { fieldPath: "metadata.name" } } },

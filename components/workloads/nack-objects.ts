@@ -17,8 +17,11 @@ export const NACK_API_VERSION = "jetstream.nats.io/v1beta2";
 
 /** Fields every NACK object has for reaching the server and for what deleting the object does. */
 interface NackManagement {
-  /** Path of a creds file inside the controller's pod; the user's account is where the object is created. */
-  creds: string;
+  /**
+   * Path of a creds file inside the controller's pod; the user's account is where the object is created.
+   * Absent for servers without auth, where every object lands in the servers' default account.
+   */
+  creds?: string;
   /** Keep the JetStream object when the Kubernetes object is deleted. */
   preventDelete: boolean;
 }
@@ -36,6 +39,13 @@ export interface NackStreamSpec extends NackManagement {
   maxMsgs: number;
   discard: string;
   duplicateWindow: string;
+  /** The supercluster member the stream is created in. */
+  placement?: NackPlacementCluster;
+}
+
+/** A supercluster member by name, as NACK's `placement` takes it. */
+export interface NackPlacementCluster {
+  cluster: string;
 }
 
 export interface NackConsumerSpec extends NackManagement {
@@ -61,6 +71,8 @@ export interface NackKeyValueSpec extends NackManagement {
   storage: string;
   maxBytes: number;
   maxValueSize: number;
+  /** The supercluster member the bucket is created in. */
+  placement?: NackPlacementCluster;
 }
 
 interface NackObject<Kind extends string, Spec> {
@@ -77,8 +89,8 @@ export type NackKeyValue = NackObject<"KeyValue", NackKeyValueSpec>;
 export interface NackPlacement {
   /** Namespace of the objects; the NACK controller watches it. */
   namespace: string;
-  /** Creds path (inside the controller) of a user of the given account. */
-  credsPath: (account: string) => string;
+  /** Creds path (inside the controller) of a user of the given account; undefined for servers without auth. */
+  credsPath: (account: string) => string | undefined;
   /**
    * Keep streams and buckets, and the messages in them, when their objects are deleted. Default true: a
    * stack that drops a stream by mistake should not drop its data. Consumers are always deleted with their
@@ -89,6 +101,15 @@ export interface NackPlacement {
 
 function metadata(name: string, namespace: string, component: string): ObjectMeta {
   return { name, namespace, labels: appLabels(name, component, "nats-jetstream") };
+}
+
+function credsOf(placement: NackPlacement, account: string): { creds?: string } {
+  const creds = placement.credsPath(account);
+  return creds === undefined ? {} : { creds };
+}
+
+function placedIn(placement: { cluster: string } | undefined): { placement?: NackPlacementCluster } {
+  return placement === undefined ? {} : { placement: { cluster: placement.cluster } };
 }
 
 /** A NACK Stream from the stream's API settings; `account` picks the creds the controller creates it with. */
@@ -110,7 +131,8 @@ export function nackStream(settings: StreamSettings, account: string, placement:
       maxMsgs: settings.max_msgs,
       discard: settings.discard,
       duplicateWindow: goDuration(settings.duplicate_window),
-      creds: placement.credsPath(account),
+      ...placedIn(settings.placement),
+      ...credsOf(placement, account),
       preventDelete: placement.preventDelete ?? true,
     },
   };
@@ -133,7 +155,7 @@ export function nackConsumer(stream: string, settings: ConsumerSettings, account
       maxAckPending: settings.max_ack_pending,
       deliverPolicy: settings.deliver_policy,
       replayPolicy: settings.replay_policy,
-      creds: placement.credsPath(account),
+      ...credsOf(placement, account),
       preventDelete: false,
     },
   };
@@ -155,7 +177,8 @@ export function nackKeyValue(bucket: string, settings: KeyValueSettings, account
       storage: settings.storage,
       maxBytes: settings.max_bytes,
       maxValueSize: settings.maxValueSize,
-      creds: placement.credsPath(account),
+      ...placedIn(settings.placement),
+      ...credsOf(placement, account),
       preventDelete: placement.preventDelete ?? true,
     },
   };

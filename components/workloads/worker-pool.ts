@@ -29,6 +29,11 @@ export interface WorkerPool extends NatsApp {
   scaledObject: ScaledObject | undefined;
 }
 
+/** Name of the Secret holding the pool user's creds, in the pool's namespace. */
+export function workerPoolCredsSecretName(pool: { name: string }): string {
+  return `${pool.name}-nats-creds`;
+}
+
 /**
  * Checks a pool. With `resources`, also checks that every consumer it pulls from is declared and lets a pod
  * have `concurrency` jobs in flight: the consumer's max ack pending caps the whole pool.

@@ -84,15 +84,26 @@ const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
 describe("npm run render", () => {
   const dev = path.join(scratch, "dev");
   const small = path.join(scratch, "small");
+  let smallOutput = "";
   beforeAll(async () => {
-    await Promise.all([render("dev", dev), render("small", small)]);
+    [, { stdout: smallOutput }] = await Promise.all([render("dev", dev), render("small", small)]);
   }, 180_000);
 
   it("renders the dev stack into exactly the expected objects, in apply order", () => {
     expect(objectsIn(dev)).toEqual([
       "Namespace -/nats",
+      "CustomResourceDefinition -/accounts.jetstream.nats.io",
+      "CustomResourceDefinition -/consumers.jetstream.nats.io",
+      "CustomResourceDefinition -/keyvalues.jetstream.nats.io",
+      "CustomResourceDefinition -/objectstores.jetstream.nats.io",
+      "CustomResourceDefinition -/streams.jetstream.nats.io",
+      "ServiceAccount nats/nack",
       "ServiceAccount nats/nats",
+      "Role nats/nack",
+      "RoleBinding nats/nack",
+      "Secret nats/nack-app-creds",
       "Secret nats/nats-api-creds",
+      "Secret nats/nats-app-nack-creds",
       "Secret nats/nats-sys-creds",
       "Secret nats/nats-worker-creds",
       "ConfigMap nats/nats-config",
@@ -100,8 +111,11 @@ describe("npm run render", () => {
       "Service nats/nats",
       "Service nats/nats-headless",
       "StatefulSet nats/nats",
+      "Deployment nats/nack",
       "PodDisruptionBudget nats/nats",
       "NetworkPolicy nats/nats",
+      "Stream nats/app-jobs",
+      "Consumer nats/app-jobs-workers",
     ]);
     expect(listFiles(path.join(dev, "servers"))).toEqual(["nats-0.conf"]);
   });
@@ -109,8 +123,18 @@ describe("npm run render", () => {
   it("renders the small stack with three servers and a claim per server", () => {
     expect(objectsIn(small)).toEqual([
       "Namespace -/nats",
+      "CustomResourceDefinition -/accounts.jetstream.nats.io",
+      "CustomResourceDefinition -/consumers.jetstream.nats.io",
+      "CustomResourceDefinition -/keyvalues.jetstream.nats.io",
+      "CustomResourceDefinition -/objectstores.jetstream.nats.io",
+      "CustomResourceDefinition -/streams.jetstream.nats.io",
+      "ServiceAccount nats/nack",
       "ServiceAccount nats/nats",
+      "Role nats/nack",
+      "RoleBinding nats/nack",
+      "Secret nats/nack-app-creds",
       "Secret nats/nats-api-creds",
+      "Secret nats/nats-app-nack-creds",
       "Secret nats/nats-sys-creds",
       "Secret nats/nats-worker-creds",
       "ConfigMap nats/nats-config",
@@ -120,8 +144,11 @@ describe("npm run render", () => {
       "Service nats/nats",
       "Service nats/nats-headless",
       "StatefulSet nats/nats",
+      "Deployment nats/nack",
       "PodDisruptionBudget nats/nats",
       "NetworkPolicy nats/nats",
+      "Stream nats/app-jobs",
+      "Consumer nats/app-jobs-workers",
     ]);
     expect(listFiles(path.join(small, "servers"))).toEqual(["nats-0.conf", "nats-1.conf", "nats-2.conf"]);
     const conf = fs.readFileSync(path.join(small, "servers", "nats-1.conf"), "utf8");
@@ -129,10 +156,18 @@ describe("npm run render", () => {
     expect(conf).toContain('sync_interval: "always"');
   });
 
+  it("lists the small stack's JOBS stream and its workers consumer, where they land, in its output and summary", () => {
+    expect(smallOutput).toMatch(/^ {2}JetStream on nats: app stream JOBS$/m);
+    expect(smallOutput).toMatch(/^ {2}JetStream on nats: app consumer JOBS\/workers$/m);
+    const summary = fs.readFileSync(path.join(small, "summary.md"), "utf8");
+    expect(summary).toContain("| nats | - | app | stream | JOBS | manifests, namespace nats |");
+    expect(summary).toContain("| nats | - | app | consumer | JOBS/workers | manifests, namespace nats |");
+  });
+
   it("plans the key material of the operator, every account and every user, and nothing else outside Kubernetes", () => {
     for (const dir of [dev, small]) {
       expect(planIn(dir).map((resource) => `${resource.type} ${resource.name}`)).toEqual(
-        ["nats-account-key-app", "nats-account-key-SYS", "nats-operator-key", "nats-user-key-api", "nats-user-key-sys", "nats-user-key-worker"].map(
+        ["nats-account-key-app", "nats-account-key-SYS", "nats-operator-key", "nats-user-key-api", "nats-user-key-app-nack", "nats-user-key-sys", "nats-user-key-worker"].map(
           (name) => `random:index/randomBytes:RandomBytes ${name}`,
         ),
       );
@@ -155,9 +190,15 @@ describe("npm run render", () => {
   it("writes no Secret value, nkey seed or creds text anywhere under the output directory", () => {
     for (const dir of [dev, small]) {
       const secrets = manifestsIn(dir).filter((object) => object.kind === "Secret");
-      expect(secrets.map((secret) => secret.stringData)).toEqual([{ "api.creds": "<redacted>" }, { "sys.creds": "<redacted>" }, { "worker.creds": "<redacted>" }]);
+      expect(secrets.map((secret) => secret.stringData)).toEqual([
+        { "app-nack.creds": "<redacted>" },
+        { "api.creds": "<redacted>" },
+        { "app-nack.creds": "<redacted>" },
+        { "sys.creds": "<redacted>" },
+        { "worker.creds": "<redacted>" },
+      ]);
       const forbidden = secretTexts(dir);
-      expect(forbidden).toHaveLength(6 * 5);
+      expect(forbidden).toHaveLength(7 * 5);
       // The texts searched for are the real ones: the system account's key in nats.conf comes from the same bytes.
       const systemSeed = Codec.encodeSeed(Prefix.Account, standInBytes("random:index/randomBytes:RandomBytes", "nats-account-key-SYS", 32));
       expect(fs.readFileSync(path.join(dir, "servers", "nats-0.conf"), "utf8")).toContain(`system_account: "${fromSeed(systemSeed).getPublicKey()}"`);
@@ -209,12 +250,18 @@ describe("npm run render", () => {
       "supercluster-kubernetes-us-east",
     ]);
     const usEast = listFiles(path.join(out, "manifests", "supercluster-kubernetes-us-east"));
-    expect(usEast).toContain("011-service-nats-us-east-gateway.yaml");
+    expect(usEast).toEqual(expect.arrayContaining([expect.stringMatching(/^\d{3}-service-nats-us-east-gateway\.yaml$/)]));
     const conf = fs.readFileSync(path.join(out, "servers", "eu-west-1.conf"), "utf8");
     expect(conf).toContain('advertise: "<computed>:7222"');
     for (const cluster of ["us-east", "eu-west", "ap-south"]) expect(conf).toContain(`name: "${cluster}"`);
     expect(listFiles(path.join(out, "servers"))).toHaveLength(9);
-    expect(fs.readFileSync(path.join(out, "summary.md"), "utf8")).toContain("gateway");
+    const summary = fs.readFileSync(path.join(out, "summary.md"), "utf8");
+    expect(summary).toContain("gateway");
+    expect(summary).toContain("| eu-west | placement.cluster eu-west | orders | stream | ORDERS | manifests/supercluster-kubernetes-eu-west, namespace nats |");
+    expect(summary).toContain("| us-east | placement.cluster us-east | orders | bucket | order-status | manifests/supercluster-kubernetes-us-east, namespace nats |");
+    const streams = listFiles(path.join(out, "manifests", "supercluster-kubernetes-eu-west")).filter((file) => file.includes("-stream-"));
+    expect(streams).toEqual([expect.stringMatching(/-stream-nats-orders-orders\.yaml$/)]);
+    expect(fs.readFileSync(path.join(out, "manifests", "supercluster-kubernetes-eu-west", streams[0]), "utf8")).toMatch(/placement:\n\s+cluster: eu-west/);
   }, 120_000);
 
   it("renders a hub and its leaf sites, the site in another Kubernetes cluster in a folder of its own", async () => {
@@ -226,6 +273,8 @@ describe("npm run render", () => {
     expect(siteConf).toContain('"nats://<computed>:7422"');
     expect(siteConf).toContain('credentials: "/etc/nats-leaf/branch-leaf.creds"');
     for (const file of listFiles(out)) expect(fs.readFileSync(path.join(out, file), "utf8")).not.toMatch(/BEGIN NATS USER JWT|NKEY SEED/);
+    expect(fs.readFileSync(path.join(out, "summary.md"), "utf8")).toContain("| branch | domain branch | edge | stream | READINGS | manifests/hub-leaf-kubernetes-branch, namespace nats |");
+    expect(listFiles(path.join(out, "manifests", "hub-leaf-kubernetes-branch"))).toEqual(expect.arrayContaining([expect.stringMatching(/-stream-nats-edge-readings\.yaml$/)]));
   }, 120_000);
 
   it("renders the lightdash stack with its job streams, consumers, workers and KEDA scaling, secrets redacted", async () => {
@@ -233,9 +282,10 @@ describe("npm run render", () => {
     await render("lightdash", out);
     const objects = objectsIn(out);
     for (const expected of [
-      "Stream lightdash/lightdash-warehouse-query-jobs",
-      "Stream lightdash/lightdash-pre-aggregate-query-jobs",
-      "Consumer lightdash/lightdash-warehouse-query-jobs-worker-warehouse",
+      "Stream nats/lightdash-warehouse-query-jobs",
+      "Stream nats/lightdash-pre-aggregate-query-jobs",
+      "Consumer nats/lightdash-warehouse-query-jobs-worker-warehouse",
+      "Deployment nats/nack",
       "Deployment lightdash/lightdash-warehouse-worker",
       "Deployment lightdash/lightdash-pre-aggregate-worker",
       "Deployment lightdash/lightdash",

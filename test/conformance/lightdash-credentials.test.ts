@@ -8,7 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsConnection } from "nats";
 import { generateCredentials } from "../../components/credentials/generate";
 import { withLocalAdmins, localAdminName } from "../../components/local/local-credentials";
-import { provisionJetStream, resourcesOf } from "../../components/local/provision";
+import { provisionAccount } from "../../components/local/provision";
+import { stackProvisioning } from "../../components/model/provisioning";
 import { readStackFile, resolveStack, Stack, StackSpec, stackFilePath } from "../../components/model/stack";
 import { PresetSpec, withPresets } from "../../components/presets";
 import { keyBytesFor, OperatorServer, startOperatorServer, trackViolations } from "../support/operator-server";
@@ -39,8 +40,8 @@ beforeAll(async () => {
   const stack = combinedStack();
   const accounts = withLocalAdmins(stack.accounts);
   server = await startOperatorServer(await generateCredentials(accounts, keyBytesFor(accounts, "lightdash")), stack.jetStreamHome);
-  for (const account of ["lightdash", "app"]) {
-    await provisionJetStream(await connectAs(localAdminName(account)), resourcesOf(stack.jetstream, account));
+  for (const target of stackProvisioning(stack).targets) {
+    for (const share of target.accounts) await provisionAccount(await connectAs(localAdminName(share.account)), target.cluster.name, share);
   }
 }, 60_000);
 

@@ -10,6 +10,7 @@ import { connect, credsAuthenticator } from "nats";
 import { afterAll, describe, expect, it } from "vitest";
 import { listStacks } from "../../components/model";
 import { finished, isNatsServer, PROJECT_DIR, projectWith, recordedPids, runNpmLocal, startCli } from "../support/local-cli-run";
+import { createdObjects, modelObjects, sortObjects } from "../support/provisioned";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nats-local-cli-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -34,6 +35,7 @@ describe("npm run local", () => {
     expect(run.stdout).toContain("system user sys: all 1 server(s) answered $SYS.REQ.SERVER.PING");
     expect(run.stdout).toMatch(/api published a job to jobs\.smoke, stored in JOBS as sequence 1; worker pulled it from JOBS\/workers and acked it; nothing is left to deliver again/);
     expect(run.stdout).toMatch(/^app\s+JOBS\s+R1\s+file\s+0\s+-$/m);
+    expect(sortObjects(createdObjects(run.stdout))).toEqual(sortObjects(modelObjects(PROJECT_DIR, "dev")));
     expect(run.stdout).toMatch(/^\s+e\.g\. nats --creds \.local\/dev\/creds\/api\.creds -s nats:\/\/127\.0\.0\.1:\d+ pub jobs\.smoke "a job"$/m);
     expect(run.stdout).toMatch(/^server\s+state\s+pid\s+client\s+cluster\s+monitor\s+role$/m);
     expect(run.stdout).toMatch(/^nats-0\s+running\s+\d+\s+\d+/m);

@@ -9,6 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { finished, isNatsServer, PROJECT_DIR, projectWith, recordedPids, runNpmLocal, startCli } from "../support/local-cli-run";
+import { createdObjects, modelObjects, sortObjects } from "../support/provisioned";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "nats-local-topology-cli-"));
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
@@ -21,13 +22,24 @@ function expectNoServerLeft(runDir: string, servers: number): void {
   expect(pids.filter(isNatsServer)).toEqual([]);
 }
 
+/** The stream rows (`account stream replicas storage messages leader`) of one cluster's status table. */
+function streamRows(stdout: string, cluster: string): string[][] {
+  const block = stdout.split(/^(?=cluster \S+ \()/m).find((part) => part.startsWith(`cluster ${cluster} (`)) ?? "";
+  const table = block.split(/^account\s+stream\s+replicas.*$/m)[1] ?? "";
+  return table
+    .split("\n\n")[0]
+    .split("\n")
+    .filter((line) => line.trim() !== "")
+    .map((line) => line.trim().split(/\s+/));
+}
+
 /** The server table rows of the output, by server name. */
 function serverRows(stdout: string): string[] {
   return [...stdout.matchAll(/^(\S+)\s+running\s+\d+\s+\d+/gm)].map((match) => match[1]);
 }
 
 describe("npm run local on a supercluster and a hub with leaf sites", () => {
-  it("npm run local -- supercluster --smoke forms one meta group over three regions and passes the smoke check", { timeout: 60_000 }, async () => {
+  it("npm run local -- supercluster --smoke forms one meta group over three regions, places the stack's streams by member and passes the smoke check", { timeout: 60_000 }, async () => {
     const run = await runNpmLocal(["supercluster", "--smoke"], RUN_TIMEOUT_MS);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const { stdout } = run;
@@ -49,9 +61,15 @@ describe("npm run local on a supercluster and a hub with leaf sites", () => {
     expect(stdout).toContain("smoke check passed");
     expect(stdout).toContain("every server stopped");
     expectNoServerLeft(path.join(PROJECT_DIR, ".local", "supercluster"), 9);
+    // Exactly the model's streams and buckets, each in the member it names.
+    expect(sortObjects(createdObjects(stdout))).toEqual(sortObjects(modelObjects(PROJECT_DIR, "supercluster")));
+    // One meta group: every member lists every stream, and the leader shows the member its replicas are in.
+    const rows = streamRows(stdout, "eu-west");
+    expect(rows.find((row) => row[1] === "ORDERS")).toEqual(["orders", "ORDERS", "R3", "file", expect.any(String), expect.stringMatching(/^eu-west-\d$/)]);
+    expect(rows.find((row) => row[1] === "KV_order-status")?.[5]).toMatch(/^us-east-\d$/);
   });
 
-  it("npm run local -- hub-leaf --smoke links both sites and carries only what each leaf user allows", { timeout: 60_000 }, async () => {
+  it("npm run local -- hub-leaf --smoke links both sites, carries only what each leaf user allows and creates the branch's stream there", { timeout: 60_000 }, async () => {
     const run = await runNpmLocal(["hub-leaf", "--smoke"], RUN_TIMEOUT_MS);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const { stdout } = run;
@@ -74,6 +92,10 @@ describe("npm run local on a supercluster and a hub with leaf sites", () => {
     expect(stdout).toMatch(/^connect to cluster hub at (nats:\/\/127\.0\.0\.1:\d+,?){3} with a user's creds; a connection without creds is refused$/m);
     expect(serverRows(stdout).sort()).toEqual(["branch-0", "factory-0", "hub-0", "hub-1", "hub-2"]);
     expect(stdout).toMatch(/^\s+nats -s nats:\/\/127\.0\.0\.1:\d+ pub factory\.smoke "from factory"$/m);
+    expect(sortObjects(createdObjects(stdout))).toEqual(sortObjects(modelObjects(PROJECT_DIR, "hub-leaf")));
+    // The branch's stream is in the branch's own JetStream domain, not the hub's.
+    expect(streamRows(stdout, "branch").map((row) => row.slice(0, 3))).toEqual([["edge", "READINGS", "R1"]]);
+    expect(streamRows(stdout, "hub").map((row) => row[1])).not.toContain("READINGS");
     expect(stdout).toContain("smoke check passed");
     expect(stdout).toContain("every server stopped");
     expectNoServerLeft(path.join(PROJECT_DIR, ".local", "hub-leaf"), 5);

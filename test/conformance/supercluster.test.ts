@@ -19,7 +19,7 @@ const superCluster = validateSuperCluster({
     { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
     { name: "west", tier: "small", region: "us-west-2", zones: ["us-west-2a", "us-west-2b", "us-west-2c"], serverNamePrefix: "acme-" },
   ],
-});
+}, "supercluster", "1.35");
 const EAST_SERVERS = ["east-0", "east-1", "east-2"];
 const WEST_SERVERS = ["acme-west-0", "acme-west-1", "acme-west-2"];
 

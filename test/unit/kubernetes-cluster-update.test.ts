@@ -217,7 +217,7 @@ describe("the server pod", () => {
 
   it("exports metrics on 7777 with the flags of the enabled features", () => {
     expect(container("exporter")).toMatchObject({
-      image: "natsio/prometheus-nats-exporter:0.17.3",
+      image: "natsio/prometheus-nats-exporter:0.20.1",
       ports: [{ name: "metrics", containerPort: 7777, protocol: "TCP" }],
       args: ["-port=7777", "-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "http://localhost:8222/"],
     });

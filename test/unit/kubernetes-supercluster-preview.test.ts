@@ -50,6 +50,7 @@ describe("a first preview of two regions behind load balancers", () => {
     const providers = CLUSTERS.map((cluster) => new k8s.Provider(cluster, { context: cluster }));
     superCluster = new components.SuperCluster("global", {
       cloud: "aws",
+      kubernetesVersion: "1.35",
       clusters: members().map((member, index) => ({ ...member, provider: providers[index] })),
     });
     await mocks.settle();
@@ -91,7 +92,7 @@ describe("a first preview of two regions behind load balancers", () => {
 describe("a preview where every gateway advertises a host of its own", () => {
   beforeAll(async () => {
     mocks.reset();
-    new components.SuperCluster("named", { clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) });
+    new components.SuperCluster("named", { kubernetesVersion: "1.35", clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) });
     await mocks.settle();
   });
 

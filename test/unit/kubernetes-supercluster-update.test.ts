@@ -55,6 +55,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
     const providers = Object.fromEntries(CLUSTERS.map((cluster) => [cluster, new k8s.Provider(cluster, { context: cluster })]));
     superCluster = new components.SuperCluster("global", {
       cloud: "aws",
+      kubernetesVersion: "1.35",
       createNamespace: true,
       monitoringNamespace: "monitoring",
       gatewayTls: { secretName: "gateway-tls", caSecretName: "gateway-ca" },

@@ -36,7 +36,14 @@ describe("the supercluster description", () => {
       /"acme.global" is not allowed; use a non-empty name without whitespace, '.', '\*', '>'/,
     ],
     ["domains that differ", { clusters: [{ ...east, jetstream: { domain: "global" } }, west] }, "clusters[1].jetstream.domain", /a supercluster is one JetStream domain/],
-    ["too few zones for R3", { clusters: [{ ...east, zones: ["us-east-1a", "us-east-1b"] }, west] }, "clusters[0].zones", /list at least 3 zones/],
+    ["too few zones for R3", { clusters: [{ ...east, zones: ["us-east-1a", "us-east-1b"] }, west], kubernetesVersion: "1.35" }, "clusters[0].zones", /list at least 3 zones/],
+    [
+      "zones without a Kubernetes version that labels pods with their zone",
+      { clusters: [{ ...east, zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }, west], kubernetesVersion: "1.34" },
+      "kubernetesVersion",
+      /"1.34" is not allowed; state "1.35" or newer: zone tags \(clusters\[0\]\.zones\) need each pod's topology.kubernetes.io\/zone label/,
+    ],
+    ["zones with no Kubernetes version stated", { clusters: [{ ...east, zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }, west] }, "kubernetesVersion", /state "1.35" or newer/],
     ["a server name prefix with a dot", { clusters: [east, { ...west, serverNamePrefix: "acme." }] }, "clusters[1].serverNamePrefix", /"acme\." is not allowed/],
     ["a gateway TLS Secret that is no DNS name", { clusters: [east, west], gatewayTls: { secretName: "Gateway TLS" } }, "gatewayTls.secretName", /name a Secret of type kubernetes.io\/tls/],
   ];

@@ -7,7 +7,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { NatsCredentials } from "../../components/credentials/component";
 import type { LightdashArgs } from "../../components/kubernetes/lightdash";
-import type { LightdashSettings } from "../../components/kubernetes/lightdash-settings";
+import type { LightdashSettings } from "../../components/presets/lightdash";
 import { AccountSpec } from "../../components/model/accounts";
 import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
@@ -17,7 +17,7 @@ import { RANDOM_PASSWORD, installWorkloadMocks, stackCredentials } from "../supp
 
 type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes/lightdash");
-type Settings = typeof import("../../components/kubernetes/lightdash-settings");
+type Settings = typeof import("../../components/presets/lightdash");
 type Provisioners = typeof import("../../components/kubernetes/jetstream-provisioners");
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
@@ -40,7 +40,7 @@ beforeAll(async () => {
   mocks = await installWorkloadMocks(false);
   pulumi = await import("@pulumi/pulumi");
   components = await import("../../components/kubernetes/lightdash");
-  settings = await import("../../components/kubernetes/lightdash-settings");
+  settings = await import("../../components/presets/lightdash");
   provisioners = await import("../../components/kubernetes/jetstream-provisioners");
   const streams = settings.lightdashStreamSpecs(stackLightdash);
   credentials = stackCredentials(cluster, provisioners.withJetStreamProvisioners(stackAccounts, { streams }), streams);

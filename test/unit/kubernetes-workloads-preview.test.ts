@@ -7,7 +7,7 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { NatsCredentials } from "../../components/credentials/component";
 import type { DagNatsSettings } from "../../components/kubernetes/dagnats-settings";
-import type { LightdashSettings } from "../../components/kubernetes/lightdash-settings";
+import type { LightdashSettings } from "../../components/presets/lightdash";
 import { AccountSpec } from "../../components/model/accounts";
 import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { readStackFile, stackFilePath } from "../../components/model/stack";

@@ -118,7 +118,7 @@ describe("cluster validation names the field, the value and what is allowed", ()
 
   it("refuses unknown or too old server versions", () => {
     expect(messageOf({ serverVersion: "latest" })).toBe(
-      'cluster.serverVersion: "latest" is not allowed; use a nats-server version 2.9.0 or newer, such as "2.12.1"',
+      'cluster.serverVersion: "latest" is not allowed; use a nats-server version 2.9.0 or newer, such as "2.14.6"',
     );
     expect(problemsOf({ serverVersion: "2.8.4" })).toHaveLength(1);
   });

@@ -20,7 +20,7 @@ const SPEC: SuperClusterSpec = {
   ],
   gatewayTls: { secretName: "gateway-tls", caSecretName: "gateway-ca" },
 };
-const superCluster = validateSuperCluster(SPEC);
+const superCluster = validateSuperCluster(SPEC, "supercluster", "1.35");
 const URLS = { east: ["nats://east.example:7222"], west: ["nats://west.example:7222"] };
 
 const LOCAL_PORTS = { east: [0, 1, 2].map(portsFrom(30000)), west: [0, 1, 2].map(portsFrom(31000)) };

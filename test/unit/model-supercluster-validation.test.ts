@@ -5,10 +5,12 @@ import { checkPlacementTags } from "../../components/model/tags";
 
 const east: SuperClusterMemberSpec = { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] };
 const west: SuperClusterMemberSpec = { name: "west", tier: "small", region: "us-west-2" };
+/** A Kubernetes version that gives pods their zone label, as zones need. */
+const TARGET = "1.35";
 
 function messagesOf(spec: SuperClusterSpec): string[] {
   try {
-    validateSuperCluster(spec);
+    validateSuperCluster(spec, "supercluster", TARGET);
   } catch (error) {
     expect(error).toBeInstanceOf(ValidationError);
     return (error as ValidationError).problems.map(problemMessage);
@@ -22,7 +24,7 @@ function withMembers(...changes: Partial<SuperClusterMemberSpec>[]): SuperCluste
 
 describe("supercluster validation names the field, the value and what is allowed", () => {
   it("accepts two regions with defaults and resolves server names, zones and targets", () => {
-    const superCluster = validateSuperCluster(withMembers({ serverNamePrefix: "acme-", kubernetes: { context: "east" } }));
+    const superCluster = validateSuperCluster(withMembers({ serverNamePrefix: "acme-", kubernetes: { context: "east" } }), "supercluster", TARGET);
     expect(superCluster.members.map((member) => member.serverNames)).toEqual([
       ["acme-east-0", "acme-east-1", "acme-east-2"],
       ["west-0", "west-1", "west-2"],
@@ -118,7 +120,7 @@ describe("supercluster validation names the field, the value and what is allowed
   });
 
   it("checks gateway TLS Secret names and defaults the CA to the certificate Secret", () => {
-    expect(validateSuperCluster({ ...withMembers(), gatewayTls: { secretName: "gateway-tls" } }).gatewayTls).toEqual({ secretName: "gateway-tls", caSecretName: "gateway-tls" });
+    expect(validateSuperCluster({ ...withMembers(), gatewayTls: { secretName: "gateway-tls" } }, "supercluster", TARGET).gatewayTls).toEqual({ secretName: "gateway-tls", caSecretName: "gateway-tls" });
     expect(messagesOf({ ...withMembers(), gatewayTls: { secretName: "Gateway TLS", caSecretName: "" } })).toEqual([
       'supercluster.gatewayTls.secretName: "Gateway TLS" is not allowed; name a Secret of type kubernetes.io/tls (a DNS name)',
       "supercluster.gatewayTls.caSecretName: \"\" is not allowed; name a Secret holding ca.crt (a DNS name), or leave it out to use secretName's",
@@ -127,7 +129,7 @@ describe("supercluster validation names the field, the value and what is allowed
 });
 
 describe("stream placement tags", () => {
-  const superCluster = validateSuperCluster(withMembers());
+  const superCluster = validateSuperCluster(withMembers(), "supercluster", TARGET);
   const tagged = superClusterTags(superCluster);
 
   function placementMessages(tags: unknown): string[] {

@@ -125,6 +125,17 @@ describe("multi-cluster stacks", () => {
     expect(program.clientUrl).toBeUndefined();
   });
 
+  it("tags a supercluster's servers with their pod's zone when the stack targets Kubernetes 1.35", async () => {
+    const supercluster = {
+      clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: `us-${name}-1`, zones: ["a", "b", "c"].map((zone) => `us-${name}-1${zone}`) })),
+    };
+    await runProgram({ supercluster, kubernetesVersion: "1.35" });
+    const zoneVariables = mocks
+      .ofType("kubernetes:apps/v1:StatefulSet")
+      .map((set) => set.inputs.spec.template.spec.containers[0].env.find((variable: { name: string }) => variable.name === "NATS_ZONE"));
+    expect(zoneVariables).toEqual([0, 1].map(() => ({ name: "NATS_ZONE", valueFrom: { fieldRef: { fieldPath: "metadata.labels['topology.kubernetes.io/zone']" } } })));
+  });
+
   it("deploys a hub with its leaf sites, a site without its own context on the hub's provider", async () => {
     const hubLeaf = {
       hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },

@@ -43,10 +43,12 @@ describe("a preview of an operator-mode cluster whose keys are not known yet", (
       "nats-account-key-app",
       "nats-operator-key",
       "nats-user-key-api",
+      "nats-user-key-app-nack",
       "nats-user-key-sys",
     ]);
     const secrets = mocks.ofType("kubernetes:core/v1:Secret");
-    expect(secrets.map((secret) => secret.inputs.metadata.name).sort()).toEqual(["nats-api-creds", "nats-sys-creds"]);
+    // The stream's provisioner gets creds too, and the NACK controller a copy of them.
+    expect(secrets.map((secret) => secret.inputs.metadata.name).sort()).toEqual(["nack-app-creds", "nats-api-creds", "nats-app-nack-creds", "nats-sys-creds"]);
     for (const secret of secrets) {
       expect(secret.secretPaths).toContain("stringData");
       expect(unknownPaths(secret.inputs)).toEqual([expect.stringMatching(/^stringData/)]);
@@ -61,7 +63,7 @@ describe("a preview of an operator-mode cluster whose keys are not known yet", (
   });
 
   it("knows the Secret names but not the keys", async () => {
-    expect(await valueOf(program.credsSecretNames!)).toEqual({ sys: "nats-sys-creds", api: "nats-api-creds" });
+    expect(await valueOf(program.credsSecretNames!)).toEqual({ sys: "nats-sys-creds", api: "nats-api-creds", "app-nack": "nats-app-nack-creds" });
     expect(await valueOf(program.operatorPublicKey)).toBeUndefined();
     expect(await valueOf(program.clientUrl)).toBe("nats://nats.nats.svc.cluster.local:4222");
   });

@@ -84,8 +84,9 @@ describe("a one-cluster stack with accounts", () => {
   });
 
   it("keeps each user's creds in a Secret of its own in the cluster's namespace, marked secret", () => {
-    const secrets = mocks.ofType(SECRET);
-    expect(secrets.map((secret) => secret.inputs.metadata.name).sort()).toEqual(["nats-api-creds", "nats-auditor-creds", "nats-sys-creds", "nats-worker-creds"]);
+    // The NACK controller's copy of the JOBS stream's provisioner creds, `nack-app-creds`, is checked in program-provisioning.test.ts.
+    const secrets = mocks.ofType(SECRET).filter((secret) => secret.inputs.metadata.name.startsWith("nats-"));
+    expect(secrets.map((secret) => secret.inputs.metadata.name).sort()).toEqual(["nats-api-creds", "nats-app-nack-creds", "nats-auditor-creds", "nats-sys-creds", "nats-worker-creds"]);
     for (const secret of secrets) {
       const user = secret.inputs.metadata.name.replace(/^nats-|-creds$/g, "");
       expect(secret.inputs.metadata.namespace).toBe("messaging");
@@ -98,7 +99,11 @@ describe("a one-cluster stack with accounts", () => {
   it("creates the Secrets after the namespace they go into", () => {
     const namespaceUrn = "urn:pulumi:dev::nats-jetstream::nats-jetstream:index:JetStreamCluster$kubernetes:core/v1:Namespace::nats-namespace";
     const clientServiceUrn = "urn:pulumi:dev::nats-jetstream::nats-jetstream:index:JetStreamCluster$kubernetes:core/v1:Service::nats-client";
-    for (const secret of mocks.ofType(SECRET)) expect(secret.options.dependencies).toContain(clientServiceUrn);
+    for (const secret of mocks.ofType(SECRET)) {
+      // The NACK controller's copy is registered under its component, which waits for the whole cluster, namespace included.
+      const waiter = secret.inputs.metadata.name.startsWith("nack-") ? mocks.resources.find((resource) => secret.options.parent.endsWith(`::${resource.name}`))! : secret;
+      expect(waiter.options.dependencies).toContain(waiter === secret ? clientServiceUrn : namespaceUrn);
+    }
     expect(mocks.named("nats-client").options.dependencies).toContain(namespaceUrn);
   });
 
@@ -121,6 +126,7 @@ describe("a one-cluster stack with accounts", () => {
       api: "nats-api-creds",
       worker: "nats-worker-creds",
       auditor: "nats-auditor-creds",
+      "app-nack": "nats-app-nack-creds",
     });
     for (const [name, output] of Object.entries(exported)) {
       expect(await pulumi.isSecret(output as import("@pulumi/pulumi").Output<unknown>), name).toBe(false);

@@ -169,7 +169,10 @@ describe("the NACK controller", () => {
     expect(JSON.stringify(controller.role.rules)).not.toContain("secrets");
   });
 
-  it("needs at least one account's creds", () => {
-    expect(() => nackController({ namespace: "nats", natsUrl: "nats://x:4222", accounts: [] })).toThrow(/at least one account/);
+  it("connects without creds and mounts none for servers without auth", () => {
+    const anonymous = nackController({ namespace: "site", natsUrl: "nats://site.site.svc.cluster.local:4222", accounts: [] });
+    const container = (anonymous.deployment.spec as typeof pod).template.spec.containers[0];
+    expect(container.command.filter((flag: string) => flag.startsWith("--creds"))).toEqual([]);
+    expect(container.volumeMounts.map((mount: any) => mount.mountPath)).toEqual(["/nack"]);
   });
 });

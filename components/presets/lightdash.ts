@@ -6,7 +6,8 @@
 import { AccountSpec, UserSpec } from "../model/accounts";
 import { StreamSpec } from "../model/streams";
 import { ResourceRequirements } from "../workloads/k8s-types";
-import { LagScalingSpec } from "../workloads/keda";
+import { userCredsRef } from "../workloads/creds-volume";
+import { LagScalingSettings, LagScalingSpec } from "../workloads/keda";
 import {
   LightdashSpec,
   lightdashStreams,
@@ -17,9 +18,7 @@ import {
   WAREHOUSE_CONSUMER,
   WAREHOUSE_STREAM,
 } from "../workloads/lightdash";
-import { LagScalingSettings } from "./lag-scaling";
-import { userCredsRef } from "./user-creds-secret";
-import { workerPoolCredsSecretName } from "./worker-pool";
+import { workerPoolCredsSecretName } from "../workloads/worker-pool";
 
 export interface LightdashWorkerSettings extends Omit<LightdashWorkerSpec, "user" | "creds" | "autoscaling"> {
   /** The NATS user the pool pulls with. Default `<name>-warehouse-worker` or `<name>-pre-aggregate-worker`. */

@@ -3,10 +3,10 @@
  * Expanding them into the stack's plain description first means every back end (the program, the offline
  * render, the local processes) validates and runs the same streams and accounts.
  */
-import { lightdashAccount, LightdashSettings, lightdashSpec, lightdashStreamSpecs } from "./kubernetes/lightdash-settings";
-import { Problems } from "./model/errors";
-import { checkLightdashSwitches } from "./workloads/lightdash";
-import { existingStackFile, readStackFile, resolveStack, Stack, StackSpec } from "./model/stack";
+import { Problems } from "../model/errors";
+import { existingStackFile, readStackFile, resolveStack, Stack, StackSpec } from "../model/stack";
+import { checkLightdashSwitches } from "../workloads/lightdash";
+import { lightdashAccount, LightdashSettings, lightdashSpec, lightdashStreamSpecs } from "./lightdash";
 
 /** Stack keys that describe applications rather than NATS itself. */
 export interface PresetSpec {
@@ -45,3 +45,4 @@ export function loadStackWithPresets(projectDir: string, stackName: string): Sta
   const spec = readStackFile(existingStackFile(projectDir, stackName)) as StackSpec & PresetSpec;
   return resolveStackWithPresets(stackName, spec, spec);
 }
+export * from "./lightdash";

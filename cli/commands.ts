@@ -1,0 +1,26 @@
+/** The command lines of `npm run render` and `npm run local`: what each takes and how each ends. */
+import { CommandSpec, USAGE_EXIT_CODE } from "./command-line";
+
+/** `npm run render -- <stack> [--out DIR]`. */
+export const RENDER_COMMAND: CommandSpec = {
+  invocation: "npm run render --",
+  summary: "Synthesizes the stack's program offline into manifests, per-server nats.conf, a plan of cloud resources and a summary.",
+  options: [{ name: "out", value: "DIR", description: "write the render to DIR (default out/<stack>)" }],
+  exitCodes: [
+    { code: 0, meaning: "rendered (or usage printed)" },
+    { code: 1, meaning: "the render failed" },
+    { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused; nothing was written" },
+  ],
+};
+
+/** `npm run local -- <stack> [--smoke]`. */
+export const LOCAL_COMMAND: CommandSpec = {
+  invocation: "npm run local --",
+  summary: "Starts the stack's servers as nats-server processes on this machine, checks them, and runs until interrupted.",
+  options: [{ name: "smoke", description: "stop after the smoke check instead of running until interrupted" }],
+  exitCodes: [
+    { code: 0, meaning: "the run passed (or usage printed)" },
+    { code: 1, meaning: "the servers or the smoke check failed, or the run was interrupted while starting" },
+    { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused; nothing was started" },
+  ],
+};

@@ -1,0 +1,117 @@
+/**
+ * The schema of the topology keys: `cluster`, `supercluster` and `hubLeaf`, as ClusterSpec, SuperClusterSpec
+ * and HubAndLeafSpec declare them. Rules that need the tier or other clusters stay in the resolvers.
+ */
+import { z } from "zod";
+import { MAX_CLUSTER_NAME_LENGTH } from "./names";
+import {
+  byteQuantity,
+  cpuQuantity,
+  dnsLabel,
+  duration,
+  flag,
+  imageReference,
+  MAX_NODE_MEMORY,
+  MAX_VOLUME_BYTES,
+  natsName,
+  oneOf,
+  port,
+  text,
+  wholeNumber,
+} from "./schema-fields";
+import { TIER_NAMES } from "./tiers";
+
+/**
+ * Each connection holds one file descriptor, and Linux caps a process's descriptors at fs.nr_open, 1048576 by
+ * default: more connections than that can never be accepted.
+ */
+export const MAX_CONNECTIONS = 1_048_576;
+
+const NODE_MEMORY_REASON = "the most memory any node has (AWS EC2 u7in-32tb.224xlarge)";
+const VOLUME_REASON = "the largest single volume (EBS io2 Block Express, GCE persistent disk)";
+
+const portsSchema = z.strictObject({
+  client: port().optional(),
+  cluster: port().optional(),
+  monitor: port().optional(),
+  gateway: port().optional(),
+  leafnodes: port().optional(),
+  metrics: port().optional(),
+});
+
+const limitsSchema = z.strictObject({
+  maxPayload: byteQuantity(64 * 2 ** 20, "nats-server refuses more; 8Mi is the advised ceiling").optional(),
+  maxPending: byteQuantity(MAX_NODE_MEMORY, `the buffer lives in memory, and ${NODE_MEMORY_REASON}`).optional(),
+  writeDeadline: duration().optional(),
+  maxConnections: wholeNumber(1, MAX_CONNECTIONS).optional(),
+});
+
+const lameDuckSchema = z.strictObject({
+  duration: duration().optional(),
+  gracePeriod: duration().optional(),
+});
+
+const jetStreamSchema = z.strictObject({
+  maxMemoryStore: byteQuantity(MAX_NODE_MEMORY, NODE_MEMORY_REASON).optional(),
+  maxFileStore: byteQuantity(MAX_VOLUME_BYTES, VOLUME_REASON).optional(),
+  syncAlways: flag().optional(),
+  streamReplicas: wholeNumber(1, 5, "use a replica count from 1 to 5").optional(),
+  domain: natsName().optional(),
+});
+
+/** The keys of one cluster (ClusterSpec), shared by a single cluster, a supercluster member, a hub and a site. */
+export const clusterShape = {
+  name: dnsLabel(MAX_CLUSTER_NAME_LENGTH),
+  tier: oneOf(TIER_NAMES),
+  servers: wholeNumber(1, 5, "use 1, 3 or 5 servers as the tier allows").optional(),
+  cpu: cpuQuantity().optional(),
+  memory: byteQuantity(MAX_NODE_MEMORY, NODE_MEMORY_REASON).optional(),
+  volumeSize: byteQuantity(MAX_VOLUME_BYTES, VOLUME_REASON).optional(),
+  storageClass: dnsLabel(253, "name an existing StorageClass (a DNS name)").optional(),
+  serverVersion: text('use a nats-server version such as "2.10.24"').optional(),
+  image: imageReference().optional(),
+  namespace: dnsLabel().optional(),
+  ports: portsSchema.optional(),
+  limits: limitsSchema.optional(),
+  lameDuck: lameDuckSchema.optional(),
+  jetstream: jetStreamSchema.optional(),
+};
+
+export const clusterSchema = z.strictObject(clusterShape);
+
+const kubernetesTargetSchema = z.strictObject({
+  provider: dnsLabel().optional(),
+  context: text("name a context of the kubeconfig, or leave it out for the current context").optional(),
+});
+
+const memberSchema = z.strictObject({
+  ...clusterShape,
+  region: dnsLabel(),
+  zones: z.array(dnsLabel(), { error: 'list the zones, e.g. ["us-east-1a", "us-east-1b", "us-east-1c"]' }).optional(),
+  gatewayName: natsName().optional(),
+  serverNamePrefix: natsName().optional(),
+  kubernetes: kubernetesTargetSchema.optional(),
+});
+
+export const superClusterSchema = z.strictObject({
+  clusters: z.array(memberSchema, { error: "list at least 2 clusters: gateways join clusters" }).min(2, { error: "list at least 2 clusters: gateways join clusters" }),
+  gatewayTls: z
+    .strictObject({
+      secretName: dnsLabel(253, "name a Secret of type kubernetes.io/tls (a DNS name)"),
+      caSecretName: dnsLabel(253, "name a Secret holding ca.crt (a DNS name), or leave it out to use secretName's").optional(),
+    })
+    .optional(),
+});
+
+const siteSchema = z.strictObject({
+  ...clusterShape,
+  account: text("name the hub account the site's leaf connection binds to"),
+  user: dnsLabel().optional(),
+  localAccount: dnsLabel().optional(),
+  kubernetes: kubernetesTargetSchema.optional(),
+});
+
+export const hubLeafSchema = z.strictObject({
+  hub: z.strictObject({ ...clusterShape, kubernetes: kubernetesTargetSchema.optional() }),
+  sites: z.array(siteSchema, { error: "list at least one leaf site" }).min(1, { error: "list at least one leaf site" }),
+});

@@ -1,0 +1,84 @@
+/**
+ * What a stack provisions in JetStream, for every back end alike: per cluster it lands in, and per account,
+ * the streams with their consumers and the key-value buckets. The local back end creates exactly these
+ * through each account's local admin; the Kubernetes back end declares exactly these as NACK objects,
+ * which a controller beside each cluster creates as the account's provisioner user.
+ */
+import { KeyValue } from "./kv";
+import { Stack } from "./stack";
+import { Stream } from "./streams";
+import { JetStreamTarget, jetStreamTargets } from "./jetstream-targets";
+
+/** One account's share of a cluster's objects. */
+export interface AccountProvisioning {
+  account: string;
+  /** The streams with their consumers, in the order the stack declares them. */
+  streams: Stream[];
+  keyValues: KeyValue[];
+}
+
+/** The objects one cluster holds, and how they are created there. */
+export interface ProvisioningTarget extends JetStreamTarget {
+  /** Accounts in the order they first hold an object; only accounts that hold one. */
+  accounts: AccountProvisioning[];
+}
+
+export interface Provisioning {
+  /** Clusters that hold at least one object, in the topology's order. */
+  targets: ProvisioningTarget[];
+  /**
+   * Accounts whose objects are created by a user of their own (every target in operator mode): the
+   * Kubernetes back end gives each a provisioner user, the local back end uses its admin.
+   */
+  provisionerAccounts: string[];
+}
+
+/** One object as the back ends create it: a stream, a consumer (`<stream>/<durable>`) or a bucket. */
+export interface ProvisionedObject {
+  cluster: string;
+  account: string;
+  kind: "stream" | "consumer" | "bucket";
+  name: string;
+}
+
+function accountsOf(streams: readonly Stream[], keyValues: readonly KeyValue[]): AccountProvisioning[] {
+  const names = [...new Set([...streams.map((stream) => stream.account), ...keyValues.map((kv) => kv.account)])];
+  return names.map((account) => ({
+    account,
+    streams: streams.filter((stream) => stream.account === account),
+    keyValues: keyValues.filter((kv) => kv.account === account),
+  }));
+}
+
+/** The stack's JetStream objects by the cluster they land in and by account. */
+export function stackProvisioning(stack: Stack): Provisioning {
+  const targets = jetStreamTargets(stack.topology)
+    .map((target) => ({
+      ...target,
+      accounts: accountsOf(
+        stack.jetstream.streams.filter((stream) => stream.cluster === target.cluster.name),
+        stack.jetstream.keyValues.filter((kv) => kv.cluster === target.cluster.name),
+      ),
+    }))
+    .filter((target) => target.accounts.length > 0);
+  const provisionerAccounts = [
+    ...new Set(targets.filter((target) => target.defaultAccount === undefined).flatMap((target) => target.accounts.map((entry) => entry.account))),
+  ];
+  return { targets, provisionerAccounts };
+}
+
+/** Every object of a provisioning, flat: what tests and summaries compare between back ends. */
+export function provisionedObjects(provisioning: Provisioning): ProvisionedObject[] {
+  return provisioning.targets.flatMap((target) =>
+    target.accounts.flatMap(({ account, streams, keyValues }) => {
+      const at = { cluster: target.cluster.name, account };
+      return [
+        ...streams.flatMap((stream) => [
+          { ...at, kind: "stream" as const, name: stream.name },
+          ...stream.consumers.map((consumer) => ({ ...at, kind: "consumer" as const, name: `${stream.name}/${consumer.durable}` })),
+        ]),
+        ...keyValues.map((kv) => ({ ...at, kind: "bucket" as const, name: kv.bucket })),
+      ];
+    }),
+  );
+}

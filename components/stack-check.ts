@@ -1,0 +1,49 @@
+/**
+ * The whole check of a stack's keys, as the tools and the Pulumi program run it: the schema (structure, types,
+ * bounds, formats, unknown keys), the contexts against the kubeconfig, then the resolvers' rules, every
+ * problem reported at once.
+ */
+import { Problem, Problems, ValidationError } from "./model/errors";
+import { checkKubeContexts, KubeconfigSource } from "./model/kubeconfig-contexts";
+import { existingStackFile, Stack, StackSpec } from "./model/stack";
+import { projectKeys, readKubeconfig, readStackDocument } from "./model/stack-file";
+import { mergeProblems } from "./model/schema-problems";
+import { checkStackKeys } from "./model/stack-schema";
+import { checkWorkerConsumers } from "./model/worker-consumers";
+import { PresetSpec, resolveStackWithPresets, withPresets } from "./presets";
+
+export interface StackCheckOptions {
+  /** Finds the kubeconfig a `kubeconfig` value gives (contents or a path); undefined when it cannot be looked into. */
+  kubeconfig?: (value: string) => KubeconfigSource | undefined;
+}
+
+/**
+ * Checks a stack's keys (the `nats-jetstream:` namespace, without it) and resolves them; throws one
+ * ValidationError listing every problem. When the schema refuses something, the resolvers still run on the
+ * values as given, so their problems elsewhere are reported in the same pass.
+ */
+export function checkStack(name: string, values: Record<string, unknown>, options: StackCheckOptions = {}): Stack {
+  const { keys, problems: refused } = checkStackKeys(values);
+  const references = new Problems();
+  const source = keys?.kubeconfig === undefined ? undefined : options.kubeconfig?.(keys.kubeconfig);
+  if (keys !== undefined && source !== undefined) checkKubeContexts(keys, source, references);
+  const spec = (keys ?? values) as StackSpec & PresetSpec;
+  let stack: Stack | undefined;
+  let resolved: readonly Problem[] = [];
+  try {
+    stack = resolveStackWithPresets(name, spec, spec);
+    checkWorkerConsumers(withPresets(spec, spec).accounts ?? [], stack.jetstream.streams, references);
+  } catch (error) {
+    if (error instanceof ValidationError) resolved = error.problems;
+    // Only values the schema refused can trip a resolver up; the schema's problems already say why.
+    else if (keys !== undefined) throw error;
+  }
+  const problems = mergeProblems(refused, [...resolved, ...references.all]);
+  if (problems.length > 0 || stack === undefined) throw new ValidationError(problems);
+  return stack;
+}
+
+/** Reads a named stack's file, checks it whole and resolves it with its presets: what the render and local tools run. */
+export function loadCheckedStack(projectDir: string, stackName: string): Stack {
+  return checkStack(stackName, projectKeys(readStackDocument(existingStackFile(projectDir, stackName))), { kubeconfig: (value) => readKubeconfig(value, projectDir) });
+}
