@@ -18,13 +18,11 @@ import { CLOUDS } from "./clouds";
 import { clusterSchema, hubLeafSchema, superClusterSchema } from "./cluster-schema";
 import { Problem } from "./errors";
 import { keyValueSchema, streamSchema } from "./jetstream-schema";
+import { KUBERNETES_VERSION_PATTERN, KUBERNETES_VERSION_RULE } from "./kubernetes-version";
 import { lightdashSchema } from "./lightdash-schema";
 import { dnsLabel, flag, oneOf, text } from "./schema-fields";
 import { PARSE_OPTIONS, schemaProblems } from "./schema-problems";
 
-/** Kubernetes versions are named MAJOR.MINOR, without leading zeros. */
-export const KUBERNETES_VERSION_PATTERN = /^[1-9][0-9]*\.(0|[1-9][0-9]*)$/;
-const KUBERNETES_VERSION_RULE = 'use MAJOR.MINOR in quotes, such as "1.35" (unquoted, 1.30 would be read as the number 1.3)';
 
 /** Every key of the `nats-jetstream:` namespace, with what it holds. */
 export const stackKeysShape = {

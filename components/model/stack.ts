@@ -131,11 +131,6 @@ export function listStacks(projectDir: string): string[] {
     .sort();
 }
 
-/** Reads and validates a named stack; an unknown stack name is a ValidationError listing the known ones. */
-export function loadStack(projectDir: string, stackName: string): Stack {
-  return resolveStack(stackName, readStackFile(existingStackFile(projectDir, stackName)));
-}
-
 /** Path of a named stack's file; an unknown stack name is a ValidationError listing the known ones. */
 export function existingStackFile(projectDir: string, stackName: string): string {
   const file = stackFilePath(projectDir, stackName);

@@ -4,7 +4,7 @@
  * render, the local processes) validates and runs the same streams and accounts.
  */
 import { Problems } from "../model/errors";
-import { existingStackFile, readStackFile, resolveStack, Stack, StackSpec } from "../model/stack";
+import { resolveStack, Stack, StackSpec } from "../model/stack";
 import { checkLightdashSwitches } from "../workloads/lightdash";
 import { lightdashAccount, LightdashSettings, lightdashSpec, lightdashStreamSpecs } from "./lightdash";
 
@@ -40,9 +40,4 @@ export function resolveStackWithPresets(name: string, spec: StackSpec, presets: 
   return resolveStack(name, withPresets(spec, presets));
 }
 
-/** Reads, expands and validates a named stack: what the render and local tools run. */
-export function loadStackWithPresets(projectDir: string, stackName: string): Stack {
-  const spec = readStackFile(existingStackFile(projectDir, stackName)) as StackSpec & PresetSpec;
-  return resolveStackWithPresets(stackName, spec, spec);
-}
 export * from "./lightdash";

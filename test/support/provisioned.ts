@@ -3,11 +3,11 @@
  * in one shape, so tests can compare what each back end provisions with the model.
  */
 import { ProvisionedObject, provisionedObjects, stackProvisioning } from "../../components/model/provisioning";
-import { loadStackWithPresets } from "../../components/presets";
+import { loadCheckedStack } from "../../components/stack-check";
 
 /** What the model provisions for a stack (stackProvisioning), flat. */
 export function modelObjects(projectDir: string, stack: string): ProvisionedObject[] {
-  return provisionedObjects(stackProvisioning(loadStackWithPresets(projectDir, stack)));
+  return provisionedObjects(stackProvisioning(loadCheckedStack(projectDir, stack)));
 }
 
 const KINDS: Record<string, ProvisionedObject["kind"]> = { stream: "stream", consumer: "consumer", "key-value bucket": "bucket" };
