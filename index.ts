@@ -15,7 +15,7 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployCluster } from "./components/kubernetes/deploy-cluster";
-import { withProvisionersFor } from "./components/kubernetes/jetstream-provisioners";
+import { withProvisionersFor } from "./components/model/provisioners";
 import { JetStreamResources } from "./components/kubernetes/jetstream-resources";
 import { NatsUserCredentials } from "./components/kubernetes/nats-access";
 import { Lightdash } from "./components/kubernetes/lightdash";
@@ -194,7 +194,7 @@ function deployOneCluster(description: StackDescription): StackOutputs {
     {
       cluster: clusterSpec,
       accounts: accountsWithProvisioners(spec, provisioning),
-      streams: accountStreams(stack.jetstream.streams),
+      streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
       operatorName: stack.name,
       ...sharedClusterSettings(provisioning),
     },
@@ -238,10 +238,11 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
     ...sharedClusterSettings(provisioning),
     clusters: members,
     gatewayTls: superclusterSpec.gatewayTls,
+    allowPlaintextGateways: superclusterSpec.allowPlaintextGateways,
     // Read as text: as JSON, a version such as "1.30" would become the number 1.3.
     kubernetesVersion: config.get("kubernetesVersion"),
     accounts: accountsWithProvisioners(spec, provisioning),
-    streams: accountStreams(stack.jetstream.streams),
+    streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
     operatorName: stack.name,
   });
   declareJetStream(description, provisioning, supercluster.credentials, (name) => ({
@@ -267,8 +268,10 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
     ...sharedClusterSettings(provisioning),
     hub: { ...hubLeafSpec.hub, provider: hubProvider },
     sites,
+    leafnodesTls: hubLeafSpec.leafnodesTls,
+    allowPlaintextLeafnodes: hubLeafSpec.allowPlaintextLeafnodes,
     accounts: accountsWithProvisioners(spec, provisioning),
-    streams: accountStreams(stack.jetstream.streams),
+    streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
     operatorName: stack.name,
   });
   declareJetStream(description, provisioning, hubAndLeaf.credentials, (name) =>

@@ -1,11 +1,14 @@
 /** The command lines of `npm run render` and `npm run local`: what each takes and how each ends. */
 import { CommandSpec, USAGE_EXIT_CODE } from "./command-line";
 
-/** `npm run render -- <stack> [--out DIR]`. */
+/** `npm run render -- <stack> [--out DIR] [--keys FILE]`. */
 export const RENDER_COMMAND: CommandSpec = {
   invocation: "npm run render --",
   summary: "Synthesizes the stack's program offline into manifests, per-server nats.conf, a plan of cloud resources and a summary.",
-  options: [{ name: "out", value: "DIR", description: "write the render to DIR (default out/<stack>)" }],
+  options: [
+    { name: "out", value: "DIR", description: "write the render to DIR (default out/<stack>)" },
+    { name: "keys", value: "FILE", description: "keep the render's key material in FILE, owner-only (default .render/<stack>/keys.json)" },
+  ],
   exitCodes: [
     { code: 0, meaning: "rendered (or usage printed)" },
     { code: 1, meaning: "the render failed" },

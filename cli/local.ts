@@ -33,6 +33,8 @@ import {
   startStackTopology,
 } from "../components/local";
 import { formatServerVersion, inOperatorMode, Stack, stackProvisioning, ValidationError } from "../components/model";
+import { DEFAULT_INBOX_PREFIX } from "../components/model/permissions";
+import { jetStreamProvisionerName } from "../components/model/provisioners";
 import { loadCheckedStack } from "../components/stack-check";
 import { readCommandLine } from "./command-line";
 import { LOCAL_COMMAND } from "./commands";
@@ -82,8 +84,18 @@ class LocalRun {
     return connection;
   }
 
+  /** Connections made for one task, such as creating an account's streams as its provisioner. */
+  readonly connections: NatsConnection[] = [];
+
+  /** A connection to the cluster as `user`, closed when the run shuts down. */
+  async connection(local: LocalCluster, credentials: LocalCredentials, user: string): Promise<NatsConnection> {
+    const connection = await connectAs(local, credentials, user);
+    this.connections.push(connection);
+    return connection;
+  }
+
   async shutDown(): Promise<void> {
-    await Promise.all(this.managers.map(({ connection }) => connection.close().catch(() => undefined)));
+    await Promise.all([...this.managers.map(({ connection }) => connection), ...this.connections].map((connection) => connection.close().catch(() => undefined)));
     if (this.topology === undefined) return;
     say(`stopping ${this.topology.servers.map((server) => server.name).join(", ")} (lame duck)`);
     await this.topology.stop();
@@ -91,12 +103,16 @@ class LocalRun {
   }
 }
 
-/** Connects to every server of the cluster as `user`, with the user's creds file; without creds when `user` is undefined. */
+/**
+ * Connects to every server of the cluster as `user`, with the user's creds file and inbox prefix; without creds
+ * when `user` is undefined.
+ */
 function connectAs(local: LocalCluster, credentials: LocalCredentials, user: string | undefined): Promise<NatsConnection> {
   const name = `npm run local (${user ?? "no creds"})`;
   if (user === undefined) return connect({ servers: local.clientUrls, name });
   const creds = fs.readFileSync(credentials.credsFiles[user]);
-  return connect({ servers: local.clientUrls, name, authenticator: credsAuthenticator(creds) });
+  const inboxPrefix = credentials.generated.users.find((candidate) => candidate.name === user)?.inboxPrefix;
+  return connect({ servers: local.clientUrls, name, authenticator: credsAuthenticator(creds), inboxPrefix });
 }
 
 async function start(stack: Stack, binary: ServerBinary, runDir: string, run: LocalRun): Promise<LocalCredentials> {
@@ -119,14 +135,23 @@ async function start(stack: Stack, binary: ServerBinary, runDir: string, run: Lo
   const home = topology.cluster(stack.jetStreamHome.name);
   // The home cluster's table lists every account's streams, even an account that holds none yet.
   for (const [account, admin] of Object.entries(credentials.admins)) await run.manager(home, credentials, account, admin);
-  const adminOf = (account: string) => {
-    const admin = credentials.admins[account];
-    if (admin === undefined) throw new Error(`account ${account} holds streams or buckets but has no JetStream to create them in`);
-    return admin;
-  };
+  const provisioning = stackProvisioning(stack);
+  // Every other cluster that holds objects with auth (a supercluster's member, a site in operator mode) lists
+  // its streams the same way, through their accounts' admins.
+  for (const target of provisioning.targets.filter((candidate) => candidate.defaultAccount === undefined)) {
+    for (const { account } of target.accounts) {
+      const admin = credentials.admins[account];
+      if (admin !== undefined) await run.manager(topology.cluster(target.cluster.name), credentials, account, admin);
+    }
+  }
+  // Streams are created as each account's provisioner, the NACK controller's user on Kubernetes, so the run
+  // proves its permissions suffice; an open site (anonymousClients) has no users, and takes them without creds.
   await provisionStack(
-    stackProvisioning(stack),
-    (target, account) => run.manager(topology.cluster(target.cluster.name), credentials, account, target.defaultAccount === undefined ? adminOf(account) : undefined),
+    provisioning,
+    (target, account) => {
+      const local = topology.cluster(target.cluster.name);
+      return target.defaultAccount === undefined ? run.connection(local, credentials, jetStreamProvisionerName(account)) : run.manager(local, credentials, account, undefined);
+    },
     (object) => say(`  [${object.cluster}] ${object.account}: ${createdLine(object)}`),
   );
   return credentials;
@@ -154,6 +179,7 @@ async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, cr
     account: user.account,
     file: credentials.credsFiles[user.name],
     localOnly: localOnly.has(user.name),
+    ...(user.inboxPrefix === DEFAULT_INBOX_PREFIX ? {} : { inboxPrefix: user.inboxPrefix }),
   }));
   say("");
   say(formatCredsHelp(creds, connectExamples(stack, topology, credentials), topology.cluster(stack.jetStreamHome.name).clientUrls));

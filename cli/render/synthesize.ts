@@ -1,12 +1,13 @@
 /**
  * Runs the Pulumi program (index.ts) offline, with Pulumi's mock runtime standing in for the engine,
- * and records every resource it registers with the inputs it would send. One stack per process:
- * @pulumi/pulumi keeps one set of mocks and one config per process.
+ * and records every resource it registers with the inputs it would send. Random resources get real random
+ * values from the render's keystore. One stack per process: @pulumi/pulumi keeps one set of mocks and one
+ * config per process.
  */
-import { createHash } from "crypto";
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAME } from "../../components/model/stack";
+import { RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE, RenderKeystore } from "./keystore";
 import { COMPUTED } from "./redact";
 
 export interface ResourceRecord {
@@ -29,28 +30,17 @@ function providerName(reference: string | undefined): string | undefined {
   return urn.slice(urn.lastIndexOf("::") + 2) || undefined;
 }
 
-/** Stand-in bytes for random resources: derived from the resource's identity so renders are reproducible. */
-export function standInBytes(type: string, name: string, length: number): Buffer {
-  const chunks: Buffer[] = [];
-  for (let block = 0; Buffer.concat(chunks).length < length; block++) {
-    chunks.push(createHash("sha256").update(`${type}\0${name}\0${block}`).digest());
-  }
-  return Buffer.concat(chunks).subarray(0, length);
-}
-
-/** Stand-in text for a RandomPassword, derived like standInBytes. */
-export function standInPassword(name: string, length: number): string {
-  return standInBytes("random:index/randomPassword:RandomPassword", name, length).toString("base64url").slice(0, length);
-}
-
-/** Outputs a provider would compute, stood in deterministically where the program reads them. */
-function computedState(type: string, name: string, inputs: Record<string, any>): Record<string, unknown> {
-  if (type === "random:index/randomBytes:RandomBytes") {
-    const bytes = standInBytes(type, name, Number(inputs.length ?? 32));
+/**
+ * Outputs a provider would compute, where the program reads them: random values from the keystore (drawn
+ * once, never derived from anything a reader of the program knows), a load balancer's address as COMPUTED.
+ */
+function computedState(type: string, name: string, inputs: Record<string, any>, keystore: RenderKeystore): Record<string, unknown> {
+  if (type === RANDOM_BYTES_TYPE) {
+    const bytes = keystore.bytes(name, inputs);
     return { base64: pulumi.secret(bytes.toString("base64")), hex: pulumi.secret(bytes.toString("hex")) };
   }
-  if (type === "random:index/randomPassword:RandomPassword") {
-    return { result: pulumi.secret(standInPassword(name, Number(inputs.length ?? 32))) };
+  if (type === RANDOM_PASSWORD_TYPE) {
+    return { result: pulumi.secret(keystore.password(name, inputs)) };
   }
   if (type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer") {
     // The load balancer's address is assigned at deploy time; configs that advertise it show where it goes.
@@ -67,13 +57,17 @@ export function applyStackConfig(config: Record<string, unknown>): void {
   }
 }
 
-export async function synthesize(projectDir: string, stackName: string, config: Record<string, unknown>): Promise<ResourceRecord[]> {
+/**
+ * Every resource the program at `projectDir` registers for the stack with this config, random values taken
+ * from (and drawn into) `keystore`; the caller saves the keystore.
+ */
+export async function synthesize(projectDir: string, stackName: string, config: Record<string, unknown>, keystore: RenderKeystore): Promise<ResourceRecord[]> {
   const records: ResourceRecord[] = [];
   pulumi.runtime.setMocks(
     {
       newResource(args) {
         records.push({ type: args.type, name: args.name, inputs: args.inputs, custom: args.custom ?? true, provider: providerName(args.provider) });
-        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs) } };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...computedState(args.type, args.name, args.inputs, keystore) } };
       },
       call() {
         return {};

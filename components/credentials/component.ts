@@ -10,6 +10,7 @@ import { Account, AccountSpec, AccountStream } from "../model/accounts";
 import { Cluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { Problems, ValidationError } from "../model/errors";
+import { Grants, withGrants } from "../model/leaf-grants";
 import { toInputPropertiesError } from "../pulumi-errors";
 import { generateCredentials } from "./generate";
 import { KEY_BYTES, KeyEntity, keyEntities } from "./keys";
@@ -27,6 +28,11 @@ export interface NatsCredentialsArgs {
   accounts?: AccountSpec[];
   /** The stack's streams, which publisher and worker users name. */
   streams?: AccountStream[];
+  /**
+   * Permissions the topology adds to users beyond their own, by user name: what a leaf site's hub streams and
+   * clients need of its leaf user (see leafUserGrants).
+   */
+  grants?: Grants;
   /** Operator name written into the operator JWT. Default: the component's name. */
   operatorName?: string;
   /** Changing this value issues a new operator key, and with it new JWTs for every account and user. */
@@ -38,7 +44,7 @@ export interface NatsCredentialsArgs {
 /** The accounts the args describe, resolved; an InputPropertiesError naming every problem otherwise. */
 export function checkCredentialsArgs(args: NatsCredentialsArgs): Account[] {
   const problems = new Problems();
-  const accounts = resolveAccounts(args.accounts, { cluster: args.cluster, streams: args.streams }, "accounts", problems);
+  const accounts = withGrants(resolveAccounts(args.accounts, { cluster: args.cluster, streams: args.streams }, "accounts", problems), args.grants ?? {});
   if (args.operatorRotation !== undefined && args.operatorRotation.trim() === "") {
     problems.add("operatorRotation", args.operatorRotation, 'use a non-empty text such as "2026-11"; change it to issue a new operator key');
   }

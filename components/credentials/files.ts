@@ -5,16 +5,9 @@
 import { randomBytes } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { makeOwnerOnlyDir, OWNER_ONLY_FILE, writeOwnerOnlyFile } from "../owner-only-files";
 import { GeneratedUser } from "./generate";
 import { KEY_BYTES, KeyEntity } from "./keys";
-
-const OWNER_ONLY = 0o600;
-
-function writeOwnerOnly(file: string, text: string): void {
-  fs.writeFileSync(file, text, { mode: OWNER_ONLY });
-  // The mode option applies only when the file is created; an existing file keeps its old mode otherwise.
-  fs.chmodSync(file, OWNER_ONLY);
-}
 
 interface StoredKey {
   rotation: string;
@@ -25,7 +18,7 @@ interface StoredKey {
 /**
  * Key bytes for every entity, read from `file` (JSON, owner-only). An entity that is missing, or whose
  * rotation value changed, gets fresh random bytes, as a Pulumi RandomBytes with a changed keeper would;
- * entities no longer listed are dropped. The file is rewritten only when something changed.
+ * entities no longer listed are dropped. The file is rewritten only when something changed, and is owner-only.
  */
 export function loadKeyMaterial(file: string, entities: readonly KeyEntity[]): Record<string, Uint8Array> {
   const stored: Record<string, StoredKey> = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : {};
@@ -38,17 +31,19 @@ export function loadKeyMaterial(file: string, entities: readonly KeyEntity[]): R
         : { rotation: entity.rotation, bytes: randomBytes(KEY_BYTES).toString("base64") };
   }
   const text = JSON.stringify(kept, null, 2) + "\n";
-  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) writeOwnerOnly(file, text);
+  if (!fs.existsSync(file) || fs.readFileSync(file, "utf8") !== text) writeOwnerOnlyFile(file, text);
+  // A file kept from before owner-only was the rule may still be readable by others.
+  else fs.chmodSync(file, OWNER_ONLY_FILE);
   return Object.fromEntries(Object.entries(kept).map(([id, key]) => [id, new Uint8Array(Buffer.from(key.bytes, "base64"))]));
 }
 
-/** Writes `<user>.creds` for each user into `dir` (created owner-only if missing); returns the paths by user name. */
+/** Writes `<user>.creds` for each user into `dir` (made owner-only); returns the paths by user name. */
 export function writeCredsFiles(dir: string, users: readonly GeneratedUser[]): Record<string, string> {
-  fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeOwnerOnlyDir(dir);
   const paths: Record<string, string> = {};
   for (const user of users) {
     paths[user.name] = path.join(dir, `${user.name}.creds`);
-    writeOwnerOnly(paths[user.name], user.creds);
+    writeOwnerOnlyFile(paths[user.name], user.creds);
   }
   return paths;
 }

@@ -6,6 +6,7 @@
 import { Account as AccountClaims, Export, Import, KeyPair, Permission, User as UserClaims } from "@nats-io/jwt";
 import { Account, User } from "../model/accounts";
 import { ConfBlock } from "../model/conf";
+import { clientInboxPrefix } from "../model/permissions";
 import { accountJwt, credsText, operatorJwt, userJwt } from "./jwt";
 import { accountKeyId, KeyEntity, keyEntities, keyPairFromBytes, OPERATOR_KEY_ID, signingKeyId, userKeyId } from "./keys";
 import { operatorConfSection } from "./operator-config";
@@ -25,6 +26,8 @@ export interface GeneratedUser {
   jwt: string;
   /** The `.creds` file: JWT and seed. Secret: store it only where secrets go (a Kubernetes Secret, a 0600 file). */
   creds: string;
+  /** The inbox prefix the user's client must set to read its replies (see clientInboxPrefix). */
+  inboxPrefix: string;
 }
 
 export interface GeneratedCredentials {
@@ -132,7 +135,7 @@ export async function generateCredentials(
     for (const user of account.users) {
       const userKey = key(userKeyId(user.name));
       const jwt = await userJwt(user.name, userKey, identity, signing, userClaims(user), user.expires);
-      users.push({ account: account.name, name: user.name, publicKey: userKey.getPublicKey(), jwt, creds: credsText(jwt, userKey) });
+      users.push({ account: account.name, name: user.name, publicKey: userKey.getPublicKey(), jwt, creds: credsText(jwt, userKey), inboxPrefix: clientInboxPrefix(user) });
     }
   }
 

@@ -9,11 +9,13 @@ import { ConfBlock } from "../model/conf";
 import { RenderedServer } from "../model/server-config";
 import { Problems, ValidationError } from "../model/errors";
 import { isImageReference } from "../model/image-reference";
+import { clientTlsSection } from "../model/link-tls";
 import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE } from "../model/names";
 import { DEFAULT_CLUSTER_DOMAIN, KUBERNETES_CONFIG_DIR, KUBERNETES_STORE_DIR, SERVER_NAME_VARIABLE } from "../model/placement";
 import { toInputPropertiesError } from "../pulumi-errors";
 import { renderPodConfig } from "./config-map";
 import { JETSTREAM_CLAIM_TEMPLATE } from "./labels";
+import { tlsVolumes } from "./listener-tls";
 import { CONFIG_VOLUME, PID_DIR, PID_VOLUME } from "./pod-security";
 import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE } from "./sidecars";
 import { POD_NAME_VARIABLE } from "./statefulset";
@@ -165,6 +167,8 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
   const extraVolumes = given.extraVolumes ?? [];
   const extraVolumeMounts = given.extraVolumeMounts ?? [];
   checkExtraVolumes(problems, extraVolumes, extraVolumeMounts);
+  // Client TLS is the cluster's own: its certificate files join the pod and its block the config.
+  const clientTls = cluster.clientTls === undefined ? undefined : tlsVolumes(cluster, "client", cluster.clientTls);
 
   const serverNamePrefix = given.serverNamePrefix ?? "";
   if (serverNamePrefix !== "" && !isNatsName(serverNamePrefix)) problems.add("serverNamePrefix", serverNamePrefix, NATS_NAME_RULE);
@@ -177,10 +181,10 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
     createNamespace: given.createNamespace ?? false,
     clientNamespaces,
     monitoringNamespace: given.monitoringNamespace,
-    extraConfSections: given.extraConfSections ?? [],
+    extraConfSections: [...(given.extraConfSections ?? []), ...(clientTls ? [clientTlsSection(clientTls.files, cluster.clientTls!.verify)] : [])],
     operatorConfSection: given.operatorConfSection,
-    extraVolumes,
-    extraVolumeMounts,
+    extraVolumes: [...extraVolumes, ...(clientTls?.volumes ?? [])],
+    extraVolumeMounts: [...extraVolumeMounts, ...(clientTls?.mounts ?? [])],
     serverNamePrefix,
     extraEnv,
     reloaderImage,

@@ -8,10 +8,16 @@ import { checkCredentialsArgs, NatsCredentials } from "../credentials/component"
 import { createCredsSecrets, UserCredsSource } from "../credentials/secrets";
 import { Problems } from "../model/errors";
 import { HubAndLeaf as HubAndLeafModel, HubSpec, LeafSite, LeafSiteSpec, resolveHubAndLeaf } from "../model/leaf";
-import { DEFAULT_CLUSTER_DOMAIN } from "../model/placement";
+import { siteCredsUsers } from "../model/leaf-access";
+import { checkHubStreams, checkSiteJetStreamLimits, Grants, leafUserGrants } from "../model/leaf-grants";
+import { narrowedOperatorSection, siteTrustedAccounts } from "../model/site-trust";
+import { ConfBlock } from "../model/conf";
+import { TlsCertificatesSpec } from "../model/link-tls";
+import { clientServiceName, DEFAULT_CLUSTER_DOMAIN } from "../model/placement";
 import { JetStreamCluster } from "./jetstream-cluster";
 import { buildLeafNetworkPolicy, buildLeafService, leafCredentialsVolume, leafListener, wiredHubLeafnodesSection, wiredSiteLeafSection } from "./leaf-service";
-import { checkCloud, listenerAddress, ListenerService, ListenerServiceArgs, resolveListenerService } from "./listener-service";
+import { checkCloud, listenerAddress, listenerServiceName, ListenerService } from "./listener-service";
+import { createCertificate, hostOf, tlsVolumes } from "./listener-tls";
 import { ARGS_ROOT, checkSharedClusterArgs, credsSecretLabels, sharedClusterArgs, throwIfInvalid, TopologyClusterArgs, TopologyCredentialsArgs } from "./topology-args";
 import { ClusterPlacement, createNamespaces, waitingFor } from "./topology-namespaces";
 
@@ -20,8 +26,6 @@ export const HUB_AND_LEAF_TYPE = "nats-jetstream:index:HubAndLeaf";
 export interface HubArgs extends HubSpec {
   /** The Kubernetes provider the hub's objects go to. Unset: the provider the component inherits. */
   provider?: k8s.Provider;
-  /** The Service in front of the hub's leafnodes listener. Default: a LoadBalancer that any source may reach. */
-  leafnodesService?: ListenerServiceArgs;
 }
 
 export interface LeafSiteArgs extends LeafSiteSpec {
@@ -34,19 +38,29 @@ export interface HubAndLeafArgs extends TopologyClusterArgs, TopologyCredentials
   hub: HubArgs;
   /**
    * One or more sites, each with its own JetStream domain and a leaf-only user of the account its link binds
-   * to. A site runs without auth, its clients in its default account, unless it names a `localAccount`: then
-   * it runs in operator mode with the hub's operator and accounts. Plain values, not Inputs.
+   * to. A site runs in operator mode with the hub's operator, its clients users of its `localAccount` (default:
+   * the account its link binds), with creds Secrets in its namespace; only with `anonymousClients: true` does
+   * it take clients without creds. Plain values, not Inputs.
    */
   sites: LeafSiteArgs[];
+  /**
+   * Mutual TLS on every leaf link, with certificates from a cert-manager issuer or from Secrets in each
+   * cluster's namespace. Required when the links leave the hub's Kubernetes cluster, unless allowPlaintextLeafnodes.
+   */
+  leafnodesTls?: TlsCertificatesSpec;
+  /** Let leaf links that leave the hub's Kubernetes cluster run in plain text. Default false: refused. */
+  allowPlaintextLeafnodes?: boolean;
 }
 
 /** The args checked, every default filled in. */
 export interface CheckedHubAndLeafArgs {
   hubAndLeaf: HubAndLeafModel;
   leafnodesService: ListenerService;
+  /** What each site's leaf user is granted for the site's hub streams and clients, by user name. */
+  grants: Grants;
 }
 
-function hubSpec({ provider, leafnodesService, ...spec }: HubArgs): HubSpec {
+function hubSpec({ provider, ...spec }: HubArgs): HubSpec {
   return spec;
 }
 
@@ -63,14 +77,27 @@ export function checkHubAndLeafArgs(args: HubAndLeafArgs): CheckedHubAndLeafArgs
   const hub = given.hub ?? ({} as HubArgs);
   const sites = Array.isArray(given.sites) ? given.sites.map((site) => siteSpec(site ?? ({} as LeafSiteArgs))) : (given.sites as unknown as LeafSiteSpec[]);
   const problems = new Problems();
-  const hubAndLeaf = resolveHubAndLeaf({ hub: hubSpec(hub), sites }, ARGS_ROOT, problems, given.accounts ?? [], "accounts");
-  const leafnodesService = resolveListenerService(hub.leafnodesService, checkCloud(given.cloud, "cloud", problems), "hub.leafnodesService", problems);
+  const hubAndLeaf = resolveHubAndLeaf(
+    { hub: hubSpec(hub), sites, leafnodesTls: given.leafnodesTls, allowPlaintextLeafnodes: given.allowPlaintextLeafnodes },
+    ARGS_ROOT,
+    problems,
+    given.accounts ?? [],
+    "accounts",
+    checkCloud(given.cloud, "cloud", problems),
+  );
+  const leafnodesService = hubAndLeaf.hub.leafnodesService;
+  // The component is given its streams without their clusters: every one of them is taken to be the hub's.
+  checkHubStreams(hubAndLeaf, given.streams ?? [], ARGS_ROOT, problems);
   // The shared settings are checked against the hub's description, and then the accounts, as NatsCredentials
   // checks them, against the hub's stores: both only mean something once the hub is valid.
   if (problems.count === 0) checkSharedClusterArgs(given, hubSpec(hub), problems);
   throwIfInvalid(problems);
-  checkCredentialsArgs({ cluster: hubAndLeaf.hub.cluster, accounts: given.accounts, streams: given.streams, operatorRotation: given.operatorRotation });
-  return { hubAndLeaf, leafnodesService };
+  const grants = leafUserGrants(hubAndLeaf, given.streams ?? [], given.accounts ?? []);
+  const accounts = checkCredentialsArgs({ cluster: hubAndLeaf.hub.cluster, accounts: given.accounts, streams: given.streams, grants, operatorRotation: given.operatorRotation });
+  // Only meaningful once the accounts are valid: their limits are what the sites must hold.
+  checkSiteJetStreamLimits(hubAndLeaf, accounts, given.accounts ?? [], problems);
+  throwIfInvalid(problems);
+  return { hubAndLeaf, leafnodesService, grants };
 }
 
 export class HubAndLeaf extends pulumi.ComponentResource {
@@ -93,7 +120,7 @@ export class HubAndLeaf extends pulumi.ComponentResource {
 
   constructor(name: string, args: HubAndLeafArgs, opts?: pulumi.ComponentResourceOptions) {
     // Checked before the component registers, so an invalid description creates nothing at all.
-    const { hubAndLeaf, leafnodesService } = checkHubAndLeafArgs(args);
+    const { hubAndLeaf, leafnodesService, grants } = checkHubAndLeafArgs(args);
     super(HUB_AND_LEAF_TYPE, name, {}, opts);
     this.hubAndLeaf = hubAndLeaf;
     const hub = hubAndLeaf.hub.cluster;
@@ -114,7 +141,7 @@ export class HubAndLeaf extends pulumi.ComponentResource {
     // No Secrets of its own: each cluster's go to that cluster's provider, below.
     this.credentials = new NatsCredentials(
       `${name}-credentials`,
-      { cluster: hub, accounts: args.accounts, streams: args.streams, operatorName: args.operatorName ?? name, operatorRotation: args.operatorRotation },
+      { cluster: hub, accounts: args.accounts, streams: args.streams, grants, operatorName: args.operatorName ?? name, operatorRotation: args.operatorRotation },
       { parent: this },
     );
 
@@ -127,14 +154,24 @@ export class HubAndLeaf extends pulumi.ComponentResource {
       { namespace: hub.namespace, namePrefix: hub.name, labels: credsSecretLabels(hub) },
       hubOptions,
     );
-    const leafAddress = listenerAddress(leafService, leafListener(hub), leafnodesService, args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN);
+    const clusterDomain = args.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
+    const leafAddress = listenerAddress(leafService, leafListener(hub), leafnodesService, clusterDomain);
+    const linkTls = hubAndLeaf.leafnodesTls;
+    const hubTls = linkTls === undefined ? undefined : tlsVolumes(hub, "leafnodes", linkTls);
+    if (linkTls !== undefined) {
+      // Valid for the address sites dial, and for the Service's name inside the cluster.
+      const inCluster = `${listenerServiceName(hub, leafListener(hub))}.${hub.namespace}.svc.${clusterDomain}`;
+      createCertificate(`${name}-${hub.name}-leafnodes-certificate`, hub, "leafnodes", linkTls, leafAddress.apply((dialled) => [hostOf(dialled), inCluster]), hubOptions);
+    }
     this.hub = new JetStreamCluster(
       `${name}-${hub.name}`,
       {
         cluster: hubSpec(args.hub),
         ...sharedClusterArgs(args),
-        extraConfSections: [wiredHubLeafnodesSection(hub, leafAddress)],
+        extraConfSections: [wiredHubLeafnodesSection(hub, leafAddress, hubTls?.files)],
         operatorConfSection: this.credentials.confSection,
+        extraVolumes: hubTls?.volumes,
+        extraVolumeMounts: hubTls?.mounts,
       },
       clusterOptions(hubPlacement, namespaces[0]),
     );
@@ -144,8 +181,8 @@ export class HubAndLeaf extends pulumi.ComponentResource {
       const namespace = namespaces[index + 1];
       const operatorMode = site.localAccount !== undefined;
       const user = site.user as string;
-      // A site in operator mode has clients of its own accounts, which need every user's creds, as the hub's do.
-      const source: UserCredsSource = operatorMode ? this.credentials : { userNames: [user], userCreds: this.credentials.userCreds };
+      // Only who connects to the site gets a Secret there: no other account's users, so a site's namespace holds no hub creds.
+      const source: UserCredsSource = { userNames: siteCredsUsers(site, this.credentials.accounts), userCreds: this.credentials.userCreds };
       const secrets = createCredsSecrets(
         `${name}-${site.cluster.name}`,
         source,
@@ -153,15 +190,21 @@ export class HubAndLeaf extends pulumi.ComponentResource {
         inNamespace(placement, namespace),
       );
       const leafCredentials = leafCredentialsVolume(user, secrets.secrets[user].metadata.name);
+      const siteTls = linkTls === undefined ? undefined : tlsVolumes(site.cluster, "leafnodes", linkTls);
+      if (linkTls !== undefined) {
+        // The site's certificate is a client's, which the hub checks by its CA alone; it names the site's client Service.
+        const hosts = [`${clientServiceName(site.cluster)}.${site.cluster.namespace}.svc.${clusterDomain}`];
+        createCertificate(`${name}-${site.cluster.name}-leafnodes-certificate`, site.cluster, "leafnodes", linkTls, hosts, inNamespace(placement, namespace));
+      }
       const cluster = new JetStreamCluster(
         `${name}-${site.cluster.name}`,
         {
           cluster: siteSpec(args.sites[index]),
           ...sharedClusterArgs(args),
-          extraConfSections: [wiredSiteLeafSection(site, leafAddress, operatorMode ? this.localAccountKey(site) : undefined)],
-          operatorConfSection: operatorMode ? this.credentials.confSection : undefined,
-          extraVolumes: [leafCredentials.volume],
-          extraVolumeMounts: [leafCredentials.mount],
+          extraConfSections: [wiredSiteLeafSection(site, leafAddress, operatorMode ? this.localAccountKey(site) : undefined, siteTls?.files)],
+          operatorConfSection: operatorMode ? this.siteOperatorSection(site) : undefined,
+          extraVolumes: [leafCredentials.volume, ...(siteTls?.volumes ?? [])],
+          extraVolumeMounts: [leafCredentials.mount, ...(siteTls?.mounts ?? [])],
         },
         clusterOptions(placement, namespace),
       );
@@ -183,6 +226,14 @@ export class HubAndLeaf extends pulumi.ComponentResource {
       clientUrls: this.clientUrls,
       credsSecretNames: this.credsSecretNames,
     });
+  }
+
+  /** The hub's operator section, its resolver preload cut to the accounts the site trusts (see siteTrustedAccounts). */
+  private siteOperatorSection(site: LeafSite): pulumi.Output<ConfBlock> {
+    const trusted = siteTrustedAccounts(site, this.credentials.accounts);
+    return pulumi
+      .all([this.credentials.confSection, this.credentials.accountPublicKeys])
+      .apply(([section, keys]) => narrowedOperatorSection(section, trusted.map((account) => keys[account])));
   }
 
   /** In operator mode nats.conf names an account by its public key. */

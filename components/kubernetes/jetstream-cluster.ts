@@ -2,11 +2,12 @@
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster } from "../model/cluster";
-import { podDnsName } from "../model/placement";
+import { clientServiceName, headlessServiceName, podDnsName } from "../model/placement";
 import { checkArgs, JetStreamClusterArgs } from "./cluster-args";
 import { buildConfigMap, fromRenderedConfig } from "./config-map";
 import { buildDisruptionBudget } from "./disruption-budget";
 import { buildNamespace, buildServiceAccount } from "./identity";
+import { createCertificate } from "./listener-tls";
 import { buildNetworkPolicy, clusterIngressAllowances } from "./network-policy";
 import { buildClientService, buildHeadlessService } from "./services";
 import { exporterArgs } from "./sidecars";
@@ -57,6 +58,13 @@ export class JetStreamCluster extends pulumi.ComponentResource {
     const serviceAccount = new k8s.core.v1.ServiceAccount(`${name}-service-account`, buildServiceAccount(cluster), inNamespace);
     const headlessService = new k8s.core.v1.Service(`${name}-headless`, buildHeadlessService(cluster), inNamespace);
     const clientService = new k8s.core.v1.Service(`${name}-client`, buildClientService(cluster), inNamespace);
+    if (cluster.clientTls !== undefined) {
+      // Valid for every name of the client Service inside the cluster, and for each pod's name, which clients reconnect to.
+      const client = clientServiceName(cluster);
+      const hosts = [client, `${client}.${cluster.namespace}`, `${client}.${cluster.namespace}.svc`, `${client}.${cluster.namespace}.svc.${settings.clusterDomain}`];
+      hosts.push(`*.${headlessServiceName(cluster)}.${cluster.namespace}.svc.${settings.clusterDomain}`);
+      createCertificate(`${name}-client-certificate`, cluster, "client", cluster.clientTls, hosts, inNamespace);
+    }
     const claims = jetstreamClaimPatches(cluster).map(
       (claim, ordinal) => new k8s.core.v1.PersistentVolumeClaimPatch(`${name}-jetstream-${ordinal}`, claim, { ...inNamespace, retainOnDelete: true }),
     );

@@ -9,6 +9,7 @@ import { Cluster } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { LeafSite } from "../model/leaf";
 import { hubLeafnodesSection, LEAF_CREDENTIALS_DIR, mountedLeafCredentialsFile, siteLeafSection } from "../model/leaf-config";
+import { TlsFiles } from "../model/link-tls";
 import { kubernetesPlacement } from "../model/placement";
 import { buildListenerNetworkPolicy, buildListenerService, Listener, ListenerService } from "./listener-service";
 
@@ -25,19 +26,20 @@ export function buildLeafNetworkPolicy(hub: Cluster, service: ListenerService): 
   return buildListenerNetworkPolicy(hub, leafListener(hub), service);
 }
 
-/** The hub's leafnodes listener, advertising the Service address sites dial. */
-export function wiredHubLeafnodesSection(hub: Cluster, address: pulumi.Output<string>): pulumi.Output<ConfBlock> {
-  return address.apply((advertise) => hubLeafnodesSection({ host: kubernetesPlacement(hub).listenHost, port: hub.ports.leafnodes, advertise }));
+/** The hub's leafnodes listener, advertising the Service address sites dial, with its mounted certificate files when links carry TLS. */
+export function wiredHubLeafnodesSection(hub: Cluster, address: pulumi.Output<string>, tls?: TlsFiles): pulumi.Output<ConfBlock> {
+  return address.apply((advertise) => hubLeafnodesSection({ host: kubernetesPlacement(hub).listenHost, port: hub.ports.leafnodes, advertise, tls }));
 }
 
 /**
  * A site's remote to the hub's leafnodes address, with the mounted creds file. `localAccount` is the
- * public key of the site's local account when the site runs in operator mode.
+ * public key of the site's local account when the site runs in operator mode; `tls` the site's mounted
+ * certificate files when links carry TLS.
  */
-export function wiredSiteLeafSection(site: LeafSite, hubAddress: pulumi.Output<string>, localAccount?: pulumi.Output<string>): pulumi.Output<ConfBlock> {
+export function wiredSiteLeafSection(site: LeafSite, hubAddress: pulumi.Output<string>, localAccount?: pulumi.Output<string>, tls?: TlsFiles): pulumi.Output<ConfBlock> {
   return pulumi
     .all([hubAddress, localAccount])
-    .apply(([address, account]) => siteLeafSection(site, [`nats://${address}`], mountedLeafCredentialsFile(site), account));
+    .apply(([address, account]) => siteLeafSection(site, [`nats://${address}`], mountedLeafCredentialsFile(site), account, tls));
 }
 
 export const LEAF_CREDENTIALS_VOLUME = "leaf-credentials";

@@ -7,123 +7,21 @@ import type * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cloud, CLOUDS } from "../model/clouds";
 import { Cluster } from "../model/cluster";
-import { Problems } from "../model/errors";
+import { ListenerService, ListenerServiceSpec } from "../model/listener-exposure";
 import { commonLabels, selectorLabels } from "./labels";
 
-export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
-export type ListenerServiceType = (typeof SERVICE_TYPES)[number];
+/** The checked settings live in the model, which checks a stack's listeners too; the Service is built here. */
+export { AWS_NLB_ANNOTATIONS, checkCloud, resolveListenerService, SERVICE_TYPES } from "../model/listener-exposure";
+export type { ListenerService, ListenerServiceType } from "../model/listener-exposure";
+/** A listener's Service settings, as the components take them. */
+export type ListenerServiceArgs = ListenerServiceSpec;
 
 export { CLOUDS, Cloud };
-
-/**
- * An internet-facing network load balancer from the AWS Load Balancer Controller, sending traffic straight to
- * pod IPs: NATS connections are long-lived TCP, which a network load balancer passes through untouched.
- */
-export const AWS_NLB_ANNOTATIONS: Readonly<Record<string, string>> = {
-  "service.beta.kubernetes.io/aws-load-balancer-type": "external",
-  "service.beta.kubernetes.io/aws-load-balancer-nlb-target-type": "ip",
-  "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
-};
-
-/** Node ports Kubernetes hands out by default. */
-const NODE_PORT_RANGE = { min: 30000, max: 32767 };
-const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
-const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
-
-export interface ListenerServiceArgs {
-  /**
-   * Service type. LoadBalancer (default) for peers in other Kubernetes clusters; NodePort with `nodePort` and
-   * `advertiseHost`; ClusterIP only when every peer runs in this Kubernetes cluster.
-   */
-  type?: ListenerServiceType;
-  /** Annotations added to the Service, over those the cloud adds. */
-  annotations?: Record<string, string>;
-  /**
-   * Source CIDRs that may connect to the listener. Default: any source, since peers run elsewhere. A load
-   * balancer that does not keep the client's address connects from its own, which must then be listed too.
-   */
-  allowedCidrs?: string[];
-  /** Host the listener advertises instead of the Service's address, e.g. a DNS name in front of it. Required with NodePort. */
-  advertiseHost?: string;
-  /** With NodePort: the port every node opens (30000-32767), fixed so that the advertised address is known. */
-  nodePort?: number;
-}
-
-/** A checked ListenerServiceArgs, with the cloud's annotations merged in. */
-export interface ListenerService {
-  type: ListenerServiceType;
-  annotations: Record<string, string>;
-  /** Undefined: any source. */
-  allowedCidrs: string[] | undefined;
-  advertiseHost: string | undefined;
-  nodePort: number | undefined;
-}
 
 /** One listener of the servers: its name (also the Service's port name and name suffix) and port. */
 export interface Listener {
   name: "gateway" | "leafnodes";
   port: number;
-}
-
-export function checkCloud(cloud: unknown, path: string, problems: Problems): Cloud | undefined {
-  if (cloud === undefined) return undefined;
-  if (!CLOUDS.includes(cloud as Cloud)) {
-    problems.add(path, cloud, `use ${CLOUDS.join(" or ")}, or leave it out for no cloud-specific load balancer settings`);
-    return undefined;
-  }
-  return cloud as Cloud;
-}
-
-function checkAnnotations(annotations: unknown, path: string, problems: Problems): Record<string, string> {
-  if (annotations === undefined) return {};
-  const valid =
-    typeof annotations === "object" && annotations !== null && !Array.isArray(annotations) && Object.values(annotations).every((value) => typeof value === "string");
-  if (!valid) {
-    problems.add(path, annotations, 'give a map of annotation names to text values, e.g. { "service.beta.kubernetes.io/aws-load-balancer-internal": "true" }');
-    return {};
-  }
-  return annotations as Record<string, string>;
-}
-
-function checkCidrs(cidrs: unknown, path: string, problems: Problems): string[] | undefined {
-  if (cidrs === undefined) return undefined;
-  if (!Array.isArray(cidrs) || cidrs.length === 0) {
-    problems.add(path, cidrs, 'list the source CIDRs, e.g. ["203.0.113.0/24"], or leave it out to allow any source');
-    return undefined;
-  }
-  cidrs.forEach((cidr, index) => {
-    if (typeof cidr !== "string" || !CIDR.test(cidr)) problems.add(`${path}[${index}]`, cidr, 'use a CIDR such as "203.0.113.0/24" or "2001:db8::/32"');
-  });
-  return cidrs;
-}
-
-/** Checks one listener's Service settings; problems go under `path`. */
-export function resolveListenerService(args: ListenerServiceArgs | undefined, cloud: Cloud | undefined, path: string, problems: Problems): ListenerService {
-  const given = args ?? {};
-  const type = given.type ?? "LoadBalancer";
-  if (!SERVICE_TYPES.includes(type)) problems.add(`${path}.type`, type, `use one of ${SERVICE_TYPES.join(", ")}`);
-  if (given.advertiseHost !== undefined && (typeof given.advertiseHost !== "string" || !HOST.test(given.advertiseHost))) {
-    problems.add(`${path}.advertiseHost`, given.advertiseHost, "use a DNS name or an IP address");
-  }
-  if (type === "NodePort") {
-    const port = given.nodePort;
-    if (typeof port !== "number" || !Number.isInteger(port) || port < NODE_PORT_RANGE.min || port > NODE_PORT_RANGE.max) {
-      problems.add(`${path}.nodePort`, port, `use a port from ${NODE_PORT_RANGE.min} to ${NODE_PORT_RANGE.max}: peers are told it before the Service exists`);
-    }
-    if (given.advertiseHost === undefined) {
-      problems.add(`${path}.advertiseHost`, undefined, "name the host peers dial (a DNS name for the nodes): a NodePort Service has no address of its own");
-    }
-  } else if (given.nodePort !== undefined) {
-    problems.add(`${path}.nodePort`, given.nodePort, "leave it out unless type is NodePort");
-  }
-  const cloudAnnotations = cloud === "aws" && type === "LoadBalancer" ? AWS_NLB_ANNOTATIONS : {};
-  return {
-    type,
-    annotations: { ...cloudAnnotations, ...checkAnnotations(given.annotations, `${path}.annotations`, problems) },
-    allowedCidrs: checkCidrs(given.allowedCidrs, `${path}.allowedCidrs`, problems),
-    advertiseHost: given.advertiseHost,
-    nodePort: type === "NodePort" ? given.nodePort : undefined,
-  };
 }
 
 export function listenerServiceName(cluster: Pick<Cluster, "name">, listener: Listener): string {
@@ -149,6 +47,7 @@ export function buildListenerService(
       type: service.type,
       selector: selectorLabels(cluster),
       publishNotReadyAddresses: options.publishNotReadyAddresses,
+      loadBalancerSourceRanges: service.loadBalancerSourceRanges,
       ports: [{ name: listener.name, port: listener.port, targetPort: listener.port, protocol: "TCP", nodePort: service.nodePort }],
     },
   };

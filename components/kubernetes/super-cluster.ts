@@ -12,9 +12,10 @@ import { resolveKubernetesVersion } from "../model/kubernetes-version";
 import { DEFAULT_CLUSTER_DOMAIN } from "../model/placement";
 import { jetStreamHome } from "../model/stack-accounts";
 import { GatewayTlsSpec, resolveSuperCluster, SuperCluster as SuperClusterModel, SuperClusterMemberSpec } from "../model/supercluster";
-import { buildGatewayNetworkPolicy, buildGatewayService, gatewayListener, gatewayTlsVolumes, wiredGatewaySection } from "./gateway-service";
+import { buildGatewayNetworkPolicy, buildGatewayService, gatewayListener, wiredGatewaySection } from "./gateway-service";
 import { JetStreamCluster } from "./jetstream-cluster";
-import { checkCloud, listenerAddress, ListenerService, ListenerServiceArgs, resolveListenerService } from "./listener-service";
+import { checkCloud, listenerAddress, listenerServiceName, ListenerService } from "./listener-service";
+import { createCertificate, hostOf, tlsVolumes } from "./listener-tls";
 import { ARGS_ROOT, checkSharedClusterArgs, credsSecretLabels, sharedClusterArgs, throwIfInvalid, TopologyClusterArgs, TopologyCredentialsArgs } from "./topology-args";
 import { createNamespaces, waitingFor } from "./topology-namespaces";
 import { memberTags } from "./zone-tags";
@@ -28,8 +29,6 @@ export interface SuperClusterMemberArgs extends SuperClusterMemberSpec {
    * the provider the component inherits. (`kubernetes` is for the program that makes the providers.)
    */
   provider?: k8s.Provider;
-  /** The Service in front of the cluster's gateway listener. Default: a LoadBalancer that any source may reach. */
-  gatewayService?: ListenerServiceArgs;
 }
 
 export interface SuperClusterArgs extends TopologyClusterArgs, TopologyCredentialsArgs {
@@ -38,8 +37,13 @@ export interface SuperClusterArgs extends TopologyClusterArgs, TopologyCredentia
    * a set of objects, and its server count decides how many.
    */
   clusters: SuperClusterMemberArgs[];
-  /** Mutual TLS on every gateway connection, with certificates from Secrets in each cluster's namespace. Unset: plain TCP. */
+  /**
+   * Mutual TLS on every gateway connection, with certificates from a cert-manager issuer or from Secrets in each
+   * cluster's namespace. Required when the gateways leave their Kubernetes cluster, unless allowPlaintextGateways.
+   */
   gatewayTls?: GatewayTlsSpec;
+  /** Let gateways that leave their Kubernetes cluster run in plain text. Default false: refused. */
+  allowPlaintextGateways?: boolean;
   /** The Kubernetes version the clusters run, "MAJOR.MINOR"; a cluster listing zones needs "1.35" or newer. */
   kubernetesVersion?: string;
 }
@@ -53,7 +57,7 @@ export interface CheckedSuperClusterArgs {
   gatewayServices: ListenerService[];
 }
 
-function memberSpec({ provider, gatewayService, ...spec }: SuperClusterMemberArgs): SuperClusterMemberSpec {
+function memberSpec({ provider, ...spec }: SuperClusterMemberArgs): SuperClusterMemberSpec {
   return spec;
 }
 
@@ -63,13 +67,17 @@ export function checkSuperClusterArgs(args: SuperClusterArgs): CheckedSuperClust
   const members = Array.isArray(given.clusters) ? given.clusters.map((member) => member ?? ({} as SuperClusterMemberArgs)) : [];
   const problems = new Problems();
   const superCluster = resolveSuperCluster(
-    { clusters: Array.isArray(given.clusters) ? members.map(memberSpec) : (given.clusters as unknown as SuperClusterMemberSpec[]), gatewayTls: given.gatewayTls },
+    {
+      clusters: Array.isArray(given.clusters) ? members.map(memberSpec) : (given.clusters as unknown as SuperClusterMemberSpec[]),
+      gatewayTls: given.gatewayTls,
+      allowPlaintextGateways: given.allowPlaintextGateways,
+    },
     ARGS_ROOT,
     problems,
     resolveKubernetesVersion(given.kubernetesVersion, "kubernetesVersion", problems),
+    checkCloud(given.cloud, "cloud", problems),
   );
-  const cloud = checkCloud(given.cloud, "cloud", problems);
-  const gatewayServices = members.map((member, index) => resolveListenerService(member.gatewayService, cloud, `clusters[${index}].gatewayService`, problems));
+  const gatewayServices = superCluster.members.map((member) => member.gatewayService);
   // The shared settings are checked against a cluster's description, and then the accounts, as NatsCredentials
   // checks them, against the smallest cluster's stores (as the stack's accounts are): both only mean something
   // once the clusters are valid.
@@ -130,15 +138,22 @@ export class SuperCluster extends pulumi.ComponentResource {
         { namespace: cluster.namespace, namePrefix: cluster.name, labels: credsSecretLabels(cluster) },
         inNamespace,
       );
-      return { service, secrets, address: listenerAddress(service, gatewayListener(cluster), gatewayServices[index], clusterDomain) };
+      const address = listenerAddress(service, gatewayListener(cluster), gatewayServices[index], clusterDomain);
+      if (superCluster.gatewayTls !== undefined) {
+        // Valid for the address the other clusters dial, and for the Service's name inside the cluster.
+        const inCluster = `${listenerServiceName(cluster, gatewayListener(cluster))}.${cluster.namespace}.svc.${clusterDomain}`;
+        const hosts = address.apply((dialled) => [hostOf(dialled), inCluster]);
+        createCertificate(`${name}-${cluster.name}-gateway-certificate`, cluster, "gateway", superCluster.gatewayTls, hosts, inNamespace);
+      }
+      return { service, secrets, address };
     });
     const byCluster = <T>(pick: (index: number) => T): Record<string, T> => Object.fromEntries(members.map((member, index) => [member.cluster.name, pick(index)]));
     const addresses = pulumi.all(byCluster((index) => gateways[index].address));
 
-    const tls = superCluster.gatewayTls === undefined ? undefined : gatewayTlsVolumes(superCluster.gatewayTls);
     this.clusters = byCluster((index) => {
       const member = members[index];
       const tags = memberTags(member);
+      const tls = superCluster.gatewayTls === undefined ? undefined : tlsVolumes(member.cluster, "gateway", superCluster.gatewayTls);
       const namespace = namespaces[index];
       return new JetStreamCluster(
         `${name}-${member.cluster.name}`,

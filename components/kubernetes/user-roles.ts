@@ -44,7 +44,7 @@ export function checkAccountUser(problems: Problems, path: string, name: unknown
 
 /** The user may pull from the durable consumer and acknowledge what it gets: the worker role. */
 export function checkCanPull(problems: Problems, path: string, user: User, stream: string, durable: string): void {
-  const missing = missingPermissions(user, workerPermissions(stream, durable));
+  const missing = missingPermissions(user, workerPermissions(user.name, stream, durable));
   if (missing.length > 0) {
     problems.add(path, user.name, `give ${user.name} the worker role for consumer ${durable} of ${stream} (worker: { stream: ${stream}, consumer: ${durable} }); it may not ${missing.join(", ")}`);
   }
@@ -52,7 +52,7 @@ export function checkCanPull(problems: Problems, path: string, user: User, strea
 
 /** The user may publish into the stream's subjects and read the acks: the publisher role. */
 export function checkCanPublish(problems: Problems, path: string, user: User, stream: string, subjects: readonly string[]): void {
-  const missing = missingPermissions(user, publisherPermissions(subjects));
+  const missing = missingPermissions(user, { ...publisherPermissions(user.name, stream, subjects), publish: [...subjects] });
   if (missing.length > 0) {
     problems.add(path, user.name, `let ${user.name} publish to stream ${stream} (publisher: { stream: ${stream} }, or publish permissions on its subjects); it may not ${missing.join(", ")}`);
   }

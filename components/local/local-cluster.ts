@@ -8,6 +8,7 @@ import { Cluster, Ports } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { localPlacements, localServerName, ServerPlacement } from "../model/placement";
 import { renderServer } from "../model/server-config";
+import { makeOwnerOnlyDir, writeOwnerOnlyFile } from "../owner-only-files";
 import { LocalServer } from "./local-server";
 import { isHealthy, readJetStream } from "./monitor";
 import { allocatePorts } from "./ports";
@@ -178,14 +179,15 @@ export function launchCluster(cluster: Cluster, options: StartClusterOptions & {
   const servers = placements.map((placement, index) => {
     const name = localServerName(cluster, index);
     const dir = path.join(runDir, name);
-    fs.mkdirSync(placement.storeDir, { recursive: true });
+    makeOwnerOnlyDir(dir);
+    makeOwnerOnlyDir(placement.storeDir);
     const rendered = renderServer(cluster, placement, {
       targetVersion: options.binary.version,
       extraSections: options.extraSections?.(index, placement),
     });
     rendered.omitted.forEach((note) => omitted.add(note));
     const configFile = path.join(dir, "nats.conf");
-    fs.writeFileSync(configFile, rendered.text);
+    writeOwnerOnlyFile(configFile, rendered.text);
     return new LocalServer(index, name, placement.ports, { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir: placement.storeDir }, options.binary);
   });
   const local = new LocalCluster(cluster, servers, [...omitted], options.onProgress);

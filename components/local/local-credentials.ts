@@ -2,19 +2,20 @@
  * The credentials of a local run: the stack's own operator, accounts and users, from key bytes kept in the run
  * directory between runs (so creds files handed out keep working), plus one local-only admin per account.
  *
- * Why the admins: streams belong to an account, so only a user of that account can create them, and the
- * stack's users are least privilege on purpose (a publisher cannot create its stream, a worker not its
- * consumer). On Kubernetes the NACK controller creates them, with the creds of a user the stack declares for
- * it; locally each account gets a user with the JetStream API, `<account>.admin`, signed by the account's key.
- * Users are not part of an account's JWT, so the servers' config is exactly what the pods get, and the admins
- * exist only on this machine.
+ * The stack's streams are created as each account's provisioner (`<account>-nack`, the NACK controller's user
+ * on Kubernetes), so a local run proves its permissions suffice. The admins are for what no role of the
+ * stack does: the status table's listing of every stream, and the smoke check's test streams (placement
+ * across a supercluster, a leaf site's hub stream). Each account with JetStream gets one, `<account>.admin`,
+ * with the JetStream API, signed by the account's key, reading replies under its own inbox prefix. Users are
+ * not part of an account's JWT, so the servers' config is exactly what the pods get, and the admins exist
+ * only on this machine.
  */
 import * as path from "path";
 import { loadKeyMaterial, writeCredsFiles } from "../credentials/files";
 import { generateCredentials, GeneratedCredentials } from "../credentials/generate";
 import { keyEntities } from "../credentials/keys";
 import { Account, INITIAL_ROTATION, User } from "../model/accounts";
-import { INBOX_SUBJECTS } from "../model/permissions";
+import { inboxSubjects } from "../model/permissions";
 
 /** Key bytes of every entity, owner-only; kept when the run directory is wiped. */
 export const KEYS_FILE = "keys.json";
@@ -30,7 +31,7 @@ function localAdmin(account: Account): User {
   return {
     name: localAdminName(account.name),
     account: account.name,
-    permissions: { publish: ["$JS.API.>"], subscribe: [INBOX_SUBJECTS], allowResponses: false },
+    permissions: { publish: ["$JS.API.>"], subscribe: [inboxSubjects(localAdminName(account.name))], allowResponses: false },
     connectionTypes: undefined,
     expires: undefined,
     rotation: INITIAL_ROTATION,

@@ -3,11 +3,21 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { Ports } from "../model/cluster";
+import { appendOwnerOnlyFile, openOwnerOnlyForAppend } from "../owner-only-files";
 import { guardChild } from "./process-guard";
 import { ServerBinary } from "./server-binary";
 
 /** File in each server's directory listing every pid it ran as, one a line, so leftovers can be found. */
 export const PIDS_FILE = "pids";
+
+/**
+ * Runs the server under umask 077. nats-server 2.9.10 creates its files with fixed modes that only the umask
+ * narrows (store directories 0750, store files 0640, its pid file 0660); the owner-only server directory
+ * already keeps others out, and the umask keeps the store owner-only even when it is copied or moved
+ * elsewhere. `exec` hands the shell's pid to the server, so signals and the recorded pid reach nats-server
+ * itself; a binary that cannot run ends the shell with code 127 and the reason in the log.
+ */
+const OWNER_ONLY_EXEC = 'umask 077 && exec "$0" "$@"';
 
 export interface LocalServerFiles {
   /** The server's own directory under the run directory. */
@@ -52,9 +62,9 @@ export class LocalServer {
   start(): void {
     if (this.running) throw new Error(`${this.name} is already running`);
     this.spawnFailed = false;
-    const log = fs.openSync(this.files.logFile, "a");
+    const log = openOwnerOnlyForAppend(this.files.logFile);
     try {
-      const child = spawn(this.binary.path, ["-c", this.files.configFile], {
+      const child = spawn("/bin/sh", ["-c", OWNER_ONLY_EXEC, this.binary.path, "-c", this.files.configFile], {
         cwd: this.files.dir,
         detached: true,
         stdio: ["ignore", log, log],
@@ -62,15 +72,15 @@ export class LocalServer {
       this.child = child;
       this.exit = new Promise((resolve) => {
         child.once("exit", (code, signal) => resolve({ code, signal }));
-        // A process that could not be spawned at all never emits "exit"; its error goes to the log.
+        // A shell that could not be spawned at all never emits "exit"; its error goes to the log.
         child.once("error", (error) => {
           this.spawnFailed = true;
-          fs.appendFileSync(this.files.logFile, `could not start ${this.binary.path}: ${error.message}\n`);
+          appendOwnerOnlyFile(this.files.logFile, `could not start ${this.binary.path} through /bin/sh: ${error.message}\n`);
           resolve({ code: null, signal: null });
         });
       });
       guardChild(child);
-      if (child.pid !== undefined) fs.appendFileSync(path.join(this.files.dir, PIDS_FILE), `${child.pid}\n`);
+      if (child.pid !== undefined) appendOwnerOnlyFile(path.join(this.files.dir, PIDS_FILE), `${child.pid}\n`);
     } finally {
       fs.closeSync(log);
     }

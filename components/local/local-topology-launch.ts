@@ -13,6 +13,7 @@ import { HubAndLeaf } from "../model/leaf";
 import { localHubAndLeafPlacements, localSuperClusterPlacements, PlacedCluster, PlacedServer, PortsByCluster } from "../model/local-topology";
 import { renderServer } from "../model/server-config";
 import { SuperCluster } from "../model/supercluster";
+import { makeOwnerOnlyDir, writeOwnerOnlyFile } from "../owner-only-files";
 import { LocalCluster, ServerExitedError } from "./local-cluster";
 import { LocalServer } from "./local-server";
 import { readJetStream } from "./monitor";
@@ -62,10 +63,11 @@ export class LocalTopology {
 function launchServer(cluster: Cluster, placed: PlacedServer, extraSections: readonly ConfBlock[], binary: ServerBinary): { server: LocalServer; omitted: string[] } {
   const { placement } = placed;
   const dir = path.dirname(placement.storeDir);
-  fs.mkdirSync(placement.storeDir, { recursive: true });
+  makeOwnerOnlyDir(dir);
+  makeOwnerOnlyDir(placement.storeDir);
   const rendered = renderServer(cluster, placement, { targetVersion: binary.version, extraSections: [...placed.sections, ...extraSections] });
   const configFile = path.join(dir, "nats.conf");
-  fs.writeFileSync(configFile, rendered.text);
+  writeOwnerOnlyFile(configFile, rendered.text);
   const files = { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir: placement.storeDir };
   const server = new LocalServer(placed.ordinal, String(placement.serverName), placement.ports, files, binary);
   server.start();
@@ -197,6 +199,8 @@ export interface HubAndLeafStartOptions extends TopologyStartOptions {
   leafCredentials?: Readonly<Record<string, string>>;
   /** The account each site's link carries, by site name, as the site's nats.conf names it (see localHubAndLeafPlacements). */
   localAccounts?: Readonly<Record<string, string>>;
+  /** Certificate files for the leaf links (valid for 127.0.0.1). Unset: plain TCP between the hub and its sites. */
+  leafnodesTls?: TlsFiles;
 }
 
 /** Starts a hub and its sites and waits until every site server's leaf connection to the hub is up. */
@@ -205,7 +209,7 @@ export function startHubAndLeaf(hubAndLeaf: HubAndLeaf, options: HubAndLeafStart
   const hub = hubAndLeaf.hub.cluster.name;
   return startTopology(
     [hubAndLeaf.hub.cluster, ...hubAndLeaf.sites.map((site) => site.cluster)],
-    (ports) => localHubAndLeafPlacements(hubAndLeaf, ports, runDir, options.leafCredentials, options.localAccounts),
+    (ports) => localHubAndLeafPlacements(hubAndLeaf, ports, runDir, options.leafCredentials, options.localAccounts, options.leafnodesTls),
     options,
     (topology, timeoutMs) =>
       waitForLeafLinks(

@@ -6,6 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { makeOwnerOnlyDir } from "../owner-only-files";
 import { PIDS_FILE } from "./local-server";
 
 function commandLine(pid: number): string | undefined {
@@ -41,7 +42,10 @@ async function waitUntilGone(pids: number[], timeoutMs: number): Promise<void> {
   }
 }
 
-/** Stops what a previous run left in `runDir`, then empties it of everything but the entries named in `keep`. */
+/**
+ * Stops what a previous run left in `runDir`, then empties it of everything but the entries named in `keep`.
+ * The directory is made owner-only: the stores under it hold the messages, its creds and keys the identities.
+ */
 export async function prepareRunDir(runDir: string, keep: readonly string[] = []): Promise<void> {
   const leftovers = findLeftoverServers(runDir);
   for (const pid of leftovers) {
@@ -52,7 +56,7 @@ export async function prepareRunDir(runDir: string, keep: readonly string[] = []
     }
   }
   await waitUntilGone(leftovers, 5_000);
-  fs.mkdirSync(runDir, { recursive: true });
+  makeOwnerOnlyDir(runDir);
   for (const entry of fs.readdirSync(runDir)) {
     if (!keep.includes(entry)) fs.rmSync(path.join(runDir, entry), { recursive: true, force: true });
   }

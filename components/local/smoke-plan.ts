@@ -5,7 +5,7 @@
  */
 import { Account, User } from "../model/accounts";
 import { Consumer } from "../model/consumers";
-import { INBOX_SUBJECTS } from "../model/permissions";
+import { clientInboxPrefix } from "../model/permissions";
 import { Stream } from "../model/streams";
 import { subjectWithinAny } from "../model/subjects";
 
@@ -33,10 +33,10 @@ function allows(subjects: readonly string[], subject: string): boolean {
   return subjectWithinAny(subject, subjects);
 }
 
-/** A client connection (not a leaf-only user) that can read replies on its inbox. */
+/** A client connection (not a leaf-only user) that can read replies on its inbox (its own, or the default one the provisioner keeps). */
 export function isClient(user: User): boolean {
   const clientConnections = user.connectionTypes === undefined || user.connectionTypes.includes("STANDARD");
-  return clientConnections && allows(user.permissions.subscribe, concreteSubject(INBOX_SUBJECTS));
+  return clientConnections && allows(user.permissions.subscribe, `${clientInboxPrefix(user)}.${PLACEHOLDER_TOKEN}`);
 }
 
 /** A client that may publish to `subject`. */

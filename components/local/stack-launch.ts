@@ -3,17 +3,25 @@
  * operator mode with the stack's operator and accounts, the clusters of a supercluster joined by gateways,
  * the sites of a hub dialling it with their leaf users' creds files.
  *
- * Leaf sites follow the HubAndLeaf component and siteLeafSection: a site runs without auth, its clients in
- * the site server's default account, which its link carries into the hub account of its leaf user, unless the
- * site names a `localAccount`. Then it runs in operator mode with the same operator and accounts as the hub
- * (one resolver preload serves both), and its remote binds that account by public key, since nats.conf names
- * accounts by key in operator mode. The leaf user's creds decide what crosses either way.
+ * Leaf sites follow the HubAndLeaf component and siteLeafSection: a site runs in operator mode with the same
+ * operator and accounts as the hub (one resolver preload serves both), its clients users of its local account
+ * (default: the hub account of its leaf user), and its remote binds that account by public key, since
+ * nats.conf names accounts by key in operator mode. Only a site that opts into anonymous clients runs without
+ * auth, its clients in the site server's default account, which its link carries into the hub account. The
+ * leaf user's creds decide what crosses either way.
+ *
+ * Gateways and leaf links that the stack gives TLS (gatewayTls, leafnodesTls) get it here too, with the same
+ * tls blocks the pods get; the certificates come from a throwaway CA made in `<runDir>/certs` instead of the
+ * stack's issuer or Secrets.
  */
+import * as path from "path";
 import { ConfBlock } from "../model/conf";
 import { inOperatorMode } from "../model/jetstream-targets";
+import { narrowedOperatorSection, siteTrustedAccounts } from "../model/site-trust";
 import { Stack } from "../model/stack";
 import { Topology } from "../model/topology";
 import { startCluster } from "./local-cluster";
+import { makeLoopbackCertificates } from "./local-certificates";
 import { LocalCredentials } from "./local-credentials";
 import { LocalTopology, startHubAndLeaf, startSuperCluster } from "./local-topology-launch";
 import { ServerBinary } from "./server-binary";
@@ -45,6 +53,9 @@ function publicKeyOf(credentials: LocalCredentials, account: string): string {
   return found.publicKey;
 }
 
+/** Directory of the run's throwaway CA and certificate. */
+export const CERTS_DIR = "certs";
+
 /** Starts every cluster of the stack and waits until the topology works (see startSuperCluster, startHubAndLeaf). */
 export async function startStackTopology(stack: Stack, credentials: LocalCredentials, options: StackLaunchOptions): Promise<LocalTopology> {
   const operatorSection: ConfBlock = credentials.generated.confSection;
@@ -63,12 +74,24 @@ export async function startStackTopology(stack: Stack, credentials: LocalCredent
       return new LocalTopology([local]);
     }
     case "supercluster":
-      return startSuperCluster(topology.superCluster, { ...options, clusterSections });
-    case "hub-leaf": {
-      const sites = topology.hubAndLeaf.sites;
-      return startHubAndLeaf(topology.hubAndLeaf, {
+      return startSuperCluster(topology.superCluster, {
         ...options,
         clusterSections,
+        gatewayTls: topology.superCluster.gatewayTls === undefined ? undefined : makeLoopbackCertificates(path.join(options.runDir, CERTS_DIR)),
+      });
+    case "hub-leaf": {
+      const sites = topology.hubAndLeaf.sites;
+      // A site trusts only its own accounts (see siteTrustedAccounts), the hub every one.
+      const siteNamed = (cluster: { name: string }) => sites.find((site) => site.cluster.name === cluster.name);
+      const siteSections = (cluster: { name: string }) => {
+        const site = siteNamed(cluster);
+        if (site === undefined || !inOperatorMode(topology, cluster.name)) return clusterSections(cluster);
+        return [narrowedOperatorSection(operatorSection, siteTrustedAccounts(site, stack.accounts).map((account) => publicKeyOf(credentials, account)))];
+      };
+      return startHubAndLeaf(topology.hubAndLeaf, {
+        ...options,
+        clusterSections: siteSections,
+        leafnodesTls: topology.hubAndLeaf.leafnodesTls === undefined ? undefined : makeLoopbackCertificates(path.join(options.runDir, CERTS_DIR)),
         leafCredentials: Object.fromEntries(sites.map((site) => [site.cluster.name, credentials.credsFiles[site.user as string]])),
         localAccounts: Object.fromEntries(
           sites.filter((site) => site.localAccount !== undefined).map((site) => [site.cluster.name, publicKeyOf(credentials, site.localAccount as string)]),

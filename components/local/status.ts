@@ -103,6 +103,8 @@ export interface CredsFile {
   file: string;
   /** Exists only for the local run (an account's admin), never deployed. */
   localOnly: boolean;
+  /** The inbox prefix the user's client must set to read replies; undefined for the clients' default. */
+  inboxPrefix?: string;
 }
 
 /** An example `nats` CLI command: its arguments after the connection flags. */
@@ -132,6 +134,7 @@ export function formatEndpoints(local: LocalCluster, operatorMode = true): strin
  */
 export function formatCredsHelp(creds: readonly CredsFile[], examples: readonly ConnectExample[], urls: readonly string[], cwd = process.cwd()): string {
   const fileOf = new Map(creds.map((entry) => [entry.user, path.relative(cwd, entry.file) || entry.file]));
+  const prefixOf = new Map(creds.map((entry) => [entry.user, entry.inboxPrefix]));
   const table = formatTable(
     ["user", "account", "creds file (owner-only)"],
     creds.map((entry) => [entry.user, entry.account, `${fileOf.get(entry.user)}${entry.localOnly ? "  (local only: JetStream admin)" : ""}`]),
@@ -139,7 +142,8 @@ export function formatCredsHelp(creds: readonly CredsFile[], examples: readonly 
   const commands = examples
     .filter((example) => example.user === undefined || fileOf.has(example.user))
     .map((example, index) => {
-      const creds = example.user === undefined ? "" : `--creds ${fileOf.get(example.user)} `;
+      const prefix = example.user === undefined ? undefined : prefixOf.get(example.user);
+      const creds = (example.user === undefined ? "" : `--creds ${fileOf.get(example.user)} `) + (prefix === undefined ? "" : `--inbox-prefix ${prefix} `);
       return `  ${index === 0 ? "e.g." : "    "} nats ${creds}-s ${(example.urls ?? urls).join(",")} ${example.command}`;
     });
   return ["the stack's users, and the admins of this local run:", table.replace(/^/gm, "  "), ...commands].join("\n");

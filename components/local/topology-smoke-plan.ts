@@ -5,15 +5,16 @@
 import { Account, SYSTEM_ACCOUNT_NAME, User } from "../model/accounts";
 import { Cluster } from "../model/cluster";
 import { HubAndLeaf, LeafSite } from "../model/leaf";
-import { INBOX_SUBJECTS } from "../model/permissions";
-import { subjectWithin, subjectWithinAny } from "../model/subjects";
+import { siteClients } from "../model/leaf-access";
+import { reachesInboxes } from "../model/permissions";
+import { subjectWithinAny } from "../model/subjects";
 import { SuperCluster } from "../model/supercluster";
 import { clusterTag } from "../model/tags";
 import { concreteSubject, mayPublish, maySubscribe } from "./smoke-plan";
 
 /** Subjects applications talk on: not the inbox, not a `$` subject of the server's own (JetStream, system). */
 function isApplicationSubject(pattern: string): boolean {
-  return !pattern.startsWith("$") && !subjectWithin(pattern, INBOX_SUBJECTS);
+  return !pattern.startsWith("$") && !reachesInboxes(pattern);
 }
 
 function usersOf(accounts: readonly Account[], name: string | undefined): User[] {
@@ -78,10 +79,14 @@ export function planPlacementCheck(superCluster: SuperCluster, admins: Readonly<
   return { account, admin: admins[account], from: members[0].cluster, to, tag: clusterTag(to.name), replicas: PLACEMENT_REPLICAS };
 }
 
-/** Hub JetStream reached from a site through the hub's domain. */
+/** Hub JetStream reached from a site through the hub's domain: one of the hub streams the site publishes into. */
 export interface HubJetStreamCheck {
   domain: string;
-  /** The local admin of the site's hub account, which creates and deletes a stream on the hub. */
+  /** The hub stream, one of the site's `hubStreams` without a consumer. */
+  stream: string;
+  /** A subject of the stream the site client publishes. */
+  subject: string;
+  /** The local admin of the site's hub account, which reads the stream on the hub and removes the smoke message. */
   admin: string;
 }
 
@@ -100,7 +105,7 @@ export interface LeafSiteCheck {
   hubSender: User;
   /** A subject a site client publishes that `hubReceiver` may subscribe to but the leaf user may not publish, so it must not cross; undefined when there is none. */
   blocked: string | undefined;
-  /** Undefined when the leaf user may not use the hub's JetStream API, or its account has no JetStream. */
+  /** Undefined when the site publishes into no hub stream its client may use, or its account has no JetStream. */
   hubJetStream: HubJetStreamCheck | undefined;
 }
 
@@ -144,15 +149,10 @@ function planSite(site: LeafSite, hubDomain: string | undefined, accounts: reado
   const hubSender = hubUsers.find((user) => mayPublish(user, down));
   if (hubReceiver === undefined) return { site, reason: `no client user of account ${site.account} may subscribe to ${up} on the hub` };
   if (hubSender === undefined) return { site, reason: `no client user of account ${site.account} may publish to ${down} on the hub` };
-  const siteUser =
-    site.localAccount === undefined ? undefined : usersOf(accounts, site.localAccount).find((user) => mayPublish(user, up) && maySubscribe(user, down));
+  const siteUser = site.localAccount === undefined ? undefined : siteClients(site, accounts).find((user) => mayPublish(user, up) && maySubscribe(user, down));
   if (site.localAccount !== undefined && siteUser === undefined) {
     return { site, reason: `no client user of account ${site.localAccount} may publish to ${up} and subscribe to ${down} on the site` };
   }
-  const apiProbe = `$JS.${hubDomain}.API.STREAM.INFO.SMOKE`;
-  const admin = admins[site.account];
-  const reachesHubJetStream =
-    hubDomain !== undefined && admin !== undefined && subjectWithinAny(apiProbe, leafUser.permissions.publish) && siteMayPublish(siteUser, apiProbe);
   return {
     site,
     leafUser,
@@ -162,8 +162,27 @@ function planSite(site: LeafSite, hubDomain: string | undefined, accounts: reado
     down,
     hubSender,
     blocked: blockedSubject(hubReceiver, leafUser, siteUser),
-    hubJetStream: reachesHubJetStream ? { domain: hubDomain, admin } : undefined,
+    hubJetStream: planHubJetStream(site, hubDomain, accounts, admins[site.account], leafUser, siteUser),
   };
+}
+
+/**
+ * The first hub stream the site publishes into whose subject and info both the leaf user and the site client
+ * may send; undefined without a hub domain, an admin of the account (it has no JetStream) or such a stream.
+ */
+function planHubJetStream(site: LeafSite, hubDomain: string | undefined, accounts: readonly Account[], admin: string | undefined, leafUser: User, siteUser: User | undefined): HubJetStreamCheck | undefined {
+  if (hubDomain === undefined || admin === undefined) return undefined;
+  const streams = accounts.find((account) => account.name === site.account)?.streams ?? [];
+  for (const use of site.hubStreams.filter((candidate) => candidate.consumer === undefined)) {
+    const stream = streams.find((candidate) => candidate.name === use.stream);
+    if (stream === undefined) continue;
+    const subject = concreteSubject(stream.subjects[0]);
+    const info = `$JS.${hubDomain}.API.STREAM.INFO.${stream.name}`;
+    if ([subject, info].every((sent) => subjectWithinAny(sent, leafUser.permissions.publish) && siteMayPublish(siteUser, sent))) {
+      return { domain: hubDomain, stream: stream.name, subject, admin };
+    }
+  }
+  return undefined;
 }
 
 /** One check per site, or the reason a site cannot be checked. `admins` are the local admins by account name. */

@@ -1,8 +1,8 @@
 /**
  * The smoke checks of a topology of several clusters, through the stack's own creds: messages cross the
  * gateways of a supercluster and a stream is placed by tag in another cluster; on a hub with leaf sites, the
- * subjects a site's leaf user allows cross its link both ways, another does not, and a site client reaches
- * hub JetStream through the hub's domain. Interest crosses gateways and leaf links asynchronously, so a
+ * subjects a site's leaf user allows cross its link both ways, another does not, and a site client stores a
+ * message in a hub stream its site uses through the hub's domain but cannot delete, purge or create one. Interest crosses gateways and leaf links asynchronously, so a
  * message that must arrive is sent again until it does, within a bound.
  */
 import { randomBytes } from "crypto";
@@ -11,7 +11,7 @@ import { LocalCluster } from "./local-cluster";
 import { pollUntil, sleep } from "./poll";
 import { SmokeCheckError } from "./smoke-check";
 import { waitForLeafInterest } from "./topology-links";
-import { CrossClusterCheck, LeafSiteCheck, PlacementCheck } from "./topology-smoke-plan";
+import { CrossClusterCheck, HubJetStreamCheck, LeafSiteCheck, PlacementCheck } from "./topology-smoke-plan";
 
 /** Opens a connection to `cluster` as `user`, with the user's creds; without creds when `user` is undefined. */
 export type ConnectTo = (cluster: LocalCluster, user: string | undefined) => Promise<NatsConnection>;
@@ -21,6 +21,8 @@ const CROSSING_TIMEOUT_MS = 15_000;
 const RESEND_EVERY_MS = 200;
 /** After a later message on the same link has arrived, how long an earlier one that must not cross is still awaited. */
 const BLOCKED_GRACE_MS = 300;
+/** How long a request the leaf user may not send is given to be answered; refused, it never is. */
+const REFUSED_WAIT_MS = 1_000;
 /** Enough for the one message the check stores; an account with JetStream limits may require a size. */
 const SMOKE_STREAM_MAX_BYTES = 1024 * 1024;
 
@@ -187,9 +189,9 @@ export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, 
     }
 
     if (check.hubJetStream === undefined) {
-      lines.push(`hub JetStream not tried from ${site.name}: ${check.leafUser.name} may not use the hub's JetStream API, or its account has none`);
+      lines.push(`hub JetStream not tried from ${site.name}: it publishes into no hub stream (hubStreams) that ${check.leafUser.name} and its client may use, or its account has no JetStream`);
     } else {
-      lines.push(await hubJetStreamFromSite(check, check.hubJetStream.domain, check.hubJetStream.admin, hub, site, onSite, connections, siteClient));
+      lines.push(await hubJetStreamFromSite(check, check.hubJetStream, hub, site, onSite, connections, siteClient));
     }
     return lines;
   } catch (error) {
@@ -199,32 +201,43 @@ export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, 
   }
 }
 
-/** The hub account's admin makes a stream on `up`; the site client stores a message in it through the hub's domain, and reads its state. */
-async function hubJetStreamFromSite(
-  check: LeafSiteCheck,
-  domain: string,
-  admin: string,
-  hub: LocalCluster,
-  site: LocalCluster,
-  onSite: NatsConnection,
-  connections: Connections,
-  siteClient: string,
-): Promise<string> {
-  const stream = `SMOKE_${check.site.cluster.name.replace(/[^A-Za-z0-9_-]/g, "_").toUpperCase()}`;
-  const hubJsm = await (await connections.to(hub, admin)).jetstreamManager();
-  await hubJsm.streams.add({ name: stream, subjects: [check.up], num_replicas: hub.cluster.jetstream.streamReplicas, storage: StorageType.File, max_bytes: SMOKE_STREAM_MAX_BYTES });
+/** The hub's answer to a stream-management request from a site, or undefined when it never came. */
+async function managementAnswer(onSite: NatsConnection, subject: string): Promise<string | undefined> {
   try {
-    // The hub's JetStream API and the new stream's subject are reachable from the site only once their interest has crossed the link.
-    await waitForLeafInterest(site, [`$JS.${domain}.API.INFO`, `$JS.${domain}.API.STREAM.INFO.${stream}`, check.up], CROSSING_TIMEOUT_MS).catch((error: Error) => {
-      throw new SmokeCheckError(error.message);
-    });
-    const ack = await onSite.jetstream({ domain }).publish(check.up, `stored ${smokeId()}`);
-    const state = (await (await onSite.jetstreamManager({ domain })).streams.info(stream)).state;
-    if (ack.stream !== stream || ack.domain !== domain || state.messages !== 1) {
-      throw new SmokeCheckError(`${check.up} from ${check.site.cluster.name} was acknowledged by stream ${ack.stream} in domain ${ack.domain ?? "(none)"}, and ${stream} holds ${state.messages} messages`);
+    return (await onSite.request(subject, "", { timeout: REFUSED_WAIT_MS })).string();
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The site client stores a message in a hub stream its site publishes into, through the hub's domain, and
+ * reads the stream's info; its requests to delete, purge or create a hub stream get no answer, since the leaf
+ * user may not send them. The hub account's admin checks the stream held on, and removes the smoke message.
+ */
+async function hubJetStreamFromSite(check: LeafSiteCheck, hubJetStream: HubJetStreamCheck, hub: LocalCluster, site: LocalCluster, onSite: NatsConnection, connections: Connections, siteClient: string): Promise<string> {
+  const { domain, stream, subject, admin } = hubJetStream;
+  const hubJsm = await (await connections.to(hub, admin)).jetstreamManager();
+  // The hub's interest in the stream's subject and API is what lets the site's requests cross the link.
+  await waitForLeafInterest(site, [`$JS.${domain}.API.STREAM.INFO.${stream}`, subject], CROSSING_TIMEOUT_MS).catch((error: Error) => {
+    throw new SmokeCheckError(error.message);
+  });
+  const ack = await onSite.jetstream({ domain }).publish(subject, `stored ${smokeId()}`);
+  try {
+    const seen = (await (await onSite.jetstreamManager({ domain, checkAPI: false })).streams.info(stream)).state;
+    if (ack.stream !== stream || ack.domain !== domain || seen.last_seq < ack.seq) {
+      throw new SmokeCheckError(`${subject} from ${check.site.cluster.name} was acknowledged by stream ${ack.stream} in domain ${ack.domain ?? "(none)"}, and ${stream} ends at sequence ${seen.last_seq}`);
     }
-    return `${siteClient} stored ${check.up} in hub stream ${stream} through JetStream domain ${domain} (ack from domain ${ack.domain}, sequence ${ack.seq}); stream deleted`;
+    const refused: string[] = [];
+    for (const operation of ["STREAM.DELETE", "STREAM.PURGE", "STREAM.CREATE"]) {
+      const answer = await managementAnswer(onSite, `$JS.${domain}.API.${operation}.${stream}`);
+      if (answer !== undefined) throw new SmokeCheckError(`${operation} of hub stream ${stream} from ${check.site.cluster.name} was answered: ${answer}`);
+      refused.push(operation);
+    }
+    const after = (await hubJsm.streams.info(stream)).state;
+    if (after.last_seq < ack.seq || after.messages === 0) throw new SmokeCheckError(`hub stream ${stream} lost its messages after requests from ${check.site.cluster.name}`);
+    return `${siteClient} stored ${subject} in hub stream ${stream} through JetStream domain ${domain} (ack from domain ${ack.domain}, sequence ${ack.seq}); ${refused.join(", ")} from ${check.site.cluster.name} got no answer; smoke message removed`;
   } finally {
-    await hubJsm.streams.delete(stream).catch(() => undefined);
+    await hubJsm.streams.deleteMessage(stream, ack.seq).catch(() => undefined);
   }
 }

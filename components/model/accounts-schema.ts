@@ -30,8 +30,12 @@ const limitsSchema = z.strictObject({
 
 const userSchema = z.strictObject({
   name: dnsLabel(),
-  publisher: z.strictObject({ stream: natsName() }).optional(),
+  publisher: z.strictObject({ stream: natsName(), subjects: subjects().min(1, { error: "list at least one of the stream's subjects, or leave subjects out for all" }).optional() }).optional(),
   worker: z.strictObject({ stream: natsName(), consumer: natsName() }).optional(),
+  kvReader: z.strictObject({ bucket: text("name one of the account's key-value buckets") }).optional(),
+  kvWriter: z.strictObject({ bucket: text("name one of the account's key-value buckets") }).optional(),
+  provisioner: flag().optional(),
+  admin: flag().optional(),
   permissions: z
     .strictObject({
       publish: subjects().optional(),

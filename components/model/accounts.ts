@@ -24,6 +24,10 @@ export interface AccountStream {
   name: string;
   account: string;
   subjects: readonly string[];
+  /** Its durable consumers' names, when declared: what a worker may name. Undefined: any name is taken as given. */
+  consumers?: readonly string[];
+  /** Set when the stream is a key-value bucket's (`KV_<bucket>`): the bucket's name, what KV readers and writers name. */
+  bucket?: string;
 }
 
 /** Subjects the account offers to every other account. */
@@ -92,6 +96,13 @@ export interface PermissionsSpec {
 /** A user publishing into one of the account's streams. */
 export interface PublisherSpec {
   stream: string;
+  /** Only these of the stream's subjects (each within one the stream captures). Default: all of them. */
+  subjects?: string[];
+}
+
+/** A user reading (or, as a writer, also writing) one of the account's key-value buckets. */
+export interface KeyValueRoleSpec {
+  bucket: string;
 }
 
 /** A user pulling from one durable consumer of one of the account's streams. */
@@ -101,13 +112,33 @@ export interface WorkerSpec {
   consumer: string;
 }
 
-/** One user: one service or worker pool. It needs at least one of publisher, worker and permissions; they add up. */
+/**
+ * One user: one service or worker pool. It needs at least one role (publisher, worker, kvReader, kvWriter,
+ * provisioner) or permissions; they add up. Every user reads its replies under its own inbox prefix
+ * `_INBOX_<name>`, which its client must set.
+ */
 export interface UserSpec {
   /** A DNS label naming its creds (`<name>.creds`) and Kubernetes Secret, so unique across the stack; not `sys`, which is taken. */
   name: string;
   publisher?: PublisherSpec;
   worker?: WorkerSpec;
+  /** Get and watch the keys of one bucket. */
+  kvReader?: KeyValueRoleSpec;
+  /** Get, watch, put and delete the keys of one bucket. */
+  kvWriter?: KeyValueRoleSpec;
+  /**
+   * The NACK controller's user: creates, updates and looks up the account's streams, consumers and buckets,
+   * and reads replies under the default inbox `_INBOX`, since NACK cannot set a prefix. Only the account's
+   * `<account>-nack` may hold it, which the program adds to each account holding streams or buckets.
+   */
+  provisioner?: boolean;
   permissions?: PermissionsSpec;
+  /**
+   * May hold raw permissions that cover the whole JetStream API (`$JS.API.>`, `$JS.*.API.>`), everything
+   * (`>`), or other users' inboxes. Default false: such grants are refused, since they reach every stream and
+   * every reply of the account.
+   */
+  admin?: boolean;
   /** Connection types the user may use, e.g. ["LEAFNODE"] for a leaf-only user. Default: any. */
   connectionTypes?: ConnectionType[];
   /** When the user's credentials stop working: an ISO 8601 date or UTC/offset date-time. Default: never. */

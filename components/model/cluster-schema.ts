@@ -3,6 +3,8 @@
  * and HubAndLeafSpec declare them. Rules that need the tier or other clusters stay in the resolvers.
  */
 import { z } from "zod";
+import { ISSUER_KINDS } from "./link-tls";
+import { SERVICE_TYPES } from "./listener-exposure";
 import { MAX_CLUSTER_NAME_LENGTH } from "./names";
 import {
   byteQuantity,
@@ -59,6 +61,38 @@ const jetStreamSchema = z.strictObject({
   domain: natsName().optional(),
 });
 
+const CIDR_RULE = 'use a CIDR such as "203.0.113.0/24" or "2001:db8::/32"';
+const cidrs = (what: string) => z.array(text(CIDR_RULE, 43), { error: `list the source CIDRs ${what}` }).min(1, { error: `list at least one source CIDR ${what}` });
+
+/** Where a listener's certificates come from (TlsCertificatesSpec): a cert-manager issuer or a Secret. */
+const tlsCertificatesShape = {
+  issuer: z
+    .strictObject({
+      name: dnsLabel(253, "name a cert-manager Issuer or ClusterIssuer (a DNS name)"),
+      kind: oneOf(ISSUER_KINDS).optional(),
+    })
+    .optional(),
+  secretName: dnsLabel(253, "name a Secret of type kubernetes.io/tls (a DNS name)").optional(),
+  caSecretName: dnsLabel(253, "name a Secret holding ca.crt (a DNS name), or leave it out to use secretName's").optional(),
+};
+
+const tlsCertificatesSchema = z.strictObject(tlsCertificatesShape);
+
+const clusterTlsSchema = z.strictObject({
+  client: z.strictObject({ ...tlsCertificatesShape, verify: flag().optional() }).optional(),
+});
+
+/** The Service in front of a gateway or leafnodes listener (ListenerServiceSpec). */
+const listenerServiceSchema = z.strictObject({
+  type: oneOf(SERVICE_TYPES).optional(),
+  annotations: z.record(z.string(), z.string(), { error: "give a map of annotation names to text values" }).optional(),
+  loadBalancerSourceRanges: cidrs("the load balancer admits").optional(),
+  allowAnySource: flag().optional(),
+  allowedCidrs: cidrs("the NetworkPolicy admits").optional(),
+  advertiseHost: text("use a DNS name or an IP address").optional(),
+  nodePort: wholeNumber(30000, 32767).optional(),
+});
+
 /** The keys of one cluster (ClusterSpec), shared by a single cluster, a supercluster member, a hub and a site. */
 export const clusterShape = {
   name: dnsLabel(MAX_CLUSTER_NAME_LENGTH),
@@ -75,6 +109,7 @@ export const clusterShape = {
   limits: limitsSchema.optional(),
   lameDuck: lameDuckSchema.optional(),
   jetstream: jetStreamSchema.optional(),
+  tls: clusterTlsSchema.optional(),
 };
 
 export const clusterSchema = z.strictObject(clusterShape);
@@ -91,16 +126,13 @@ const memberSchema = z.strictObject({
   gatewayName: natsName().optional(),
   serverNamePrefix: natsName().optional(),
   kubernetes: kubernetesTargetSchema.optional(),
+  gatewayService: listenerServiceSchema.optional(),
 });
 
 export const superClusterSchema = z.strictObject({
   clusters: z.array(memberSchema, { error: "list at least 2 clusters: gateways join clusters" }).min(2, { error: "list at least 2 clusters: gateways join clusters" }),
-  gatewayTls: z
-    .strictObject({
-      secretName: dnsLabel(253, "name a Secret of type kubernetes.io/tls (a DNS name)"),
-      caSecretName: dnsLabel(253, "name a Secret holding ca.crt (a DNS name), or leave it out to use secretName's").optional(),
-    })
-    .optional(),
+  gatewayTls: tlsCertificatesSchema.optional(),
+  allowPlaintextGateways: flag().optional(),
 });
 
 const siteSchema = z.strictObject({
@@ -108,10 +140,17 @@ const siteSchema = z.strictObject({
   account: text("name the hub account the site's leaf connection binds to"),
   user: dnsLabel().optional(),
   localAccount: dnsLabel().optional(),
+  anonymousClients: flag().optional(),
+  clients: z.array(dnsLabel(), { error: "list the users of the site's local account that connect to it" }).min(1, { error: "list at least one user, or leave clients out for all of them" }).optional(),
+  hubStreams: z
+    .array(z.strictObject({ stream: natsName(), consumer: natsName().optional() }), { error: "list the hub streams the site uses, each as { stream, consumer? }" })
+    .optional(),
   kubernetes: kubernetesTargetSchema.optional(),
 });
 
 export const hubLeafSchema = z.strictObject({
-  hub: z.strictObject({ ...clusterShape, kubernetes: kubernetesTargetSchema.optional() }),
+  hub: z.strictObject({ ...clusterShape, kubernetes: kubernetesTargetSchema.optional(), leafnodesService: listenerServiceSchema.optional() }),
   sites: z.array(siteSchema, { error: "list at least one leaf site" }).min(1, { error: "list at least one leaf site" }),
+  leafnodesTls: tlsCertificatesSchema.optional(),
+  allowPlaintextLeafnodes: flag().optional(),
 });

@@ -5,6 +5,7 @@
 import { parseDurationSeconds, DURATION_RULE } from "./duration";
 import { Problems } from "./errors";
 import { natsServerImage } from "./images";
+import { ClientTls, ClientTlsSpec, resolveClientTls } from "./link-tls";
 import { dnsLabelRule, isDnsLabel, isNatsName, MAX_CLUSTER_NAME_LENGTH, NATS_NAME_RULE } from "./names";
 import { formatBytes, MEBIBYTE, parseBytes, parseMillicores } from "./quantity";
 import { isTierName, StorageKind, Tier, TIER_NAMES, TIERS, TierName } from "./tiers";
@@ -96,6 +97,14 @@ export interface ClusterSpec {
   limits?: LimitsSpec;
   lameDuck?: LameDuckSpec;
   jetstream?: JetStreamSpec;
+  /** TLS on the servers' own listeners. */
+  tls?: ClusterTlsSpec;
+}
+
+/** TLS on a cluster's listeners; gateways and leaf links take theirs from the topology (gatewayTls, leafnodesTls). */
+export interface ClusterTlsSpec {
+  /** TLS on the client port, with certificates from a cert-manager issuer or a Secret; `verify: true` requires client certificates too. */
+  client?: ClientTlsSpec;
 }
 
 /** A validated cluster with every default filled in. */
@@ -129,6 +138,8 @@ export interface Cluster {
     streamReplicas: number;
     domain: string | undefined;
   };
+  /** TLS on the client port. Undefined: plain TCP. */
+  clientTls: ClientTls | undefined;
 }
 
 /** Memory the nats-server process needs besides its memory store (the operations guide's minimum). */
@@ -318,6 +329,7 @@ export function resolveCluster(spec: ClusterSpec, path: string, problems: Proble
     lameDuck,
     terminationGracePeriodSeconds,
     jetstream: { maxMemoryStore, maxFileStore, syncAlways, streamReplicas, domain: js.domain },
+    clientTls: resolveClientTls(given.tls?.client, `${path}.tls.client`, problems),
   };
 }
 

@@ -5,27 +5,10 @@
  * Kubernetes, where they are only known once the Services exist.
  */
 import { ConfBlock } from "./conf";
-import { GatewayTls, SuperCluster } from "./supercluster";
+import { listenerTlsBlock, TlsFiles } from "./link-tls";
+import { SuperCluster } from "./supercluster";
 
-/** Certificate files of a TLS block, as paths inside the server's filesystem. */
-export interface TlsFiles {
-  certFile: string;
-  keyFile: string;
-  caFile: string;
-}
-
-/** Where the gateway certificate Secret is mounted in a pod. */
-export const GATEWAY_CERT_DIR = "/etc/nats-certs/gateway";
-/** Where the CA Secret is mounted when it is not the certificate Secret. */
-export const GATEWAY_CA_DIR = "/etc/nats-certs/gateway-ca";
-/** Seconds a gateway TLS handshake may take: longer than the 2 s default, for links between regions. */
-export const GATEWAY_TLS_TIMEOUT_SECONDS = 5;
-
-/** The files of the gateway Secrets as a pod sees them (kubernetes.io/tls keys). */
-export function mountedGatewayTlsFiles(tls: GatewayTls): TlsFiles {
-  const caDir = tls.caSecretName === tls.secretName ? GATEWAY_CERT_DIR : GATEWAY_CA_DIR;
-  return { certFile: `${GATEWAY_CERT_DIR}/tls.crt`, keyFile: `${GATEWAY_CERT_DIR}/tls.key`, caFile: `${caDir}/ca.crt` };
-}
+export type { TlsFiles };
 
 export interface GatewaySectionOptions {
   /** Address the gateway listener binds to. */
@@ -66,16 +49,7 @@ export function gatewaySection(
       // Only the clusters listed here may connect: a stray cluster with a reachable address cannot join.
       reject_unknown_cluster: true,
       gateways: names.map((name) => ({ name, urls: [...gatewayUrls[name]] })),
-      tls:
-        options.tls === undefined
-          ? undefined
-          : {
-              cert_file: options.tls.certFile,
-              key_file: options.tls.keyFile,
-              ca_file: options.tls.caFile,
-              verify: true,
-              timeout: GATEWAY_TLS_TIMEOUT_SECONDS,
-            },
+      tls: options.tls === undefined ? undefined : listenerTlsBlock(options.tls, true),
     },
   };
 }

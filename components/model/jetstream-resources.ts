@@ -73,7 +73,7 @@ function checkAccounts(problems: Problems, occupants: Occupant[], accounts: read
       problems.add(
         `${occupant.path}.account`,
         occupant.account,
-        `name ${defaultAccount}: cluster ${occupant.cluster} runs without auth, so everything in it lives in its default account, which its leaf link carries into ${defaultAccount} on the hub (give the site a localAccount to hold other accounts' streams)`,
+        `name ${defaultAccount}: cluster ${occupant.cluster} runs without auth (anonymousClients: true), so everything in it lives in its default account, which its leaf link carries into ${defaultAccount} on the hub (drop anonymousClients and give the site a localAccount to hold other accounts' streams)`,
       );
     }
   }

@@ -7,8 +7,8 @@
  * - A supercluster: any member. The members share one JetStream meta group, so where a stream lands is
  *   not decided by the server its creator reaches but by the stream's placement, `placement.cluster`.
  * - A hub with leaf sites: the hub or any site; each is its own JetStream domain, and a stream is created
- *   by connecting to the cluster that answers its domain. A site without a `localAccount` runs without auth:
- *   its clients, its streams included, live in its default account, which its leaf link carries into the
+ *   by connecting to the cluster that answers its domain. An open site (`anonymousClients: true`) runs without
+ *   auth: its clients, its streams included, live in its default account, which its leaf link carries into the
  *   hub account it binds; so that account is the only one such a site's streams can name.
  */
 import { Cluster } from "./cluster";
@@ -24,7 +24,7 @@ export interface JetStreamTarget {
   /** The JetStream domain the cluster answers, if it has one. */
   domain: string | undefined;
   /**
-   * Set when the cluster runs without auth (a leaf site without `localAccount`): objects are created without
+   * Set when the cluster runs without auth (an open leaf site): objects are created without
    * creds, in the servers' default account, and this is the stack account they count as (the site's link account).
    */
   defaultAccount: string | undefined;

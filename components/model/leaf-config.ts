@@ -5,6 +5,7 @@
  */
 import { ConfBlock } from "./conf";
 import { LeafSite } from "./leaf";
+import { listenerTlsBlock, remoteTlsBlock, TlsFiles } from "./link-tls";
 
 /** Where a site's leaf credentials Secret is mounted in a pod. */
 export const LEAF_CREDENTIALS_DIR = "/etc/nats-leaf";
@@ -23,11 +24,14 @@ export interface HubLeafnodesOptions {
   port: number;
   /** `host:port` sites are told to dial when the listener's own address is not reachable from them. */
   advertise?: string;
+  /** TLS on every leaf connection, with a certificate the CA signed required of each site. */
+  tls?: TlsFiles;
 }
 
 /** The hub side: a leafnodes listener. Sites authenticate as users of the hub's accounts. */
 export function hubLeafnodesSection(options: HubLeafnodesOptions): ConfBlock {
-  return { leafnodes: { host: options.host, port: options.port, advertise: options.advertise } };
+  const tls = options.tls === undefined ? undefined : listenerTlsBlock(options.tls, true);
+  return { leafnodes: { host: options.host, port: options.port, advertise: options.advertise, tls } };
 }
 
 /** One outbound leaf connection of a site server. */
@@ -38,6 +42,8 @@ export interface LeafRemote {
   credentials?: string;
   /** Local account the connection carries (in operator mode, its public key). Unset: the default account. */
   account?: string;
+  /** The site's certificate and the CA the hub's must chain to. Unset: plain TCP. */
+  tls?: TlsFiles;
 }
 
 /** The site side: leaf connections to the hub. */
@@ -48,15 +54,21 @@ export function leafRemotesSection(remotes: readonly LeafRemote[]): ConfBlock {
   }
   return {
     leafnodes: {
-      remotes: remotes.map((remote) => ({ urls: [...remote.urls], credentials: remote.credentials, account: remote.account })),
+      remotes: remotes.map((remote) => ({
+        urls: [...remote.urls],
+        credentials: remote.credentials,
+        account: remote.account,
+        tls: remote.tls === undefined ? undefined : remoteTlsBlock(remote.tls),
+      })),
     },
   };
 }
 
 /**
  * The leaf connection of any server of `site`, to the hub's leaf URLs. `localAccount` is the account as
- * nats.conf names it (in operator mode its public key); default the site's `localAccount`.
+ * nats.conf names it (in operator mode its public key); default the site's `localAccount`. `tls` holds the
+ * site's certificate files when the hub's leafnodes listener requires TLS.
  */
-export function siteLeafSection(site: LeafSite, hubLeafUrls: readonly string[], credentials?: string, localAccount?: string): ConfBlock {
-  return leafRemotesSection([{ urls: hubLeafUrls, credentials, account: localAccount ?? site.localAccount }]);
+export function siteLeafSection(site: LeafSite, hubLeafUrls: readonly string[], credentials?: string, localAccount?: string, tls?: TlsFiles): ConfBlock {
+  return leafRemotesSection([{ urls: hubLeafUrls, credentials, account: localAccount ?? site.localAccount, tls }]);
 }

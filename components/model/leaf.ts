@@ -7,11 +7,18 @@
 import { AccountSpec, SYSTEM_ACCOUNT_NAME, UNLIMITED } from "./accounts";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems } from "./errors";
+import { checkLeafUserPermissions, checkSiteClients, HubStreamUseSpec, resolveSiteAccess, SiteAccess } from "./leaf-access";
 import { checkProvidersAgree, KubernetesTarget, KubernetesTargetSpec, resolveKubernetesTarget } from "./kubernetes-target";
+import { Cloud } from "./clouds";
+import { LeafnodesExposureSpec, resolveLeafnodesExposure } from "./leaf-exposure";
+import { TlsCertificates } from "./link-tls";
+import { ListenerService, ListenerServiceSpec } from "./listener-exposure";
 
 export interface HubSpec extends ClusterSpec {
   /** The Kubernetes cluster the hub's objects go to. Unset: the stack's default provider. */
   kubernetes?: KubernetesTargetSpec;
+  /** The Service in front of the hub's leafnodes listener. Default: a LoadBalancer. */
+  leafnodesService?: ListenerServiceSpec;
 }
 
 /** One leaf site: a cluster description (one server or a small cluster) plus its link to the hub. */
@@ -24,29 +31,51 @@ export interface LeafSiteSpec extends ClusterSpec {
    * the stack describes accounts.
    */
   user?: string;
-  /** The site's own account whose traffic the link carries. Unset: the site server's default account. */
+  /**
+   * The account the site's clients are users of, whose traffic the link carries: the site runs in operator
+   * mode with the hub's operator, and only this account's users (and the system user) connect to it.
+   * Default: `account`.
+   */
   localAccount?: string;
+  /**
+   * For development only: the site takes clients without creds, in its default account, which its link
+   * carries into `account`, and its link carries replies under the default inbox `_INBOX` down to anyone
+   * there. Default false: clients need the creds of a user of `localAccount`.
+   */
+  anonymousClients?: boolean;
+  /**
+   * The users of `localAccount` that are the site's clients: only their creds Secrets go to the site's
+   * namespace, and only their replies cross the link. Default: every user of it that may connect as a client.
+   */
+  clients?: string[];
+  /**
+   * The hub streams the site uses through its link: the leaf user may publish into these and read their info,
+   * or pull from the named consumers and ack, in the hub's JetStream domain, and nothing else of the hub's
+   * JetStream. Default: none.
+   */
+  hubStreams?: HubStreamUseSpec[];
   /** The Kubernetes cluster the site's objects go to. Unset: the hub's. */
   kubernetes?: KubernetesTargetSpec;
 }
 
-export interface HubAndLeafSpec {
+export interface HubAndLeafSpec extends Pick<LeafnodesExposureSpec, "leafnodesTls" | "allowPlaintextLeafnodes"> {
   /** The hub cluster; it needs a JetStream domain. */
   hub: HubSpec;
   /** One or more sites, each with its own JetStream domain. */
   sites: LeafSiteSpec[];
 }
 
-export interface LeafSite {
+export interface LeafSite extends SiteAccess {
   cluster: Cluster;
   account: string;
   user: string | undefined;
-  localAccount: string | undefined;
   kubernetes: KubernetesTarget;
 }
 
 export interface HubAndLeaf {
-  hub: { cluster: Cluster; kubernetes: KubernetesTarget };
+  hub: { cluster: Cluster; kubernetes: KubernetesTarget; leafnodesService: ListenerService };
+  /** TLS on the leaf links, from the hub's leafnodes listener to every site. Undefined: plain TCP. */
+  leafnodesTls: TlsCertificates | undefined;
   sites: LeafSite[];
 }
 
@@ -62,7 +91,7 @@ function checkDomain(problems: Problems, path: string, cluster: Cluster, role: s
   } else owners.set(domain, path);
 }
 
-function checkSiteAccount(site: LeafSite, path: string, problems: Problems, accounts: readonly AccountSpec[]): void {
+function checkSiteAccount(site: LeafSite, path: string, problems: Problems, accounts: readonly AccountSpec[], accountsPath: string): void {
   const declared = accounts.map((account) => account.name);
   const account = accounts.find((candidate) => candidate.name === site.account);
   if (account === undefined || site.account === SYSTEM_ACCOUNT_NAME) {
@@ -75,6 +104,9 @@ function checkSiteAccount(site: LeafSite, path: string, problems: Problems, acco
     problems.add(`${path}.user`, site.user, `name the leaf-only user of account ${account.name} whose credentials the site connects with: ${leafUsers.join(", ") || "(it has none: add a user with connectionTypes: [LEAFNODE])"}`);
   } else if (!leafUsers.includes(user.name)) {
     problems.add(`${path}.user`, site.user, `name a user limited to leaf connections (connectionTypes: [LEAFNODE]), so its credentials open nothing but the site's link: ${leafUsers.join(", ") || `(account ${account.name} has none)`}`);
+  } else {
+    const userPath = `${accountsPath}[${accounts.indexOf(account)}].users[${(account.users ?? []).indexOf(user)}]`;
+    checkLeafUserPermissions(user, userPath, path, problems);
   }
 }
 
@@ -104,7 +136,8 @@ function checkLeafLimits(sites: readonly LeafSite[], accounts: readonly AccountS
 /**
  * Checks a hub-and-leaf description and fills in its defaults. When the stack describes accounts, each site's
  * account and user are checked against them (found under `accountsPath`). Problems are collected into
- * `problems` under `path`; the result is only meaningful when no problem was added.
+ * `problems` under `path`; the result is only meaningful when no problem was added. `cloud` is the stack's,
+ * whose load balancers front the hub's leafnodes listener.
  */
 export function resolveHubAndLeaf(
   spec: HubAndLeafSpec,
@@ -112,6 +145,7 @@ export function resolveHubAndLeaf(
   problems: Problems,
   accounts?: readonly AccountSpec[],
   accountsPath = "accounts",
+  cloud?: Cloud,
 ): HubAndLeaf {
   const hubPath = `${path}.hub`;
   const hubSpec = spec?.hub ?? ({} as HubSpec);
@@ -138,7 +172,7 @@ export function resolveHubAndLeaf(
       cluster,
       account: given.account,
       user: given.user,
-      localAccount: given.localAccount,
+      ...resolveSiteAccess(given, at, problems),
       kubernetes: given.kubernetes === undefined ? hub.kubernetes : resolveKubernetesTarget(given.kubernetes, `${at}.kubernetes`, problems),
     };
   });
@@ -146,10 +180,12 @@ export function resolveHubAndLeaf(
   if (accounts !== undefined) {
     sites.forEach((site, index) => {
       const at = `${sitesPath}[${index}]`;
-      if (typeof site.account === "string" && site.account !== "") checkSiteAccount(site, at, problems, accounts);
-      if (site.localAccount !== undefined && !accounts.some((account) => account.name === site.localAccount)) {
+      if (typeof site.account === "string" && site.account !== "") checkSiteAccount(site, at, problems, accounts, accountsPath);
+      // Defaulted to the site's account, which is checked on its own above.
+      if (site.localAccount !== undefined && site.localAccount !== site.account && !accounts.some((account) => account.name === site.localAccount)) {
         problems.add(`${at}.localAccount`, site.localAccount, `name one of the declared accounts: ${accounts.map((account) => account.name).join(", ") || "(none)"}`);
       }
+      checkSiteClients(site, at, accounts, problems);
     });
     checkLeafLimits(sites, accounts, accountsPath, problems);
   }
@@ -157,7 +193,15 @@ export function resolveHubAndLeaf(
     [{ path: `${hubPath}.kubernetes`, target: hub.kubernetes }, ...sites.map((site, index) => ({ path: `${sitesPath}[${index}].kubernetes`, target: site.kubernetes }))],
     problems,
   );
-  return { hub, sites };
+  const leafnodes = resolveLeafnodesExposure(
+    { leafnodesTls: spec?.leafnodesTls, allowPlaintextLeafnodes: spec?.allowPlaintextLeafnodes, leafnodesService: hubSpec.leafnodesService },
+    path,
+    { path: hubPath, kubernetes: hub.kubernetes },
+    sites.map((site, index) => ({ path: `${sitesPath}[${index}]`, kubernetes: site.kubernetes })),
+    cloud,
+    problems,
+  );
+  return { hub: { ...hub, leafnodesService: leafnodes.service }, sites, leafnodesTls: leafnodes.tls };
 }
 
 /** Resolves a hub-and-leaf description on its own, throwing a ValidationError that lists every problem. */

@@ -83,7 +83,8 @@ export function localSuperClusterPlacements(superCluster: SuperCluster, portsByC
  * A hub and its sites on loopback: the hub with a leafnodes listener, every site server dialling every hub
  * server. `credentialsFiles` holds each site's leaf credentials file by site name; a site without one
  * connects without credentials. `localAccounts` holds, by site name, the account the link carries as the
- * site's nats.conf names it: in operator mode the public key of the site's `localAccount`.
+ * site's nats.conf names it: in operator mode the public key of the site's `localAccount`. `leafTls` holds
+ * local certificate files for the leaf links (valid for 127.0.0.1); without it links are plain TCP.
  */
 export function localHubAndLeafPlacements(
   hubAndLeaf: HubAndLeaf,
@@ -91,6 +92,7 @@ export function localHubAndLeafPlacements(
   runDir: string,
   credentialsFiles: Readonly<Record<string, string>> = {},
   localAccounts: Readonly<Record<string, string>> = {},
+  leafTls?: TlsFiles,
 ): PlacedCluster[] {
   checkDistinctPorts(portsByCluster);
   const hub = hubAndLeaf.hub.cluster;
@@ -102,7 +104,7 @@ export function localHubAndLeafPlacements(
       servers: hubPlacements.map((placement, ordinal) => ({
         ordinal,
         placement,
-        sections: [hubLeafnodesSection({ host: placement.listenHost, port: placement.ports.leafnodes })],
+        sections: [hubLeafnodesSection({ host: placement.listenHost, port: placement.ports.leafnodes, tls: leafTls })],
       })),
     },
     ...hubAndLeaf.sites.map((site) => ({
@@ -110,7 +112,7 @@ export function localHubAndLeafPlacements(
       servers: localPlacements(site.cluster, portsOf(portsByCluster, site.cluster), runDir).map((placement, ordinal) => ({
         ordinal,
         placement,
-        sections: [siteLeafSection(site, hubLeafUrls, credentialsFiles[site.cluster.name], localAccounts[site.cluster.name])],
+        sections: [siteLeafSection(site, hubLeafUrls, credentialsFiles[site.cluster.name], localAccounts[site.cluster.name], leafTls)],
       })),
     })),
   ];

@@ -1,13 +1,14 @@
 /**
  * What a stack provisions in JetStream, for every back end alike: per cluster it lands in, and per account,
  * the streams with their consumers and the key-value buckets. The local back end creates exactly these
- * through each account's local admin; the Kubernetes back end declares exactly these as NACK objects,
- * which a controller beside each cluster creates as the account's provisioner user.
+ * through each account's provisioner user; the Kubernetes back end declares exactly these as NACK objects,
+ * which a controller beside each cluster creates as that same user.
  */
 import { KeyValue } from "./kv";
 import { Stack } from "./stack";
 import { Stream } from "./streams";
 import { JetStreamTarget, jetStreamTargets } from "./jetstream-targets";
+import { provisionerAccountNames } from "./provisioners";
 
 /** One account's share of a cluster's objects. */
 export interface AccountProvisioning {
@@ -27,8 +28,8 @@ export interface Provisioning {
   /** Clusters that hold at least one object, in the topology's order. */
   targets: ProvisioningTarget[];
   /**
-   * Accounts whose objects are created by a user of their own (every target in operator mode): the
-   * Kubernetes back end gives each a provisioner user, the local back end uses its admin.
+   * Accounts whose objects are created by a user of their own (every target in operator mode): the model
+   * gives each a provisioner user (`<account>-nack`), which both back ends create the objects as.
    */
   provisionerAccounts: string[];
 }
@@ -61,9 +62,7 @@ export function stackProvisioning(stack: Stack): Provisioning {
       ),
     }))
     .filter((target) => target.accounts.length > 0);
-  const provisionerAccounts = [
-    ...new Set(targets.filter((target) => target.defaultAccount === undefined).flatMap((target) => target.accounts.map((entry) => entry.account))),
-  ];
+  const provisionerAccounts = provisionerAccountNames([...stack.jetstream.streams, ...stack.jetstream.keyValues], targets);
   return { targets, provisionerAccounts };
 }
 

@@ -8,9 +8,12 @@ import { resolveAccounts } from "./account-resolution";
 import { Account, AccountSpec, AccountStream } from "./accounts";
 import { Cluster } from "./cluster";
 import { Problems } from "./errors";
-import { AccountMembers, JetStreamResources, resolveJetStreamResources } from "./jetstream-resources";
+import { AccountMembers, JetStreamResources, resolveJetStreamResources, soleTarget } from "./jetstream-resources";
 import { JetStreamTarget } from "./jetstream-targets";
-import { KeyValueSpec } from "./kv";
+import { KeyValue, KeyValueSpec, kvStreamName } from "./kv";
+import { workerPermissions } from "./permissions";
+import { provisionerAccountNames, withProvisionersFor } from "./provisioners";
+import { subjectWithinAny } from "./subjects";
 import { Stream, StreamSpec } from "./streams";
 import { Topology } from "./topology";
 
@@ -66,9 +69,36 @@ function declaredMembers(specs: AccountSpec[] | undefined): AccountMembers[] {
   }));
 }
 
-/** Streams as the accounts see them: what publisher and worker users name, and what an account owns. */
-export function accountStreams(streams: readonly Stream[]): AccountStream[] {
-  return streams.map((stream) => ({ name: stream.name, account: stream.account, subjects: stream.subjects }));
+/**
+ * Streams as the accounts see them: what publisher and worker users name (a worker only a declared consumer),
+ * what kvReader and kvWriter users name (a bucket is its stream `KV_<bucket>`), and what an account owns.
+ */
+export function accountStreams(streams: readonly Stream[], keyValues: readonly KeyValue[] = []): AccountStream[] {
+  return [
+    ...streams.map((stream) => ({ name: stream.name, account: stream.account, subjects: stream.subjects, consumers: stream.consumers.map((consumer) => consumer.durable) })),
+    ...keyValues.map((kv) => ({ name: kvStreamName(kv.bucket), account: kv.account, subjects: [`$KV.${kv.bucket}.>`], bucket: kv.bucket })),
+  ];
+}
+
+/**
+ * A consumer's `workerUser` must be able to do a worker's job on it: pull, look the consumer up and ack. A
+ * user given only explicit permissions that miss one of them would have its jobs redelivered forever.
+ */
+function checkWorkerUsers(problems: Problems, streams: readonly Stream[], accounts: readonly Account[]): void {
+  streams.forEach((stream, streamIndex) => {
+    stream.consumers.forEach((consumer, consumerIndex) => {
+      const user = accounts.find((account) => account.name === stream.account)?.users.find((candidate) => candidate.name === consumer.workerUser);
+      if (user === undefined) return;
+      const needed = workerPermissions(user.name, stream.name, consumer.durable).publish;
+      const missing = needed.filter((subject) => !subjectWithinAny(subject, user.permissions.publish));
+      if (missing.length === 0) return;
+      problems.add(
+        `streams[${streamIndex}].consumers[${consumerIndex}].workerUser`,
+        user.name,
+        `name a user that may work consumer ${consumer.durable} (give ${user.name} worker: { stream: ${stream.name}, consumer: ${consumer.durable} }); it may not publish ${missing.join(", ")}`,
+      );
+    });
+  });
 }
 
 /**
@@ -81,6 +111,10 @@ export function resolveStackAccounts(spec: StackAccountsSpec, home: Cluster, pro
     { cluster: home, accounts: declaredMembers(spec.accounts), targets },
     problems,
   );
-  const accounts = resolveAccounts(spec.accounts, { cluster: home, streams: accountStreams(jetstream.streams) }, "accounts", problems);
+  const provisioned = [...jetstream.streams, ...jetstream.keyValues];
+  const owners = provisionerAccountNames(provisioned, targets ?? [soleTarget(home)]);
+  const specs = Array.isArray(spec.accounts) ? withProvisionersFor(spec.accounts, owners) : spec.accounts;
+  const accounts = resolveAccounts(specs, { cluster: home, streams: accountStreams(jetstream.streams, jetstream.keyValues) }, "accounts", problems);
+  checkWorkerUsers(problems, jetstream.streams, accounts);
   return { accounts, jetstream };
 }

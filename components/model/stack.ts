@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Account, AccountSpec } from "./accounts";
+import { Cloud, CLOUDS } from "./clouds";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
 import { JetStreamResources } from "./jetstream-resources";
@@ -13,6 +14,7 @@ import { jetStreamTargets } from "./jetstream-targets";
 import { resolveKubernetesVersion } from "./kubernetes-version";
 import { KeyValueSpec } from "./kv";
 import { HubAndLeafSpec, resolveHubAndLeaf } from "./leaf";
+import { grantLeafUsers } from "./leaf-grants";
 import { jetStreamHome, resolveStackAccounts } from "./stack-accounts";
 import { PROJECT_NAME, projectKeys, readStackDocument, SECRET_PLACEHOLDER } from "./stack-file";
 import { StreamSpec } from "./streams";
@@ -46,6 +48,8 @@ export interface StackSpec {
    * provides only from some version on: a supercluster's `zones` need 1.35 or newer.
    */
   kubernetesVersion?: string;
+  /** The cloud whose load balancers front the gateway and leafnodes listeners: "aws" makes them internet-facing NLBs. */
+  cloud?: Cloud;
 }
 
 /** Every key a stack file may hold, for readers that take them one by one (the Pulumi program's config). */
@@ -80,11 +84,13 @@ function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefi
   for (const extra of given.slice(1)) {
     problems.add(extra, spec[extra], `describe one topology per stack: ${given[0]} is already given`);
   }
-  if (spec.supercluster !== undefined) return { kind: "supercluster", superCluster: resolveSuperCluster(spec.supercluster, "supercluster", problems, kubernetesVersion) };
+  // The schema reports a cloud it does not know; the listeners are checked as if none were given.
+  const cloud = CLOUDS.includes(spec.cloud as Cloud) ? spec.cloud : undefined;
+  if (spec.supercluster !== undefined) return { kind: "supercluster", superCluster: resolveSuperCluster(spec.supercluster, "supercluster", problems, kubernetesVersion, cloud) };
   if (spec.hubLeaf !== undefined) {
     // Every site's leaf link binds to a declared account, so a stack without accounts has none to bind to.
     const accounts = Array.isArray(spec.accounts) ? spec.accounts : [];
-    return { kind: "hub-leaf", hubAndLeaf: resolveHubAndLeaf(spec.hubLeaf, "hubLeaf", problems, accounts) };
+    return { kind: "hub-leaf", hubAndLeaf: resolveHubAndLeaf(spec.hubLeaf, "hubLeaf", problems, accounts, "accounts", cloud) };
   }
   return { kind: "cluster", cluster: resolveCluster(spec.cluster!, "cluster", problems) };
 }
@@ -96,7 +102,10 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   // Without a cluster there is nothing to check the accounts against; the topology's problems say why.
   if (topology === undefined || topologyClusters(topology).length === 0) problems.throwIfAny();
   const home = jetStreamHome(topology!);
-  const { accounts, jetstream } = resolveStackAccounts(spec, home, problems, jetStreamTargets(topology!));
+  const resolved = resolveStackAccounts(spec, home, problems, jetStreamTargets(topology!));
+  const { jetstream } = resolved;
+  // Leaf users get what their sites' hub streams and clients need, which only the topology knows.
+  const accounts = grantLeafUsers(topology!.kind === "hub-leaf" ? topology!.hubAndLeaf : undefined, resolved.accounts, spec.accounts, jetstream.streams, problems);
   problems.throwIfAny();
   return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream };
 }

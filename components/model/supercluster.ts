@@ -6,6 +6,9 @@ import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems } from "./errors";
 import { checkProvidersAgree, KubernetesTarget, KubernetesTargetSpec, resolveKubernetesTarget } from "./kubernetes-target";
 import { KubernetesVersionField, requireKubernetesFeature, resolveKubernetesVersion } from "./kubernetes-version";
+import { Cloud } from "./clouds";
+import { resolveTlsCertificates, TlsCertificates, TlsCertificatesSpec } from "./link-tls";
+import { checkLinkTls, linkExposure, ListenerService, ListenerServiceSpec, resolveListenerService } from "./listener-exposure";
 import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE } from "./names";
 import { podName } from "./placement";
 import { clusterTag, regionTag, TaggedCluster, zoneTag } from "./tags";
@@ -30,21 +33,23 @@ export interface SuperClusterMemberSpec extends ClusterSpec {
   serverNamePrefix?: string;
   /** The Kubernetes cluster this cluster's objects go to. Unset: the stack's default provider. */
   kubernetes?: KubernetesTargetSpec;
+  /** The Service in front of the cluster's gateway listener. Default: a LoadBalancer. */
+  gatewayService?: ListenerServiceSpec;
 }
 
-/** Certificates for gateway connections, from Kubernetes Secrets in every cluster's namespace. */
-export interface GatewayTlsSpec {
-  /** Secret of type kubernetes.io/tls with `tls.crt` and `tls.key` (and `ca.crt` unless caSecretName is given). */
-  secretName: string;
-  /** Secret with the `ca.crt` that signed the other clusters' gateway certificates. Default: secretName. */
-  caSecretName?: string;
-}
+/** Certificates for gateway connections: from a cert-manager issuer, or from Secrets in every cluster's namespace. */
+export type GatewayTlsSpec = TlsCertificatesSpec;
 
 export interface SuperClusterSpec {
   /** Two or more clusters, each gateway-linked to every other. */
   clusters: SuperClusterMemberSpec[];
-  /** Encrypt and mutually authenticate gateway connections. Unset: plain TCP between clusters. */
+  /**
+   * Encrypt and mutually authenticate gateway connections. Required when gateways leave their Kubernetes
+   * cluster (clusters in different Kubernetes clusters, or a gateway Service that is a LoadBalancer or NodePort).
+   */
   gatewayTls?: GatewayTlsSpec;
+  /** Let gateways that leave their Kubernetes cluster run without gatewayTls, in plain text. Default false: refused. */
+  allowPlaintextGateways?: boolean;
 }
 
 export interface SuperClusterMember {
@@ -55,12 +60,11 @@ export interface SuperClusterMember {
   kubernetes: KubernetesTarget;
   /** Server names in ordinal order. */
   serverNames: string[];
+  /** The Service in front of the gateway listener. */
+  gatewayService: ListenerService;
 }
 
-export interface GatewayTls {
-  secretName: string;
-  caSecretName: string;
-}
+export type GatewayTls = TlsCertificates;
 
 export interface SuperCluster {
   members: SuperClusterMember[];
@@ -129,16 +133,7 @@ function checkServerNamePrefix(problems: Problems, path: string, prefix: unknown
   return prefix;
 }
 
-function resolveGatewayTls(spec: GatewayTlsSpec | undefined, path: string, problems: Problems): GatewayTls | undefined {
-  if (spec === undefined) return undefined;
-  if (!isDnsLabel(spec.secretName, 253)) problems.add(`${path}.secretName`, spec.secretName, "name a Secret of type kubernetes.io/tls (a DNS name)");
-  if (spec.caSecretName !== undefined && !isDnsLabel(spec.caSecretName, 253)) {
-    problems.add(`${path}.caSecretName`, spec.caSecretName, "name a Secret holding ca.crt (a DNS name), or leave it out to use secretName's");
-  }
-  return { secretName: spec.secretName, caSecretName: spec.caSecretName ?? spec.secretName };
-}
-
-function resolveMember(spec: SuperClusterMemberSpec, path: string, problems: Problems): SuperClusterMember {
+function resolveMember(spec: SuperClusterMemberSpec, path: string, problems: Problems, cloud: Cloud | undefined): SuperClusterMember {
   const cluster = resolveCluster(spec, path, problems);
   if (spec.gatewayName !== undefined && spec.gatewayName !== spec.name) {
     problems.add(`${path}.gatewayName`, spec.gatewayName, `use the cluster name ${JSON.stringify(spec.name)} or leave it out: nats-server requires the gateway name to equal the cluster name`);
@@ -156,6 +151,7 @@ function resolveMember(spec: SuperClusterMemberSpec, path: string, problems: Pro
     serverNamePrefix,
     kubernetes: resolveKubernetesTarget(spec.kubernetes, `${path}.kubernetes`, problems),
     serverNames: [],
+    gatewayService: resolveListenerService(spec.gatewayService, cloud, `${path}.gatewayService`, problems),
   };
   member.serverNames = Array.from({ length: cluster.servers }, (_, ordinal) => memberServerName(member, ordinal));
   return member;
@@ -226,20 +222,22 @@ const UNSTATED_KUBERNETES_VERSION: KubernetesVersionField = { path: "kubernetesV
 /**
  * Checks a supercluster description and fills in its defaults. Problems are collected into `problems`
  * under `path`; the result is only meaningful when no problem was added. `kubernetesVersion` is the stack's
- * target, which zones need (see SuperClusterMemberSpec.zones).
+ * target, which zones need (see SuperClusterMemberSpec.zones); `cloud` the stack's, whose load balancers front
+ * the gateways.
  */
 export function resolveSuperCluster(
   spec: SuperClusterSpec,
   path: string,
   problems: Problems,
   kubernetesVersion: KubernetesVersionField = UNSTATED_KUBERNETES_VERSION,
+  cloud?: Cloud,
 ): SuperCluster {
   const clustersPath = `${path}.clusters`;
   const specs = Array.isArray(spec?.clusters) ? spec.clusters : [];
   if (specs.length < MIN_SUPERCLUSTER_CLUSTERS) {
     problems.add(clustersPath, spec?.clusters, `list at least ${MIN_SUPERCLUSTER_CLUSTERS} clusters: gateways join clusters`);
   }
-  const members = specs.map((member, index) => resolveMember(member ?? ({} as SuperClusterMemberSpec), `${clustersPath}[${index}]`, problems));
+  const members = specs.map((member, index) => resolveMember(member ?? ({} as SuperClusterMemberSpec), `${clustersPath}[${index}]`, problems, cloud));
   checkUniqueClusterNames(members, clustersPath, problems);
   checkUniqueServerNames(members, clustersPath, problems);
   const domain = checkSharedDomain(members, clustersPath, problems);
@@ -248,7 +246,13 @@ export function resolveSuperCluster(
     members.map((member, index) => ({ path: `${clustersPath}[${index}].kubernetes`, target: member.kubernetes })),
     problems,
   );
-  return { members, gatewayTls: resolveGatewayTls(spec?.gatewayTls, `${path}.gatewayTls`, problems), domain };
+  const gatewayTls = resolveTlsCertificates(spec?.gatewayTls, `${path}.gatewayTls`, problems);
+  const exposure = linkExposure(
+    members.map((member, index) => ({ path: `${clustersPath}[${index}].kubernetes`, kubernetes: member.kubernetes })),
+    members.map((member, index) => ({ path: `${clustersPath}[${index}].gatewayService`, service: member.gatewayService })),
+  );
+  checkLinkTls(exposure, gatewayTls !== undefined, spec?.allowPlaintextGateways, `${path}.gatewayTls`, `${path}.allowPlaintextGateways`, problems);
+  return { members, gatewayTls, domain };
 }
 
 /**

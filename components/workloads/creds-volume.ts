@@ -14,6 +14,8 @@ export interface CredsSecret {
   name: string;
   /** Key of the creds file in it. Default "user.creds". */
   key?: string;
+  /** The user the creds are of: its inbox prefix `_INBOX_<user>` is handed to the application with them. */
+  user?: string;
 }
 
 /** A volume holding only the creds file, readable by its owner and the pod's fsGroup alone: the file holds the user's seed. */
@@ -22,9 +24,9 @@ export function credsVolume(volumeName: string, secret: CredsSecret): k8s.core.v
   return { name: volumeName, secret: { secretName: secret.name, defaultMode: 0o440, items: [{ key, path: key }] } };
 }
 
-/** Where a workload finds the user's creds: the Secret's name and the key `<user>.creds`. */
+/** Where a workload finds the user's creds: the Secret's name and the key `<user>.creds`, and whose they are. */
 export function userCredsRef(secretName: string, user: string): CredsSecret {
-  return { name: secretName, key: credsFileName(user) };
+  return { name: secretName, key: credsFileName(user), user };
 }
 
 export function credsMount(volumeName: string, directory: string): k8s.core.v1.VolumeMount {

@@ -6,6 +6,11 @@
  *
  * The stream and consumer settings follow the chart's. The workers create the streams and consumers at start
  * only when they are missing, so the ones declared here, created ahead of them, are the ones they use.
+ *
+ * Every pod gets its user's creds file (NATS_CREDS) and inbox prefix (NATS_INBOX_PREFIX, `_INBOX_<user>`,
+ * the only inbox its user may read). Lightdash itself (its NatsClient, in its source today) connects with NATS_URL alone
+ * and has no setting for either, so against these servers it needs a build that hands both to nats.js
+ * (`authenticator: credsAuthenticator(...)`, `inboxPrefix`); until then its publishes and pulls are refused.
  */
 import { DEFAULT_PORTS } from "../model/cluster";
 import { Problems } from "../model/errors";

@@ -2,6 +2,10 @@
  * The NACK JetStream controller: turns the Stream, Consumer and KeyValue objects into JetStream resources.
  * It runs in control-loop mode, the only mode that reconciles KeyValue objects, watches one namespace, and
  * mounts a creds Secret per account: each NACK object names the creds of its own account's user.
+ *
+ * NACK has no inbox prefix setting (its flags and Account objects set URL, creds, nkey and TLS only), so the
+ * controller reads replies under the clients' default `_INBOX`; the provisioner role holds exactly that, and
+ * no other user may, since every other user's replies go to its own `_INBOX_<user>` (see permissions.ts).
  */
 import { imageReference, PINNED_IMAGES } from "../model/images";
 import { credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";

@@ -5,9 +5,13 @@
  */
 import { Problems } from "../model/errors";
 import { dnsLabelRule, isDnsLabel } from "../model/names";
+import { inboxPrefix } from "../model/permissions";
 import { CredsSecret, credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";
 import { Affinity, Deployment, EnvFromSource, EnvVar, PodDisruptionBudget, Probe, ResourceRequirements, Service } from "./k8s-types";
 import { appLabels, selectorLabels } from "./object-names";
+
+/** The variable an application reads its client's inbox prefix from, unless `envNames` names another. */
+export const INBOX_PREFIX_ENV = "NATS_INBOX_PREFIX";
 
 /** Where an application's creds file is mounted. */
 export const CREDS_DIR = "/etc/nats-creds";
@@ -35,8 +39,13 @@ export interface NatsAppSpec {
   natsUrl?: string;
   /** Secret with the creds of the application's own user. */
   creds?: CredsSecret;
-  /** Names of the variables the image reads the NATS URL and the creds path from. Default NATS_URL and NATS_CREDS. */
-  envNames?: { natsUrl?: string; credsPath?: string };
+  /**
+   * Names of the variables the image reads the NATS URL, the creds path and the inbox prefix from. Default
+   * NATS_URL, NATS_CREDS and NATS_INBOX_PREFIX. The prefix (`_INBOX_<user>`, set when the creds name their
+   * user) is the only one under which the user may read replies: the application must pass it to its client
+   * (nats.js `inboxPrefix`, nats.go `nats.CustomInboxPrefix`), or every request and pull it makes times out.
+   */
+  envNames?: { natsUrl?: string; credsPath?: string; inboxPrefix?: string };
   /** Further environment, after the NATS settings. */
   env?: EnvVar[];
   envFrom?: EnvFromSource[];
@@ -149,6 +158,7 @@ export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsew
                   ? [
                       { name: names.natsUrl ?? "NATS_URL", value: nats.url },
                       { name: names.credsPath ?? "NATS_CREDS", value: `${CREDS_DIR}/${nats.creds.key ?? DEFAULT_CREDS_KEY}` },
+                      ...(nats.creds.user !== undefined ? [{ name: names.inboxPrefix ?? INBOX_PREFIX_ENV, value: inboxPrefix(nats.creds.user) }] : []),
                     ]
                   : []),
                 ...(spec.env ?? []),

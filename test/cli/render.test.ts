@@ -3,18 +3,31 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
-import { fromSeed, Prefix } from "@nats-io/nkeys";
-import { Codec } from "@nats-io/nkeys/lib/codec";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
-import { standInBytes, standInPassword } from "../../cli/render/synthesize";
+import { keptValueKey, RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE } from "../../cli/render/keystore";
+import { keptBytes, keysNamedIn, nameDerivedBytes, nkeysFrom, readKeystore } from "../support/render-keys";
 
 const run = promisify(execFile);
 const projectDir = path.resolve(__dirname, "../..");
 const tsx = path.join(projectDir, "node_modules", ".bin", "tsx");
 
-async function render(stack: string, outDir: string, cwd = projectDir, env: NodeJS.ProcessEnv = {}) {
-  return run(tsx, [path.join(projectDir, "cli", "render.ts"), stack, "--out", outDir], {
+const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
+
+/** The keystore a test render of `stack` keeps its key material in, outside the project. */
+function keysFileOf(stack: string): string {
+  return path.join(scratch, "keys", `${stack}.json`);
+}
+
+interface RenderOptions {
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  /** The keystore file (default: the stack's file under scratch); null for the render's own default place. */
+  keys?: string | null;
+}
+
+async function render(stack: string, outDir: string, { cwd = projectDir, env = {}, keys = keysFileOf(stack) }: RenderOptions = {}) {
+  return run(tsx, [path.join(projectDir, "cli", "render.ts"), stack, "--out", outDir, ...(keys === null ? [] : ["--keys", keys])], {
     cwd,
     env: { ...process.env, ...env },
     timeout: 120_000,
@@ -61,25 +74,57 @@ function planIn(dir: string): PlannedResource[] {
 }
 
 /**
- * Every form the render's stand-in key material could leak in: the bytes themselves, and the seed of each
- * kind of nkey they could become.
+ * Every form the key material of a render of `stack` could leak in: each kept value of its keystore, and for
+ * key bytes their base64 and hex and the seed of each kind of nkey they could become. Each random resource of
+ * the plan has its value kept.
  */
-function secretTexts(dir: string): string[] {
-  const plan = planIn(dir);
-  const keyMaterial = plan
-    .filter((resource) => resource.type === "random:index/randomBytes:RandomBytes")
-    .flatMap((resource) => {
-      const bytes = standInBytes(resource.type, resource.name, resource.inputs.length ?? 32);
-      const seeds = [Prefix.Operator, Prefix.Account, Prefix.User].map((prefix) => new TextDecoder().decode(Codec.encodeSeed(prefix, bytes)));
-      return [bytes.toString("base64"), bytes.toString("hex"), ...seeds];
-    });
-  const passwords = plan
-    .filter((resource) => resource.type === "random:index/randomPassword:RandomPassword")
-    .map((resource) => standInPassword(resource.name, resource.inputs.length ?? 32));
-  return [...keyMaterial, ...passwords];
+function secretTexts(dir: string, stack: string): string[] {
+  const kept = readKeystore(keysFileOf(stack));
+  expect(Object.keys(kept).sort()).toEqual(planIn(dir).filter((resource) => resource.type.startsWith("random:")).map((resource) => keptValueKey(resource.type, resource.name)).sort());
+  return Object.entries(kept).flatMap(([key, { value }]) => {
+    if (!key.startsWith(`${RANDOM_BYTES_TYPE}::`)) return [value];
+    const bytes = Buffer.from(value, "base64");
+    return [value, bytes.toString("hex"), ...nkeysFrom(bytes).map((key) => key.seed)];
+  });
 }
 
-const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
+/** Every key the configs and manifests of a render trust or name, JWT contents included. */
+function keysNamedInRender(dir: string): Set<string> {
+  return new Set([...readTree(dir).values()].flatMap((text) => [...keysNamedIn(text)]));
+}
+
+/** The seed and public keys an attacker computes from each random resource's name in the plan, as the render once did. */
+function nameDerivedKeys(dir: string): { seed: string; publicKey: string }[] {
+  return planIn(dir)
+    .filter((resource) => resource.type === RANDOM_BYTES_TYPE)
+    .flatMap((resource) => nkeysFrom(nameDerivedBytes(resource.type, resource.name, resource.inputs.length ?? 32)));
+}
+
+/** The public keys of every kind the keystore's bytes become. */
+function keystoreKeys(stack: string): Set<string> {
+  return new Set([...keptBytes(keysFileOf(stack)).values()].flatMap((bytes) => nkeysFrom(bytes).map((key) => key.publicKey)));
+}
+
+/**
+ * No key that the former name-derived scheme gives for the render's random resources is named (or its seed
+ * written) anywhere in the render, and every key the render does name is one the keystore's bytes make.
+ * Returns the keys named, for checks of what a stack trusts.
+ */
+function expectOnlyKeystoreKeys(dir: string, stack: string): Set<string> {
+  const named = keysNamedInRender(dir);
+  const derived = nameDerivedKeys(dir);
+  expect(derived.length).toBeGreaterThanOrEqual(3 * 3);
+  expect(derived.filter((key) => named.has(key.publicKey))).toEqual([]);
+  const texts = [...readTree(dir).values()];
+  expect(derived.filter((key) => texts.some((text) => text.includes(key.seed)))).toEqual([]);
+  const kept = keystoreKeys(stack);
+  expect([...named].filter((key) => !kept.has(key))).toEqual([]);
+  return named;
+}
+
+function modeOf(file: string): number {
+  return fs.statSync(file).mode & 0o777;
+}
 
 describe("npm run render", () => {
   const dev = path.join(scratch, "dev");
@@ -197,11 +242,11 @@ describe("npm run render", () => {
         { "sys.creds": "<redacted>" },
         { "worker.creds": "<redacted>" },
       ]);
-      const forbidden = secretTexts(dir);
+      const forbidden = secretTexts(dir, path.basename(dir));
       expect(forbidden).toHaveLength(7 * 5);
       // The texts searched for are the real ones: the system account's key in nats.conf comes from the same bytes.
-      const systemSeed = Codec.encodeSeed(Prefix.Account, standInBytes("random:index/randomBytes:RandomBytes", "nats-account-key-SYS", 32));
-      expect(fs.readFileSync(path.join(dir, "servers", "nats-0.conf"), "utf8")).toContain(`system_account: "${fromSeed(systemSeed).getPublicKey()}"`);
+      const [, systemAccount] = nkeysFrom(keptBytes(keysFileOf(path.basename(dir))).get("nats-account-key-SYS")!);
+      expect(fs.readFileSync(path.join(dir, "servers", "nats-0.conf"), "utf8")).toContain(`system_account: "${systemAccount.publicKey}"`);
       for (const [file, text] of readTree(dir)) {
         expect({ file, seed: text.match(/\bS[OAU][A-Z2-7]{56}\b/)?.[0] }).toEqual({ file, seed: undefined });
         expect({ file, creds: /BEGIN NATS USER JWT|NKEY SEED/.test(text) }).toEqual({ file, creds: false });
@@ -218,10 +263,50 @@ describe("npm run render", () => {
     expect(JSON.parse(fs.readFileSync(path.join(small, "plan.json"), "utf8"))).toBeInstanceOf(Array);
   });
 
-  it("gives byte-identical files when the same stack is rendered twice", async () => {
+  it("trusts no key anyone can compute from resource names: every key the configs name comes from the keystore", () => {
+    for (const dir of [dev, small]) {
+      expect(nameDerivedKeys(dir)).toHaveLength(7 * 3);
+      // The operator, SYS and app are trusted, each by a key drawn into the keystore.
+      expect([...expectOnlyKeystoreKeys(dir, path.basename(dir))].map((key) => key[0]).sort()).toEqual(["A", "A", "O"]);
+    }
+  });
+
+  it("gives byte-identical files when the same stack is rendered twice with one keystore, and leaves the keystore as it was", async () => {
+    const kept = fs.readFileSync(keysFileOf("small"), "utf8");
     const again = path.join(scratch, "small-again");
     await render("small", again);
     expect(readTree(again)).toEqual(readTree(small));
+    expect(fs.readFileSync(keysFileOf("small"), "utf8")).toBe(kept);
+  }, 120_000);
+
+  it("draws other keys into a fresh keystore: the same resources, every value different, the configs trusting other keys", async () => {
+    const fresh = path.join(scratch, "small-fresh");
+    const freshKeys = path.join(scratch, "fresh-keys", "small.json");
+    await render("small", fresh, { keys: freshKeys });
+    const before = readKeystore(keysFileOf("small"));
+    const after = readKeystore(freshKeys);
+    expect(Object.keys(after)).toEqual(Object.keys(before));
+    for (const key of Object.keys(before)) expect({ key, same: after[key].value === before[key].value }).toEqual({ key, same: false });
+    const namedBefore = keysNamedInRender(small);
+    expect([...keysNamedInRender(fresh)].filter((key) => namedBefore.has(key))).toEqual([]);
+    expect(objectsIn(fresh)).toEqual(objectsIn(small));
+  }, 120_000);
+
+  it("keeps key material in .render/<stack>/keys.json by default, owner-only even under umask 0", async () => {
+    const project = fs.mkdtempSync(path.join(scratch, "project-"));
+    fs.symlinkSync(path.join(projectDir, "index.ts"), path.join(project, "index.ts"));
+    fs.symlinkSync(path.join(projectDir, "stacks"), path.join(project, "stacks"));
+    const umask = process.umask(0);
+    let output: { stdout: string };
+    try {
+      output = await render("dev", path.join(scratch, "dev-default-keys"), { cwd: project, keys: null });
+    } finally {
+      process.umask(umask);
+    }
+    expect(output.stdout).toMatch(/^key material kept in \.render\/dev\/keys\.json \(owner-only\)/m);
+    const keysFile = path.join(project, ".render", "dev", "keys.json");
+    expect([modeOf(path.join(project, ".render")), modeOf(path.dirname(keysFile)), modeOf(keysFile)]).toEqual([0o700, 0o700, 0o600]);
+    expect(Object.keys(readKeystore(keysFile))).toEqual(Object.keys(readKeystore(keysFileOf("dev"))));
   }, 120_000);
 
   it("fails a broken stack config with the validation message, not a stack trace", async () => {
@@ -231,7 +316,7 @@ describe("npm run render", () => {
       path.join(project, "stacks", "Pulumi.broken.yaml"),
       "config:\n  nats-jetstream:cluster:\n    name: nats\n    tier: small\n    volumeSize: 20 GB\n",
     );
-    const failure = await render("broken", path.join(scratch, "broken"), projectDir, { NATS_JETSTREAM_PROJECT_DIR: project }).then(
+    const failure = await render("broken", path.join(scratch, "broken"), { env: { NATS_JETSTREAM_PROJECT_DIR: project } }).then(
       () => undefined,
       (error: { code: number; stderr: string }) => error,
     );
@@ -239,11 +324,13 @@ describe("npm run render", () => {
     expect(failure?.stderr.trim()).toBe(
       'render failed: cluster.volumeSize: "20 GB" is not allowed; use a Kubernetes quantity such as "512Mi", "20Gi" or "1Ti"',
     );
+    expect(fs.existsSync(keysFileOf("broken"))).toBe(false);
   }, 120_000);
 
   it("renders a supercluster with a manifests folder per Kubernetes cluster and the gateway addresses left <computed>", async () => {
     const out = path.join(scratch, "supercluster");
     await render("supercluster", out);
+    expect(expectOnlyKeystoreKeys(out, "supercluster").size).toBeGreaterThanOrEqual(3);
     expect(fs.readdirSync(path.join(out, "manifests")).sort()).toEqual([
       "supercluster-kubernetes-ap-south",
       "supercluster-kubernetes-eu-west",
@@ -267,6 +354,7 @@ describe("npm run render", () => {
   it("renders a hub and its leaf sites, the site in another Kubernetes cluster in a folder of its own", async () => {
     const out = path.join(scratch, "hub-leaf");
     await render("hub-leaf", out);
+    expect(expectOnlyKeystoreKeys(out, "hub-leaf").size).toBeGreaterThanOrEqual(3);
     expect(fs.readdirSync(path.join(out, "manifests")).sort()).toEqual(["default", "hub-leaf-kubernetes-branch"]);
     const siteConf = fs.readFileSync(path.join(out, "servers", "branch-0.conf"), "utf8");
     expect(siteConf).toMatch(/leafnodes: \{\n  remotes: \[/);
@@ -299,8 +387,10 @@ describe("npm run render", () => {
     for (const secret of secrets) {
       for (const value of Object.values({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) })) expect(value).toBe("<redacted>");
     }
-    const leaks = secretTexts(out);
+    expect(expectOnlyKeystoreKeys(out, "lightdash").size).toBeGreaterThanOrEqual(3);
+    const leaks = secretTexts(out, "lightdash");
     expect(leaks.length).toBeGreaterThan(8 * 5);
+    expect(Object.keys(readKeystore(keysFileOf("lightdash"))).filter((key) => key.startsWith(`${RANDOM_PASSWORD_TYPE}::`)).length).toBeGreaterThan(0);
     for (const leak of leaks) {
       for (const file of listFiles(out)) expect(fs.readFileSync(path.join(out, file), "utf8")).not.toContain(leak);
     }

@@ -18,7 +18,7 @@ const ACK_WAIT_MS = 1_000;
 const VIOLATION = /Permissions Violation for Publish/;
 
 const STREAMS: AccountStream[] = [{ name: "ORDERS", account: "shop", subjects: ["orders.>"] }];
-const JETSTREAM_ADMIN = { publish: ["$JS.API.>"], subscribe: ["_INBOX.>"] };
+const JETSTREAM_ADMIN = { publish: ["$JS.API.>"] };
 
 function accountSpecs(extra: AccountSpec[] = []): AccountSpec[] {
   return [
@@ -27,12 +27,12 @@ function accountSpecs(extra: AccountSpec[] = []): AccountSpec[] {
       subjects: ["shop.>"],
       limits: { jetstream: { streams: 2, diskStorage: "64Mi", memStorage: "16Mi" } },
       users: [
-        { name: "admin", permissions: JETSTREAM_ADMIN },
+        { name: "admin", admin: true, permissions: JETSTREAM_ADMIN },
         { name: "api", publisher: { stream: "ORDERS" } },
         { name: "orders-worker", worker: { stream: "ORDERS", consumer: "process" } },
       ],
     },
-    { name: "other", subjects: ["other.>"], users: [{ name: "other-admin", permissions: JETSTREAM_ADMIN }] },
+    { name: "other", subjects: ["other.>"], users: [{ name: "other-admin", admin: true, permissions: JETSTREAM_ADMIN }] },
     ...extra,
   ];
 }

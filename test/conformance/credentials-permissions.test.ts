@@ -36,13 +36,13 @@ const ACCOUNTS: AccountSpec[] = [
       { account: "shop", subject: "shop.events.>", type: "stream" },
       { account: "shop", subject: "shop.prices", type: "service", localSubject: "prices" },
     ],
-    users: [{ name: "auditor", permissions: { publish: ["prices"], subscribe: ["shop.events.>", "_INBOX.>"] } }],
+    users: [{ name: "auditor", permissions: { publish: ["prices"], subscribe: ["shop.events.>"] } }],
   },
   {
     // The same subject names as shop, in an account of its own.
     name: "other",
     subjects: ["shop.>"],
-    users: [{ name: "snoop", permissions: { publish: ["shop.>"], subscribe: ["shop.>", "_INBOX.>"] } }],
+    users: [{ name: "snoop", permissions: { publish: ["shop.>"], subscribe: ["shop.>"] } }],
   },
 ];
 

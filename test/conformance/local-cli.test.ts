@@ -36,7 +36,7 @@ describe("npm run local", () => {
     expect(run.stdout).toMatch(/api published a job to jobs\.smoke, stored in JOBS as sequence 1; worker pulled it from JOBS\/workers and acked it; nothing is left to deliver again/);
     expect(run.stdout).toMatch(/^app\s+JOBS\s+R1\s+file\s+0\s+-$/m);
     expect(sortObjects(createdObjects(run.stdout))).toEqual(sortObjects(modelObjects(PROJECT_DIR, "dev")));
-    expect(run.stdout).toMatch(/^\s+e\.g\. nats --creds \.local\/dev\/creds\/api\.creds -s nats:\/\/127\.0\.0\.1:\d+ pub jobs\.smoke "a job"$/m);
+    expect(run.stdout).toMatch(/^\s+e\.g\. nats --creds \.local\/dev\/creds\/api\.creds --inbox-prefix _INBOX_api -s nats:\/\/127\.0\.0\.1:\d+ pub jobs\.smoke "a job"$/m);
     expect(run.stdout).toMatch(/^server\s+state\s+pid\s+client\s+cluster\s+monitor\s+role$/m);
     expect(run.stdout).toMatch(/^nats-0\s+running\s+\d+\s+\d+/m);
     expect(run.stdout).toMatch(/nats:\/\/127\.0\.0\.1:\d+/);
@@ -52,7 +52,7 @@ describe("npm run local", () => {
     const first = await finished(startCli(["dev", "--smoke"], project), 25_000);
     expect(first.code, first.stdout + first.stderr).toBe(0);
     const creds = credsIn(runDir);
-    expect(Object.keys(creds).sort()).toEqual(["api.creds", "app.admin.creds", "sys.creds", "worker.creds"]);
+    expect(Object.keys(creds).sort()).toEqual(["api.creds", "app-nack.creds", "app.admin.creds", "sys.creds", "worker.creds"]);
     const second = await finished(startCli(["dev", "--smoke"], project), 25_000);
     expect(second.code, second.stdout + second.stderr).toBe(0);
     expect(credsIn(runDir)).toEqual(creds);
@@ -110,7 +110,8 @@ describe("npm run local", () => {
       (error: Error) => error.message,
     );
     const creds = fs.readFileSync(path.join(project, ".local", "dev", "creds", "api.creds"));
-    const withCreds = await connect({ servers: url, reconnect: false, timeout: 3_000, authenticator: credsAuthenticator(creds) });
+    // The user's acks come only to its own inbox prefix, which the client must set.
+    const withCreds = await connect({ servers: url, reconnect: false, timeout: 3_000, authenticator: credsAuthenticator(creds), inboxPrefix: "_INBOX_api" });
     const ack = await withCreds.jetstream().publish("jobs.from-test", "a job");
     await withCreds.close();
     child.kill("SIGTERM");

@@ -14,8 +14,8 @@ import { launchTopology, prepareTopology, RunningTopology } from "../support/top
 
 const superCluster = validateSuperCluster({
   clusters: [
-    { name: "north", tier: "small", region: "eu-north-1" },
-    { name: "south", tier: "small", region: "eu-south-1" },
+    { name: "north", tier: "small", region: "eu-north-1", gatewayService: { type: "ClusterIP" } },
+    { name: "south", tier: "small", region: "eu-south-1", gatewayService: { type: "ClusterIP" } },
   ],
   gatewayTls: { secretName: "gateway-tls" },
 });

@@ -16,8 +16,9 @@ import { launchTopology, prepareTopology, RunningTopology } from "../support/top
 
 const superCluster = validateSuperCluster({
   clusters: [
-    { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
-    { name: "west", tier: "small", region: "us-west-2", zones: ["us-west-2a", "us-west-2b", "us-west-2c"], serverNamePrefix: "acme-" },
+    // Gateways inside one Kubernetes cluster, so plain text is allowed: TLS on gateways is supercluster-tls's part.
+    { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], gatewayService: { type: "ClusterIP" } },
+    { name: "west", tier: "small", region: "us-west-2", zones: ["us-west-2a", "us-west-2b", "us-west-2c"], serverNamePrefix: "acme-", gatewayService: { type: "ClusterIP" } },
   ],
 }, "supercluster", "1.35");
 const EAST_SERVERS = ["east-0", "east-1", "east-2"];

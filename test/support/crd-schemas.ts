@@ -7,6 +7,9 @@
  *   listed. Each object schema is closed here, since a CRD schema cannot say `additionalProperties: false`.
  * - KEDA (`keda.sh/v1alpha1` ScaledObject): transcribed below from KEDA's CRD, with the keys of the
  *   nats-jetstream trigger's metadata, which KEDA reads from a free-form map and so would not refuse.
+ * - cert-manager (`cert-manager.io/v1` Certificate): transcribed below from cert-manager's CRD
+ *   (deploy/crds/cert-manager.io_certificates.yaml), the fields the listeners' certificates may use, with
+ *   the CRD's own enums and required fields.
  */
 import Ajv from "ajv";
 import { NACK_SPEC_SCHEMAS, OpenApiSchema } from "../../components/kubernetes/nack-crd-schemas";
@@ -72,12 +75,42 @@ const natsJetStreamMetadata = closed(
   ["natsServerMonitoringEndpoint", "account", "stream", "consumer"],
 );
 
+const strings = { type: "array", items: string };
+const KEY_USAGES = [
+  "signing", "digital signature", "content commitment", "key encipherment", "key agreement", "data encipherment", "cert sign", "crl sign",
+  "encipher only", "decipher only", "any", "server auth", "client auth", "code signing", "email protection", "s/mime", "ipsec end system",
+  "ipsec tunnel", "ipsec user", "timestamping", "ocsp signing", "microsoft sgc", "netscape sgc",
+];
+const certificateSchema = closed(
+  {
+    secretName: string,
+    secretTemplate: closed({ labels: stringMap, annotations: stringMap }),
+    commonName: string,
+    dnsNames: strings,
+    ipAddresses: strings,
+    uris: strings,
+    duration: string,
+    renewBefore: string,
+    isCA: boolean,
+    usages: { type: "array", items: { type: "string", enum: KEY_USAGES } },
+    privateKey: closed({
+      algorithm: { type: "string", enum: ["RSA", "ECDSA", "Ed25519"] },
+      encoding: { type: "string", enum: ["PKCS1", "PKCS8"] },
+      rotationPolicy: { type: "string", enum: ["Never", "Always"] },
+      size: integer,
+    }),
+    issuerRef: closed({ group: string, kind: string, name: string }, ["name"]),
+  },
+  ["issuerRef", "secretName"],
+);
+
 const ajv = new Ajv({ allErrors: true, strict: false });
 const SCHEMAS: Record<string, object> = {
   "jetstream.nats.io/v1beta2/Stream": closedSchema(NACK_SPEC_SCHEMAS.Stream),
   "jetstream.nats.io/v1beta2/Consumer": closedSchema(NACK_SPEC_SCHEMAS.Consumer),
   "jetstream.nats.io/v1beta2/KeyValue": closedSchema(NACK_SPEC_SCHEMAS.KeyValue),
   "keda.sh/v1alpha1/ScaledObject": scaledObjectSchema,
+  "cert-manager.io/v1/Certificate": certificateSchema,
 };
 const validators = Object.fromEntries(Object.entries(SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
 const validateTriggerMetadata = ajv.compile(natsJetStreamMetadata);

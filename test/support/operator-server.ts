@@ -97,7 +97,8 @@ export interface OperatorServer {
   log(): string;
   /**
    * Connects with the creds file of a user of the credentials the server was started with. Connections do
-   * not reconnect unless `options` say so, so that a refused connection fails at once.
+   * not reconnect unless `options` say so, so that a refused connection fails at once. The client reads replies
+   * under the user's own inbox prefix unless `options` name another.
    */
   connectAs(user: string, options?: ConnectionOptions): Promise<NatsConnection>;
   /** Connects with any creds text (another operator's, a user added later). */
@@ -139,6 +140,7 @@ export async function startOperatorServer(credentials: GeneratedCredentials, clu
     throw error;
   }
   const url = `nats://127.0.0.1:${placement.ports.client}`;
+  let current = credentials;
   const connectWithCreds = (creds: string, options: ConnectionOptions = {}) =>
     connect({ servers: url, authenticator: credsAuthenticator(new TextEncoder().encode(creds)), reconnect: false, timeout: 3_000, ...options });
   return {
@@ -148,11 +150,13 @@ export async function startOperatorServer(credentials: GeneratedCredentials, clu
     log,
     connectAs(user, options) {
       if (credsFiles[user] === undefined) throw new Error(`no creds file for user ${user}`);
-      return connectWithCreds(fs.readFileSync(credsFiles[user], "utf8"), options);
+      const inboxPrefix = current.users.find((candidate) => candidate.name === user)?.inboxPrefix;
+      return connectWithCreds(fs.readFileSync(credsFiles[user], "utf8"), { inboxPrefix, ...options });
     },
     connectWithCreds,
     async reload(next) {
       const mark = logText.length;
+      current = next;
       writeConfig(next.confSection);
       child.kill("SIGHUP");
       await waitForLine(log, RELOADED_LINE, mark, child);

@@ -16,8 +16,18 @@ const PROJECT_DIR = path.resolve(__dirname, "../..");
 export const BASES: Record<"cluster" | "jobs" | "supercluster" | "hubLeaf" | "lightdash", () => Keys> = {
   cluster: () => ({ cluster: { name: "nats", tier: "small" } }),
   jobs: () => readStackFile(stackFilePath(PROJECT_DIR, "small")) as Keys,
+  // Gateways crossing Kubernetes clusters need TLS and load balancers that admit only the peers.
   supercluster: () => ({
-    supercluster: { clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: `us-${name}-1`, kubernetes: { context: `${name}-ctx` } })) },
+    supercluster: {
+      clusters: ["east", "west"].map((name) => ({
+        name,
+        tier: "small",
+        region: `us-${name}-1`,
+        kubernetes: { context: `${name}-ctx` },
+        gatewayService: { loadBalancerSourceRanges: ["203.0.113.0/24"] },
+      })),
+      gatewayTls: { issuer: { name: "nats-links" } },
+    },
   }),
   hubLeaf: () => readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf")) as Keys,
   lightdash: () => readStackFile(stackFilePath(PROJECT_DIR, "lightdash")) as Keys,

@@ -79,13 +79,13 @@ describe("accounts: resolution", () => {
     expect(accounts.map((account) => account.limits.jetstream?.diskStorage)).toEqual([undefined, 10 * 1024 * MEBIBYTE, share, share]);
   });
 
-  it("gives publishers their stream's subjects and workers exactly their consumer's API and ack subjects", () => {
+  it("gives publishers their stream's subjects and info, workers exactly their consumer's API and ack subjects, each only its own inbox", () => {
     const [, account] = validateAccounts([shop()], { cluster: dev, streams });
     const [api, worker] = account.users;
-    expect(api.permissions).toEqual({ publish: ["orders.>"], subscribe: ["_INBOX.>"], allowResponses: false });
+    expect(api.permissions).toEqual({ publish: ["$JS.API.STREAM.INFO.ORDERS", "orders.>"], subscribe: ["_INBOX_api.>"], allowResponses: false });
     expect(worker.permissions).toEqual({
       publish: ["$JS.ACK.ORDERS.process.>", "$JS.API.CONSUMER.INFO.ORDERS.process", "$JS.API.CONSUMER.MSG.NEXT.ORDERS.process"],
-      subscribe: ["_INBOX.>"],
+      subscribe: ["_INBOX_orders-worker.>"],
       allowResponses: false,
     });
   });
@@ -95,7 +95,7 @@ describe("accounts: resolution", () => {
       [shop({ users: [{ name: "api", publisher: { stream: "ORDERS" }, permissions: { publish: ["shop.b", "shop.a", "orders.>"] } }] })],
       { cluster: dev, streams },
     );
-    expect(account.users[0].permissions).toEqual({ publish: ["orders.>", "shop.a", "shop.b"], subscribe: ["_INBOX.>"], allowResponses: false });
+    expect(account.users[0].permissions).toEqual({ publish: ["$JS.API.STREAM.INFO.ORDERS", "orders.>", "shop.a", "shop.b"], subscribe: ["_INBOX_api.>"], allowResponses: false });
   });
 
   it("lets permissions reach imported subjects, under their local name, and responders answer requests", () => {
@@ -112,8 +112,8 @@ describe("accounts: resolution", () => {
       ],
       { cluster: dev, streams },
     );
-    expect(auditAccount.users[0].permissions).toEqual({ publish: ["prices"], subscribe: [], allowResponses: false });
-    expect(shopAccount.users[0].permissions).toEqual({ publish: [], subscribe: ["shop.prices"], allowResponses: true });
+    expect(auditAccount.users[0].permissions).toEqual({ publish: ["prices"], subscribe: ["_INBOX_auditor.>"], allowResponses: false });
+    expect(shopAccount.users[0].permissions).toEqual({ publish: [], subscribe: ["_INBOX_pricing.>", "shop.prices"], allowResponses: true });
   });
 
   it("reads expiry as seconds since the epoch and keeps connection types and rotation", () => {
@@ -152,9 +152,9 @@ describe("accounts: validation messages name the field, the value and what is al
   it("refuses permissions that reach outside the account's subjects and imports", () => {
     const problems = problemsOf([shop({ users: [{ name: "nosy", permissions: { publish: ["shop.x", "billing.>"], subscribe: [">"] } }] })]);
     expect(problems).toContain(
-      'accounts[0].users[0].permissions.publish[1]: "billing.>" is not allowed; keep permissions within the account\'s subjects and streams (shop.>, orders.>), its imports (none) and its own _INBOX.>, $JS.>, $KV.>, $O.>',
+      'accounts[0].users[0].permissions.publish[1]: "billing.>" is not allowed; keep permissions within the account\'s subjects and streams (shop.>, orders.>), its imports (none), the user\'s own inbox _INBOX_nosy.> and the account\'s $JS.>, $KV.>, $O.>',
     );
-    expect(problems.some((line) => line.startsWith('accounts[0].users[0].permissions.subscribe[0]: ">" is not allowed; keep permissions within'))).toBe(true);
+    expect(problems.some((line) => line.startsWith('accounts[0].users[0].permissions.subscribe[0]: ">" is not allowed; grant only the JetStream API the user\'s job needs'))).toBe(true);
     expect(problems.filter((line) => line.includes("shop.x"))).toEqual([]);
   });
 
@@ -174,7 +174,7 @@ describe("accounts: validation messages name the field, the value and what is al
     expect(problemsOf([shop({ users: [{ name: "idle", permissions: {} }] })])).toContain(
       "accounts[0].users[0].permissions: {} is not allowed; list publish or subscribe subjects, or leave permissions out",
     );
-    expect(problemsOf([shop({ users: [{ name: "idle" }] })])).toContain('accounts[0].users[0]: {"name":"idle"} is not allowed; give the user a publisher or worker role, or permissions');
+    expect(problemsOf([shop({ users: [{ name: "idle" }] })])).toContain('accounts[0].users[0]: {"name":"idle"} is not allowed; give the user a role (publisher, worker, kvReader, kvWriter, provisioner) or permissions');
   });
 
   it("refuses malformed subjects", () => {

@@ -119,13 +119,24 @@ describe("generateCredentials", () => {
 
   it("writes allow lists, denies everything a user lists nothing for, and keeps responses, connection types and expiry", async () => {
     const credentials = await usualCredentials();
-    expect(decode<UserClaims>(userNamed(credentials, "api").jwt).nats).toMatchObject({ pub: { allow: ["orders.>"] }, sub: { allow: ["_INBOX.>"] } });
+    expect(decode<UserClaims>(userNamed(credentials, "api").jwt).nats).toMatchObject({ pub: { allow: ["$JS.API.STREAM.INFO.ORDERS", "orders.>"] }, sub: { allow: ["_INBOX_api.>"] } });
     const edge = decode<UserClaims>(userNamed(credentials, "edge").jwt);
-    expect(edge.nats).toMatchObject({ pub: { deny: [">"] }, sub: { allow: ["shop.>"] }, allowed_connection_types: ["LEAFNODE"] });
+    expect(edge.nats).toMatchObject({ pub: { deny: [">"] }, sub: { allow: ["_INBOX_edge.>", "shop.>"] }, allowed_connection_types: ["LEAFNODE"] });
     expect(edge.exp).toBe(Date.UTC(2030, 0, 1) / 1000);
     expect(decode<UserClaims>(userNamed(credentials, "api").jwt).exp).toBeUndefined();
     expect(decode<UserClaims>(userNamed(credentials, "auditor").jwt).nats.resp).toEqual({ max: 1, ttl: 0 });
     expect(decode<UserClaims>(userNamed(credentials, "api").jwt).nats.resp).toBeUndefined();
+  });
+
+  it("tells each user's client its inbox prefix: its own, or the default for the system user, the only one of its account", async () => {
+    const credentials = await usualCredentials();
+    expect(credentials.users.map((user) => [user.name, user.inboxPrefix])).toEqual([
+      ["sys", "_INBOX"],
+      ["api", "_INBOX_api"],
+      ["orders-worker", "_INBOX_orders-worker"],
+      ["edge", "_INBOX_edge"],
+      ["auditor", "_INBOX_auditor"],
+    ]);
   });
 
   it("gives the system user a creds file and names SYS as the operator's system account", async () => {

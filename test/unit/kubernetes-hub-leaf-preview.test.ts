@@ -40,10 +40,13 @@ describe("a first preview of a hub and a site in another Kubernetes cluster", ()
         {
           name: "edge",
           subjects: ["hub.>", "factory.>"],
+          // The site enforces edge's JWT too, so edge's storage fits a dev-tier site server.
+          limits: { jetstream: { memStorage: "128Mi", diskStorage: "896Mi" } },
           users: [{ name: "factory-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["factory.>"], subscribe: ["hub.factory.>"] } }],
         },
       ],
-      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { loadBalancerSourceRanges: ["203.0.113.0/24"] } },
+      leafnodesTls: { issuer: { name: "nats-links" } },
       sites: [{ name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf", provider: site }],
     });
     await mocks.settle();
@@ -55,8 +58,18 @@ describe("a first preview of a hub and a site in another Kubernetes cluster", ()
   });
 
   it("shows the leafnodes Service, the policies and the creds Secrets in full, each valid", () => {
-    const known = mocks.kubernetesObjects().filter((object) => object.type !== CONFIG_MAP && object.type !== STATEFUL_SET);
-    expectEachValid(known);
+    const certificate = "kubernetes:cert-manager.io/v1:Certificate";
+    // The hub's certificate names the load balancer's address, so only the site's is known in a preview.
+    expect(pulumi.isUnknown(mocks.named("edge-hub-leafnodes-certificate").inputs.spec)).toBe(true);
+    const known = mocks.kubernetesObjects().filter((object) => ![CONFIG_MAP, STATEFUL_SET].includes(object.type) && object.name !== "edge-hub-leafnodes-certificate");
+    expectEachValid(known, { isCustomResource: (type) => type === certificate });
+    expect(mocks.named("edge-factory-leafnodes-certificate").inputs).toMatchObject({
+      apiVersion: "cert-manager.io/v1",
+      kind: "Certificate",
+      metadata: { name: "factory-leafnodes-tls" },
+      spec: { secretName: "factory-leafnodes-tls", issuerRef: { group: "cert-manager.io", kind: "ClusterIssuer", name: "nats-links" }, usages: expect.arrayContaining(["client auth"]) },
+    });
+    expect(mocks.named("edge-factory-leafnodes-certificate").options.provider).toBe(providerReference("site"));
     expect(mocks.named("edge-hub-leafnodes").inputs.spec).toMatchObject({ type: "LoadBalancer", ports: [{ name: "leafnodes", port: 7422 }] });
     expect(mocks.named("edge-factory-factory-leaf-creds").options.provider).toBe(providerReference("site"));
   });

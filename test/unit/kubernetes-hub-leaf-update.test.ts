@@ -32,6 +32,8 @@ const ACCOUNTS: AccountSpec[] = [
   {
     name: "edge",
     subjects: ["hub.>", "factory.>", "branch.>", "store.>"],
+    // The sites in operator mode enforce edge's JWT too, so its storage fits a dev-tier site server.
+    limits: { jetstream: { memStorage: "64Mi", diskStorage: "256Mi" } },
     users: [
       // Seen from the hub: publish is what a site may send up, subscribe what it may receive.
       { name: "factory-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["factory.>"], subscribe: ["hub.factory.>"] } },
@@ -66,9 +68,10 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
       cloud: "aws",
       createNamespace: true,
       accounts: ACCOUNTS,
-      hub: { name: "hub", tier: "small", namespace: "nats", jetstream: { domain: "hub" }, provider: central },
+      hub: { name: "hub", tier: "small", namespace: "nats", jetstream: { domain: "hub" }, provider: central, leafnodesService: { loadBalancerSourceRanges: ["203.0.113.0/24"] } },
+      leafnodesTls: { secretName: "leaf-tls", caSecretName: "leaf-ca" },
       sites: [
-        { name: "factory", tier: "dev", namespace: "nats", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf" },
+        { name: "factory", tier: "dev", namespace: "nats", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf", anonymousClients: true },
         { name: "branch", tier: "dev", servers: 3, namespace: "edge", jetstream: { domain: "branch" }, account: "edge", user: "branch-leaf", provider: branch },
         { name: "store", tier: "dev", namespace: "edge", jetstream: { domain: "store" }, account: "edge", user: "store-leaf", localAccount: "edge", provider: branch },
       ],
@@ -104,6 +107,7 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
       type: "LoadBalancer",
       selector: { "app.kubernetes.io/name": "nats", "app.kubernetes.io/instance": "hub" },
       publishNotReadyAddresses: false,
+      loadBalancerSourceRanges: ["203.0.113.0/24"],
       ports: [{ name: "leafnodes", port: 7422, targetPort: 7422, protocol: "TCP" }],
     });
     expect(mocks.named("edge-hub-leafnodes-network-policy").inputs.spec.ingress).toEqual([{ ports: [{ protocol: "TCP", port: 7422 }] }]);
@@ -112,7 +116,22 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
 
   it("runs the hub in operator mode in its domain, advertising its load balancer to the sites", () => {
     const conf = natsConf("hub");
-    expect(block(conf, "leafnodes")).toBe(`leafnodes: {\n  advertise: "${loadBalancerHost("edge-hub-leafnodes")}:7422"\n  host: "0.0.0.0"\n  port: 7422\n}`);
+    expect(block(conf, "leafnodes")).toBe(
+      [
+        "leafnodes: {",
+        `  advertise: "${loadBalancerHost("edge-hub-leafnodes")}:7422"`,
+        '  host: "0.0.0.0"',
+        "  port: 7422",
+        "  tls: {",
+        '    ca_file: "/etc/nats-certs/leafnodes-ca/ca.crt"',
+        '    cert_file: "/etc/nats-certs/leafnodes/tls.crt"',
+        '    key_file: "/etc/nats-certs/leafnodes/tls.key"',
+        "    timeout: 5",
+        "    verify: true",
+        "  }",
+        "}",
+      ].join("\n"),
+    );
     expect(conf).toMatch(/^operator: "/m);
     expect(conf).toContain('domain: "hub"');
     expect(container("hub", "exporter").args).toContain("-leafz");
@@ -143,32 +162,52 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
         `urn:pulumi:test::nats-jetstream::nats-jetstream:index:HubAndLeaf$kubernetes:core/v1:Secret::edge-${site}-${site}-leaf-creds`,
       );
     }
-    expect(podSpec("hub").volumes.map((volume: { name: string }) => volume.name)).toEqual(["config", "pid"]);
+    expect(podSpec("hub").volumes.map((volume: { name: string }) => volume.name)).toEqual(["config", "pid", "leafnodes-tls", "leafnodes-ca"]);
   });
 
-  it("creates each site's leaf creds Secret in the site's namespace, every user's in the hub's and in an operator-mode site's", () => {
+  it("links every site over mutual TLS with the given Secrets, mounted beside the creds, and issues no Certificate", () => {
+    for (const cluster of ["hub", ...SITES]) {
+      expect(podSpec(cluster).volumes).toEqual(
+        expect.arrayContaining([
+          { name: "leafnodes-tls", secret: { secretName: "leaf-tls", defaultMode: 0o440 } },
+          { name: "leafnodes-ca", secret: { secretName: "leaf-ca", defaultMode: 0o440, items: [{ key: "ca.crt", path: "ca.crt" }] } },
+        ]),
+      );
+      expect(container(cluster, "nats").volumeMounts).toEqual(
+        expect.arrayContaining([
+          { name: "leafnodes-tls", mountPath: "/etc/nats-certs/leafnodes", readOnly: true },
+          { name: "leafnodes-ca", mountPath: "/etc/nats-certs/leafnodes-ca", readOnly: true },
+        ]),
+      );
+    }
+    for (const site of SITES) {
+      expect(natsConf(site)).toContain(
+        '      tls: {\n        ca_file: "/etc/nats-certs/leafnodes-ca/ca.crt"\n        cert_file: "/etc/nats-certs/leafnodes/tls.crt"\n        key_file: "/etc/nats-certs/leafnodes/tls.key"\n        timeout: 5\n      }\n',
+      );
+    }
+    expect(mocks.ofType("kubernetes:cert-manager.io/v1:Certificate")).toEqual([]);
+  });
+
+  it("creates every user's creds Secret in the hub's namespace, and in a site's only its leaf user's, the system user's and its clients'", () => {
     const secrets = mocks.ofType(SECRET).map((secret) => `${secret.inputs.metadata.namespace}/${secret.inputs.metadata.name}`);
-    expect(secrets.sort()).toEqual(
-      [
-        ...USERS.map((user) => `nats/hub-${user}-creds`),
-        "nats/factory-factory-leaf-creds",
-        "edge/branch-branch-leaf-creds",
-        ...USERS.map((user) => `edge/store-${user}-creds`),
-      ].sort(),
-    );
+    // The branch and the store run in operator mode with edge as their local account, whose one client user is hub-app.
+    const siteUsers = (site: string) => [`${site}-leaf`, "sys", "hub-app"].map((user) => `edge/${site}-${user}-creds`);
+    expect(secrets.sort()).toEqual([...USERS.map((user) => `nats/hub-${user}-creds`), "nats/factory-factory-leaf-creds", ...siteUsers("branch"), ...siteUsers("store")].sort());
     const factoryCreds = mocks.named("edge-factory-factory-leaf-creds");
     expect(factoryCreds.secretPaths).toContain("stringData");
     expect(Object.keys(factoryCreds.inputs.stringData)).toEqual(["factory-leaf.creds"]);
     expect(factoryCreds.inputs.stringData["factory-leaf.creds"]).toMatch(/-----BEGIN NATS USER JWT-----[\s\S]*-----BEGIN USER NKEY SEED-----/);
   });
 
-  it("runs a site without a local account without auth, and one with it in operator mode, its link carrying that account", async () => {
+  it("runs an open site without auth, and every other in operator mode, its link carrying its local account (default: its link's)", async () => {
     expect(natsConf("factory")).not.toMatch(/^operator: /m);
     expect(block(natsConf("factory"), "leafnodes")).not.toContain("account:");
     const operator = (conf: string) => conf.split("\n").find((line) => line.startsWith("operator: "));
-    expect(operator(natsConf("store"))).toBe(operator(natsConf("hub")));
     const edgeKey = (await valueOf(hubAndLeaf.credentials.accountPublicKeys))!.edge;
-    expect(block(natsConf("store"), "leafnodes")).toContain(`      account: "${edgeKey}"\n`);
+    for (const site of ["branch", "store"]) {
+      expect(operator(natsConf(site))).toBe(operator(natsConf("hub")));
+      expect(block(natsConf(site), "leafnodes")).toContain(`      account: "${edgeKey}"\n`);
+    }
   });
 
   it("creates each namespace once per Kubernetes cluster and makes every object in it wait for it", () => {

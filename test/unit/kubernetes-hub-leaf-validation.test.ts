@@ -31,7 +31,8 @@ const ACCOUNTS: AccountSpec[] = [
     ],
   },
 ];
-const hub = { name: "hub", tier: "small", jetstream: { domain: "hub" } } as const;
+/** Sites beside the hub, reaching it inside the Kubernetes cluster: no TLS or source ranges needed. */
+const hub = { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { type: "ClusterIP" } } as const;
 const factory: Site = { name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf" };
 const valid: Args = { accounts: ACCOUNTS, hub, sites: [factory] };
 

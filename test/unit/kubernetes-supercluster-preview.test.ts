@@ -16,6 +16,7 @@ type SuperCluster = InstanceType<Components["SuperCluster"]>;
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
+const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 
 let mocks: MockRecorder;
 let components: Components;
@@ -38,7 +39,7 @@ function members(gatewayService?: (cluster: string) => { advertiseHost: string }
     namespace: "nats",
     region: ["us-east-1", "eu-west-1"][index],
     zones: [`${["us-east-1", "eu-west-1"][index]}a`, `${["us-east-1", "eu-west-1"][index]}b`, `${["us-east-1", "eu-west-1"][index]}c`],
-    gatewayService: gatewayService?.(cluster),
+    gatewayService: { loadBalancerSourceRanges: ["198.51.100.0/24", "203.0.113.0/24"], ...gatewayService?.(cluster) },
   }));
 }
 
@@ -51,6 +52,7 @@ describe("a first preview of two regions behind load balancers", () => {
     superCluster = new components.SuperCluster("global", {
       cloud: "aws",
       kubernetesVersion: "1.35",
+      gatewayTls: { issuer: { name: "nats-links" } },
       clusters: members().map((member, index) => ({ ...member, provider: providers[index] })),
     });
     await mocks.settle();
@@ -59,14 +61,17 @@ describe("a first preview of two regions behind load balancers", () => {
   it("shows every object, each on its cluster's provider", () => {
     for (const cluster of CLUSTERS) {
       const own = mocks.kubernetesObjects().filter((object) => object.name.startsWith(`global-${cluster}-`));
-      // The cluster's own ten, its gateway Service and policy, and the creds Secret of its one user, sys.
-      expect(own).toHaveLength(13);
+      // The cluster's own ten, its gateway Service, policy and Certificate, and the creds Secret of its one user, sys.
+      expect(own).toHaveLength(14);
       for (const object of own) expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(cluster) });
     }
   });
 
   it("leaves each cluster's config unknown until the load balancers report their addresses", () => {
     for (const configMap of mocks.ofType(CONFIG_MAP)) expect(pulumi.isUnknown(configMap.inputs.data["nats.conf"])).toBe(true);
+    // The gateway certificates name the load balancers' addresses, so they wait for them too.
+    expect(mocks.ofType(CERTIFICATE)).toHaveLength(CLUSTERS.length);
+    for (const certificate of mocks.ofType(CERTIFICATE)) expect(pulumi.isUnknown(certificate.inputs.spec)).toBe(true);
     for (const statefulSet of mocks.ofType(STATEFUL_SET)) {
       const exporter = statefulSet.inputs.spec.template.spec.containers.find((container: { name: string }) => container.name === "exporter");
       expect(pulumi.isUnknown(exporter.args)).toBe(true);
@@ -74,7 +79,7 @@ describe("a first preview of two regions behind load balancers", () => {
   });
 
   it("shows the gateway Services, policies, Secrets and servers in full, each valid", () => {
-    const known = mocks.kubernetesObjects().filter((object) => object.type !== CONFIG_MAP && object.type !== STATEFUL_SET);
+    const known = mocks.kubernetesObjects().filter((object) => ![CONFIG_MAP, STATEFUL_SET, CERTIFICATE].includes(object.type));
     expectEachValid(known);
     expect(mocks.named("global-eu-west-gateway").inputs.spec).toMatchObject({ type: "LoadBalancer", ports: [{ name: "gateway", port: 7222 }] });
     const statefulSet = mocks.named("global-us-east-statefulset").inputs;
@@ -92,7 +97,7 @@ describe("a first preview of two regions behind load balancers", () => {
 describe("a preview where every gateway advertises a host of its own", () => {
   beforeAll(async () => {
     mocks.reset();
-    new components.SuperCluster("named", { kubernetesVersion: "1.35", clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) });
+    new components.SuperCluster("named", { kubernetesVersion: "1.35", gatewayTls: { issuer: { name: "nats-links" } }, clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) });
     await mocks.settle();
   });
 

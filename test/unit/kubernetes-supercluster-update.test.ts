@@ -38,6 +38,9 @@ const natsConf = (resource: string): string => mocks.named(`${resource}-config`)
 const podSpec = (resource: string) => mocks.named(`${resource}-statefulset`).inputs.spec.template.spec;
 const natsContainer = (resource: string) => podSpec(resource).containers.find((container: { name: string }) => container.name === "nats");
 
+/** The other regions' egress ranges, which each internet-facing gateway load balancer admits. */
+const SOURCES = { loadBalancerSourceRanges: ["198.51.100.0/24", "203.0.113.0/24", "192.0.2.0/24"] };
+
 /** The gateway list every member's config carries: every cluster, each with its load balancer's URL. */
 function gatewayList(component: string, clusters: readonly string[]): string {
   const entries = clusters.map(
@@ -59,9 +62,9 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
       createNamespace: true,
       monitoringNamespace: "monitoring",
       gatewayTls: { secretName: "gateway-tls", caSecretName: "gateway-ca" },
-      accounts: [{ name: "shop", subjects: ["shop.>"], users: [{ name: "api", permissions: { publish: ["shop.>"], subscribe: ["_INBOX.>"] } }] }],
+      accounts: [{ name: "shop", subjects: ["shop.>"], users: [{ name: "api", permissions: { publish: ["shop.>"] } }] }],
       clusters: [
-        { name: "us-east", tier: "small", namespace: "nats", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], provider: providers["us-east"] },
+        { name: "us-east", tier: "small", namespace: "nats", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], provider: providers["us-east"], gatewayService: SOURCES },
         {
           name: "eu-west",
           tier: "small",
@@ -70,8 +73,9 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
           zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
           serverNamePrefix: "acme-",
           provider: providers["eu-west"],
+          gatewayService: SOURCES,
         },
-        { name: "ap-south", tier: "medium", namespace: "messaging", region: "ap-south-1", provider: providers["ap-south"] },
+        { name: "ap-south", tier: "medium", namespace: "messaging", region: "ap-south-1", provider: providers["ap-south"], gatewayService: SOURCES },
       ],
     });
     await mocks.settle();
@@ -124,7 +128,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
     expectEachValid(mocks.kubernetesObjects());
   });
 
-  it("exposes each gateway through an internet-facing network load balancer that lists servers before they are ready", () => {
+  it("exposes each gateway through an internet-facing network load balancer that lists servers before they are ready, admitting only the given sources", () => {
     const service = mocks.named("global-us-east-gateway").inputs;
     expect(service.metadata).toMatchObject({ name: "us-east-gateway", namespace: "nats", annotations: AWS_NLB });
     expect(service.spec).toEqual({
@@ -132,6 +136,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
       selector: { "app.kubernetes.io/name": "nats", "app.kubernetes.io/instance": "us-east" },
       publishNotReadyAddresses: true,
       ports: [{ name: "gateway", port: 7222, targetPort: 7222, protocol: "TCP" }],
+      loadBalancerSourceRanges: SOURCES.loadBalancerSourceRanges,
     });
     expect(mocks.named("global-ap-south-gateway").inputs.metadata).toMatchObject({ name: "ap-south-gateway", namespace: "messaging" });
   });
@@ -265,6 +270,8 @@ describe("two clusters sharing the stack's Kubernetes cluster, behind ClusterIP 
   beforeAll(async () => {
     mocks.reset();
     superCluster = new components.SuperCluster("pair", {
+      // The NodePort leaves the Kubernetes cluster; plain text only because the args say so.
+      allowPlaintextGateways: true,
       clusters: [
         { name: "north", tier: "small", namespace: "nats-north", region: "eu-north-1", gatewayService: { type: "ClusterIP" } },
         {
@@ -307,7 +314,7 @@ describe("two clusters sharing the stack's Kubernetes cluster, behind ClusterIP 
     ]);
   });
 
-  it("still runs every cluster in operator mode, with plain TCP gateways when no TLS is asked for", () => {
+  it("still runs every cluster in operator mode, with plain TCP gateways when the args allow them", () => {
     for (const cluster of ["north", "south"]) {
       expect(natsConf(`pair-${cluster}`)).toMatch(/^operator: "/m);
       expect(natsConf(`pair-${cluster}`)).not.toContain("tls:");

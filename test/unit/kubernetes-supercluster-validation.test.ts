@@ -20,8 +20,9 @@ beforeAll(async () => {
 
 const refusal = (args: Args) => expectRefusal(mocks, () => new components.SuperCluster("global", args));
 
-const east: Member = { name: "east", tier: "small", region: "us-east-1" };
-const west: Member = { name: "west", tier: "small", region: "us-west-2" };
+/** Gateways inside the one Kubernetes cluster, which need neither TLS nor source ranges. */
+const east: Member = { name: "east", tier: "small", region: "us-east-1", gatewayService: { type: "ClusterIP" } };
+const west: Member = { name: "west", tier: "small", region: "us-west-2", gatewayService: { type: "ClusterIP" } };
 
 describe("the supercluster description", () => {
   const cases: [string, Args, string, RegExp][] = [
@@ -44,6 +45,32 @@ describe("the supercluster description", () => {
       /"1.34" is not allowed; state "1.35" or newer: zone tags \(clusters\[0\]\.zones\) need each pod's topology.kubernetes.io\/zone label/,
     ],
     ["zones with no Kubernetes version stated", { clusters: [{ ...east, zones: ["us-east-1a", "us-east-1b", "us-east-1c"] }, west] }, "kubernetesVersion", /state "1.35" or newer/],
+    [
+      "gateways behind a load balancer without TLS",
+      { clusters: [{ ...east, gatewayService: { loadBalancerSourceRanges: ["203.0.113.0/24"] } }, west] },
+      "gatewayTls",
+      /clusters\[0\]\.gatewayService\.type LoadBalancer is reachable from outside the Kubernetes cluster, so its links need TLS; or set allowPlaintextGateways: true/,
+    ],
+    [
+      "gateways between Kubernetes clusters without TLS",
+      { clusters: [east, { ...west, kubernetes: { context: "west" } }] },
+      "gatewayTls",
+      /clusters\[1\]\.kubernetes\.context "west" puts a cluster in another Kubernetes cluster/,
+    ],
+    [
+      "an internet-facing gateway that admits any source without saying so",
+      { clusters: [{ ...east, gatewayService: {} }, west], gatewayTls: { issuer: { name: "nats-links" } } },
+      "clusters[0].gatewayService.loadBalancerSourceRanges",
+      /nothing is not allowed; list the CIDRs of the peers that dial this internet-facing load balancer.*or set allowAnySource: true/,
+    ],
+    [
+      "source ranges on a Service that is no load balancer",
+      { clusters: [{ ...east, gatewayService: { type: "ClusterIP", loadBalancerSourceRanges: ["203.0.113.0/24"] } }, west] },
+      "clusters[0].gatewayService.loadBalancerSourceRanges",
+      /leave it out unless type is LoadBalancer/,
+    ],
+    ["gateway TLS from both an issuer and a Secret", { clusters: [east, west], gatewayTls: { issuer: { name: "ca" }, secretName: "gw" } }, "gatewayTls", /give either issuer .* or secretName/],
+    ["an issuer kind cert-manager does not have", { clusters: [east, west], gatewayTls: { issuer: { name: "ca", kind: "Vault" as "Issuer" } } }, "gatewayTls.issuer.kind", /"Vault" is not allowed; use ClusterIssuer or Issuer/],
     ["a server name prefix with a dot", { clusters: [east, { ...west, serverNamePrefix: "acme." }] }, "clusters[1].serverNamePrefix", /"acme\." is not allowed/],
     ["a gateway TLS Secret that is no DNS name", { clusters: [east, west], gatewayTls: { secretName: "Gateway TLS" } }, "gatewayTls.secretName", /name a Secret of type kubernetes.io\/tls/],
   ];
@@ -98,7 +125,7 @@ describe("what every cluster shares", () => {
 
   it("lists every problem of the clusters and their Services at once", async () => {
     const { paths, message } = await refusal({ clusters: [east, { ...east, gatewayService: { type: "NodePort" } }], cloud: "azure" as "aws" });
-    expect(paths).toEqual(["clusters[1].name", "cloud", "clusters[1].gatewayService.nodePort", "clusters[1].gatewayService.advertiseHost"]);
-    expect(message).toMatch(/^4 problems:/);
+    expect(paths).toEqual(["cloud", "clusters[1].gatewayService.nodePort", "clusters[1].gatewayService.advertiseHost", "clusters[1].name", "gatewayTls"]);
+    expect(message).toMatch(/^5 problems:/);
   });
 });

@@ -38,11 +38,11 @@ const accounts: AccountSpec[] = [
   {
     name: "workflows",
     users: [
-      { name: "dagnats-engine", permissions: { publish: [...ENGINE_SUBJECTS, "$JS.API.>", "$KV.>"], subscribe: [...ENGINE_SUBJECTS, "_INBOX.>"] } },
+      { name: "dagnats-engine", admin: true, permissions: { publish: [...ENGINE_SUBJECTS, "$JS.API.>", "$KV.>"], subscribe: [...ENGINE_SUBJECTS, "_INBOX.>"] } },
       {
         name: "dagnats-llm",
         worker: { stream: "TASK_QUEUES", consumer: "workers-summarize" },
-        permissions: { publish: workerPermissions("TASK_QUEUES", "workers-classify").publish },
+        permissions: { publish: workerPermissions("dagnats-llm", "TASK_QUEUES", "workers-classify").publish },
       },
       { name: "dagnats-io", worker: { stream: "TASK_QUEUES", consumer: "workers-fetch" } },
     ],
@@ -101,13 +101,14 @@ describe("a workflow engine with two task pools", () => {
     expect(await valueOf(site.secretName)).toBe("dagnats-secrets");
   });
 
-  it("runs the engine with its URL, creds, secrets, /health and /ready probes, behind a Service", async () => {
+  it("runs the engine with its URL, creds, inbox prefix, secrets, /health and /ready probes, behind a Service", async () => {
     const deployment = mocks.named("dagnats-engine-deployment");
     expect(deployment.inputs.spec.replicas).toBe(2);
     const container = containerOf(deployment);
     expect(container.env).toEqual([
       { name: "DAGNATS_NATS_URL", value: "nats://nats.nats.svc.cluster.local:4222" },
       { name: "NATS_CREDS", value: "/etc/nats-creds/dagnats-engine.creds" },
+      { name: "NATS_INBOX_PREFIX", value: "_INBOX_dagnats-engine" },
       { name: "DAGNATS_WEBHOOK_SECRET", valueFrom: { secretKeyRef: { name: "dagnats-secrets", key: "DAGNATS_WEBHOOK_SECRET" } } },
       { name: "DAGNATS_BRIDGE_TOKEN", valueFrom: { secretKeyRef: { name: "dagnats-secrets", key: "DAGNATS_BRIDGE_TOKEN" } } },
     ]);

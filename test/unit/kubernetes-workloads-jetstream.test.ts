@@ -10,6 +10,7 @@ import type { OpenApiSchema } from "../../components/kubernetes/nack-crd-schemas
 import { AccountSpec } from "../../components/model/accounts";
 import { validateCluster } from "../../components/model/cluster";
 import { KeyValueSpec } from "../../components/model/kv";
+import { subjectWithinAny } from "../../components/model/subjects";
 import { StreamSpec } from "../../components/model/streams";
 import { expectEachValid, expectRefusal } from "../support/component-expectations";
 import { MockRecorder, valueOf } from "../support/pulumi-mocks";
@@ -45,7 +46,7 @@ const keyValues: KeyValueSpec[] = [{ bucket: "carts", account: "shop", ttl: "24h
 const stackAccounts: AccountSpec[] = [
   { name: "shop", users: [{ name: "fulfilment", worker: { stream: "ORDERS", consumer: "fulfilment" } }] },
   { name: "telemetry", users: [{ name: "collector", publisher: { stream: "EVENTS" } }] },
-  { name: "idle", users: [{ name: "nobody", permissions: { subscribe: ["_INBOX.>"] } }] },
+  { name: "idle", users: [{ name: "nobody", permissions: { publish: ["$JS.API.INFO"] } }] },
 ];
 
 function argsWith(overrides: Partial<JetStreamResourcesArgs> = {}): JetStreamResourcesArgs {
@@ -64,24 +65,20 @@ describe("provisioner users", () => {
   it("are added to each account holding a stream or bucket, and only there", () => {
     const accounts = provisioners.withJetStreamProvisioners(stackAccounts, { streams, keyValues });
     expect(accounts.map((account) => account.users!.map((user) => user.name))).toEqual([["fulfilment", "shop-nack"], ["collector", "telemetry-nack"], ["nobody"]]);
-    expect(accounts[0].users![1]).toEqual({
-      name: "shop-nack",
-      permissions: { publish: ["$JS.API.INFO", "$JS.API.STREAM.>", "$JS.API.CONSUMER.>"], subscribe: ["_INBOX.>"] },
-      connectionTypes: ["STANDARD"],
-    });
+    expect(accounts[0].users![1]).toEqual({ name: "shop-nack", provisioner: true, connectionTypes: ["STANDARD"] });
   });
 
   it("are left as the stack declares them when already there", () => {
-    const declared: AccountSpec[] = [{ name: "shop", users: [{ name: "shop-nack", permissions: { publish: ["$JS.API.>"], subscribe: ["_INBOX.>"] } }] }];
+    const declared: AccountSpec[] = [{ name: "shop", users: [{ name: "shop-nack", admin: true, permissions: { publish: ["$JS.API.>"] } }] }];
     expect(provisioners.withJetStreamProvisioners(declared, { streams })).toEqual(declared);
   });
 
-  it("can manage streams but neither publish into them nor purge the account", () => {
+  it("can manage streams but neither publish into them, get their messages, purge nor delete them", () => {
     const shop = credentials.accounts.find((account) => account.name === "shop")!;
     const provisioner = shop.users.find((user) => user.name === "shop-nack")!;
     expect(provisioners.missingProvisionerPermissions(provisioner)).toEqual([]);
-    expect(provisioner.permissions.publish).not.toContain("orders.>");
-    expect(provisioner.permissions.publish).not.toContain("$JS.API.>");
+    const reaches = (subject: string) => subjectWithinAny(subject, provisioner.permissions.publish);
+    expect(["orders.new", "$JS.API.STREAM.PURGE.ORDERS", "$JS.API.STREAM.DELETE.ORDERS", "$JS.API.STREAM.MSG.GET.ORDERS", "$JS.API.DIRECT.GET.ORDERS"].filter(reaches)).toEqual([]);
   });
 });
 
@@ -220,13 +217,13 @@ describe("what is refused", () => {
   });
 
   it("a provisioner that may not manage streams", async () => {
-    const weak: AccountSpec[] = [{ name: "shop", users: [{ name: "fulfilment", worker: { stream: "ORDERS", consumer: "fulfilment" } }, { name: "shop-nack", permissions: { publish: ["$JS.API.INFO"], subscribe: ["_INBOX.>"] } }] }];
+    const weak: AccountSpec[] = [{ name: "shop", users: [{ name: "fulfilment", worker: { stream: "ORDERS", consumer: "fulfilment" } }, { name: "shop-nack", permissions: { publish: ["$JS.API.INFO"] } }] }];
     const shopStreams = streams.filter((stream) => stream.account === "shop");
     const weakCredentials = stackCredentials(cluster, weak, shopStreams);
     await mocks.settle();
     const { paths, message } = await refusal(argsWith({ streams: shopStreams, keyValues: [], credentials: weakCredentials }));
     expect(paths).toEqual(["streams[0].account"]);
-    expect(message).toMatch(/let shop-nack manage the account's streams and consumers; it may not publish \$JS\.API\.STREAM\.>, publish \$JS\.API\.CONSUMER\.>/);
+    expect(message).toMatch(/let shop-nack manage the account's streams and consumers; it may not publish \$JS\.API\.STREAM\.CREATE\.\*, .*subscribe _INBOX\.>/);
   });
 
   it("streams the cluster cannot hold and a bad namespace, all at once", async () => {

@@ -32,7 +32,7 @@ const engine: DagNatsSettings = {
 const workflowsAccount: AccountSpec = {
   name: "workflows",
   users: [
-    { name: "dagnats-engine", permissions: { publish: ["task.>", "history.>", "$JS.API.>", "$KV.>"], subscribe: ["task.>", "history.>", "_INBOX.>"] } },
+    { name: "dagnats-engine", admin: true, permissions: { publish: ["task.>", "history.>", "$JS.API.>", "$KV.>"], subscribe: ["task.>", "history.>", "_INBOX.>"] } },
     { name: "dagnats-io", worker: { stream: "TASK_QUEUES", consumer: "workers-fetch" } },
   ],
 };

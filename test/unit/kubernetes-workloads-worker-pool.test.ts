@@ -110,13 +110,14 @@ describe("a pool that scales on its consumer's lag", () => {
     expect(await pulumi.isSecret(credentials.userCreds)).toBe(true);
   });
 
-  it("gives each pod the NATS URL, the creds path and the concurrency, and mounts the creds read-only", () => {
+  it("gives each pod the NATS URL, the creds path, its user's inbox prefix and the concurrency, and mounts the creds read-only", () => {
     const deployment = only(DEPLOYMENT).inputs;
     const pod = deployment.spec.template.spec;
     const container = pod.containers[0];
-    expect(container.env.slice(0, 3)).toEqual([
+    expect(container.env.slice(0, 4)).toEqual([
       { name: "NATS_URL", value: "nats://nats.nats.svc.cluster.local:4222" },
       { name: "NATS_CREDS", value: "/etc/nats-creds/resizer.creds" },
+      { name: "NATS_INBOX_PREFIX", value: "_INBOX_resizer" },
       { name: "NATS_WORKER_CONCURRENCY", value: "8" },
     ]);
     expect(container.volumeMounts).toEqual([{ name: "nats-creds", mountPath: "/etc/nats-creds", readOnly: true }]);

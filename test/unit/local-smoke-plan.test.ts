@@ -43,8 +43,8 @@ describe("the smoke check's jobs", () => {
           name: "app",
           users: [
             { name: "edge", connectionTypes: ["LEAFNODE" as const], permissions: { publish: ["jobs.>", "$JS.>"], subscribe: ["_INBOX.>"] } },
-            { name: "ops", permissions: { publish: ["$JS.>"], subscribe: ["_INBOX.>"] } },
-            { name: "tool", permissions: { publish: ["jobs.>"], subscribe: ["_INBOX.>"] } },
+            { name: "ops", admin: true, permissions: { publish: ["$JS.>"] } },
+            { name: "tool", permissions: { publish: ["jobs.>"] } },
             { name: "worker", worker: { stream: "JOBS", consumer: "workers" } },
           ],
         },
@@ -72,12 +72,12 @@ describe("the smoke check's jobs", () => {
 });
 
 describe("the local admins", () => {
-  it("join each account with JetStream, with the JetStream API and nothing else, under a name no stack user can have", () => {
+  it("join each account with JetStream, with the JetStream API and their own one-token inbox, under a name no stack user can have", () => {
     const stack = resolveStack("dev", readStackFile(stackFilePath(PROJECT_DIR, "dev")));
     const accounts = withLocalAdmins(stack.accounts);
-    expect(accounts.map((account) => account.users.map((user) => user.name))).toEqual([["sys"], ["api", "worker", "app.admin"]]);
-    expect(accounts[1].users[2].permissions).toEqual({ publish: ["$JS.API.>"], subscribe: ["_INBOX.>"], allowResponses: false });
+    expect(accounts.map((account) => account.users.map((user) => user.name))).toEqual([["sys"], ["api", "worker", "app-nack", "app.admin"]]);
+    expect(accounts[1].users[3].permissions).toEqual({ publish: ["$JS.API.>"], subscribe: ["_INBOX_app_admin.>"], allowResponses: false });
     expect(localAdminName("app")).not.toMatch(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/);
-    expect(stack.accounts[1].users.map((user) => user.name)).toEqual(["api", "worker"]);
+    expect(stack.accounts[1].users.map((user) => user.name)).toEqual(["api", "worker", "app-nack"]);
   });
 });

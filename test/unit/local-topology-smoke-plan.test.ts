@@ -58,34 +58,63 @@ describe("the supercluster smoke check", () => {
 
   it("sends nothing across when no user may publish what another may subscribe to", () => {
     const stack = resolveStack("test", {
-      supercluster: { clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: name })) },
-      accounts: [{ name: "app", subjects: ["a.>", "b.>"], users: [{ name: "writer", permissions: { publish: ["a.>"], subscribe: ["_INBOX.>"] } }, { name: "reader", permissions: { subscribe: ["b.>", "_INBOX.>"] } }] }],
+      supercluster: { clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: name, gatewayService: { type: "ClusterIP" as const } })) },
+      accounts: [{ name: "app", subjects: ["a.>", "b.>"], users: [{ name: "writer", permissions: { publish: ["a.>"] } }, { name: "reader", permissions: { subscribe: ["b.>"] } }] }],
     });
     expect(planCrossClusterCheck(stack.accounts)).toBeUndefined();
   });
 });
 
 describe("the hub-leaf smoke check", () => {
-  it("uses each site's leaf user's subjects, the hub's client user, a subject of the other site as the refused one, and the hub's domain", () => {
+  it("uses each site's leaf user's subjects, the hub's client user, the site's own client user and the hub stream the site publishes into", () => {
     const hubLeaf = readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf"));
-    const hubJetStream = { domain: "hub", admin: "edge.admin" };
+    // The site clients may publish nothing the leaf user refuses, so no subject is left to check as refused.
     expect(leafPlan(hubLeaf)).toEqual([
-      { site: "factory", siteUser: undefined, up: "factory.smoke", hubReceiver: "hub-app", down: "hub.factory.smoke", hubSender: "hub-app", blocked: "branch.smoke", hubJetStream },
-      { site: "branch", siteUser: undefined, up: "branch.smoke", hubReceiver: "hub-app", down: "hub.branch.smoke", hubSender: "hub-app", blocked: "factory.smoke", hubJetStream },
+      {
+        site: "factory",
+        siteUser: "factory-app",
+        up: "factory.smoke",
+        hubReceiver: "hub-app",
+        down: "hub.factory.smoke",
+        hubSender: "hub-app",
+        blocked: undefined,
+        hubJetStream: { domain: "hub", stream: "FACTORY_EVENTS", subject: "factory.events.smoke", admin: "edge.admin" },
+      },
+      {
+        site: "branch",
+        siteUser: "branch-app",
+        up: "branch.smoke",
+        hubReceiver: "hub-app",
+        down: "hub.branch.smoke",
+        hubSender: "hub-app",
+        blocked: undefined,
+        hubJetStream: { domain: "hub", stream: "BRANCH_EVENTS", subject: "branch.events.smoke", admin: "edge.admin" },
+      },
     ]);
+  });
+
+  it("tries hub JetStream from a site only through a hub stream it names that its client may use", () => {
+    const hubLeaf = readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf"));
+    const [factory, branch] = hubLeaf.hubLeaf!.sites;
+    const [none] = leafPlan({ ...hubLeaf, hubLeaf: { ...hubLeaf.hubLeaf!, sites: [{ ...factory, hubStreams: undefined }, branch] } });
+    expect(none).toMatchObject({ site: "factory", siteUser: "factory-app", hubJetStream: undefined });
+    const [edge] = hubLeaf.accounts!;
+    const withoutInfo = edge.users!.map((user) => (user.name === "factory-app" ? { ...user, permissions: { publish: ["factory.>"], subscribe: ["hub.factory.>"] } } : user));
+    const [noInfo] = leafPlan({ ...hubLeaf, accounts: [{ ...edge, users: withoutInfo }] });
+    expect(noInfo).toMatchObject({ site: "factory", siteUser: "factory-app", hubJetStream: undefined });
   });
 
   it("connects to a site in operator mode as a user of its local account, and says why a site has no such user", () => {
     const hubLeaf = readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf"));
     const [factory, branch] = hubLeaf.hubLeaf!.sites;
-    const plant = (users: { name: string; permissions: { publish?: string[]; subscribe?: string[] } }[]) => ({
+    const plant = (users: { name: string; admin?: boolean; permissions: { publish?: string[]; subscribe?: string[] } }[]) => ({
       ...hubLeaf,
-      hubLeaf: { ...hubLeaf.hubLeaf!, sites: [{ ...factory, localAccount: "plant" }, branch] },
-      accounts: [{ name: "plant", subjects: ["factory.>", "hub.factory.>"], users }, ...hubLeaf.accounts!],
+      hubLeaf: { ...hubLeaf.hubLeaf!, sites: [{ ...factory, localAccount: "plant", clients: undefined }, branch] },
+      accounts: [{ name: "plant", subjects: ["factory.>", "hub.factory.>"], limits: { jetstream: { memStorage: "64Mi", diskStorage: "256Mi" } }, users }, ...hubLeaf.accounts!],
     });
-    const [withUser] = leafPlan(plant([{ name: "plant-app", permissions: { publish: ["factory.>", "$JS.hub.API.>"], subscribe: ["hub.factory.>", "_INBOX.>"] } }]));
-    expect(withUser).toMatchObject({ site: "factory", siteUser: "plant-app", blocked: undefined, hubJetStream: { domain: "hub", admin: "edge.admin" } });
-    const [without] = leafPlan(plant([{ name: "plant-reader", permissions: { subscribe: ["hub.factory.>", "_INBOX.>"] } }]));
+    const [withUser] = leafPlan(plant([{ name: "plant-app", admin: true, permissions: { publish: ["factory.>", "$JS.hub.API.>"], subscribe: ["hub.factory.>"] } }]));
+    expect(withUser).toMatchObject({ site: "factory", siteUser: "plant-app", blocked: undefined, hubJetStream: { domain: "hub", stream: "FACTORY_EVENTS", admin: "edge.admin" } });
+    const [without] = leafPlan(plant([{ name: "plant-reader", permissions: { subscribe: ["hub.factory.>"] } }]));
     expect(without).toEqual({ site: "factory", reason: "no client user of account plant may publish to factory.smoke and subscribe to hub.factory.smoke on the site" });
   });
 });

@@ -14,9 +14,9 @@ import { portsFrom } from "../support/local-ports";
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
 const hubAndLeaf = validateHubAndLeaf({
-  hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+  hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { type: "ClusterIP" } },
   sites: [
-    { name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf" },
+    { name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf", anonymousClients: true },
     { name: "branch", tier: "dev", servers: 3, jetstream: { domain: "branch" }, account: "edge", user: "branch-leaf", localAccount: "local" },
   ],
 });

@@ -8,8 +8,9 @@ const branch: LeafSiteSpec = { name: "branch", tier: "dev", jetstream: { domain:
 
 function spec(hub: Partial<HubAndLeafSpec["hub"]> = {}, ...sites: Partial<LeafSiteSpec>[]): HubAndLeafSpec {
   return {
-    hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, ...hub },
+    hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { loadBalancerSourceRanges: ["203.0.113.0/24"] }, ...hub },
     sites: [factory, branch].map((site, index) => ({ ...site, ...(sites[index] ?? {}) }) as LeafSiteSpec),
+    leafnodesTls: { secretName: "leaf-tls" },
   };
 }
 

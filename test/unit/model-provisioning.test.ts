@@ -10,22 +10,34 @@ import { streamSettings } from "../../components/model/jetstream-config";
 import { provisionedObjects, stackProvisioning } from "../../components/model/provisioning";
 import { resolveStack, StackSpec } from "../../components/model/stack";
 
-const member = (name: string, servers = 3) => ({ name, tier: "small" as const, servers, region: `${name}-1`, kubernetes: { context: name } });
-const orders = { name: "orders", subjects: ["orders.>"], users: [{ name: "api", permissions: { publish: ["orders.>"], subscribe: ["_INBOX.>"] } }] };
+/** Gateways crossing Kubernetes clusters need TLS and load balancers that admit only the peers. */
+const member = (name: string, servers = 3) => ({
+  name,
+  tier: "small" as const,
+  servers,
+  region: `${name}-1`,
+  kubernetes: { context: name },
+  gatewayService: { loadBalancerSourceRanges: ["203.0.113.0/24"] },
+});
+const orders = { name: "orders", subjects: ["orders.>"], users: [{ name: "api", permissions: { publish: ["orders.>"] } }] };
 
 function supercluster(streams: StackSpec["streams"], keyValues: StackSpec["keyValues"] = []): StackSpec {
-  return { supercluster: { clusters: [member("east"), member("west")] }, accounts: [orders], streams, keyValues };
+  return { supercluster: { clusters: [member("east"), member("west")], gatewayTls: { issuer: { name: "nats-links" } } }, accounts: [orders], streams, keyValues };
 }
+
+/** JetStream storage that fits the dev-tier site, which enforces its local account's limits itself. */
+const SITE_SIZED = { memStorage: "64Mi", diskStorage: "256Mi" };
 
 function hubLeaf(site: Record<string, unknown>, streams: StackSpec["streams"]): StackSpec {
   return {
     hubLeaf: {
-      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+      // The site runs in the hub's Kubernetes cluster, so its link stays inside it, in plain text.
+      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { type: "ClusterIP" } },
       sites: [{ name: "shop", tier: "dev", jetstream: { domain: "shop" }, account: "edge", user: "shop-leaf", ...site }],
     },
     accounts: [
-      { name: "edge", subjects: ["shop.>", "hub.>"], limits: { leaf: 2 }, users: [{ name: "shop-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["shop.>"], subscribe: ["_INBOX.>"] } }] },
-      { name: "plant", subjects: ["local.>"], users: [] },
+      { name: "edge", subjects: ["shop.>", "hub.>"], limits: { leaf: 2, jetstream: SITE_SIZED }, users: [{ name: "shop-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["shop.>"], subscribe: ["_INBOX.>"] } }] },
+      { name: "plant", subjects: ["local.>"], limits: { jetstream: SITE_SIZED }, users: [] },
     ],
     streams,
   } as StackSpec;
@@ -63,8 +75,8 @@ describe("where streams and buckets land", () => {
     expect(streamSettings(stack.jetstream.streams[0]).placement).toBeUndefined();
   });
 
-  it("creates a site-without-auth's stream without a provisioner, in the account its link binds", () => {
-    const provisioning = stackProvisioning(resolveStack("test", hubLeaf({}, [{ name: "LOCAL", account: "edge", cluster: "shop", subjects: ["shop.local.>"], maxAge: "1h" }])));
+  it("creates an open site's stream without a provisioner, in the account its link binds", () => {
+    const provisioning = stackProvisioning(resolveStack("test", hubLeaf({ anonymousClients: true }, [{ name: "LOCAL", account: "edge", cluster: "shop", subjects: ["shop.local.>"], maxAge: "1h" }])));
     expect(provisioning.targets.map((target) => [target.cluster.name, target.domain, target.defaultAccount])).toEqual([["shop", "shop", "edge"]]);
     expect(provisioning.provisionerAccounts).toEqual([]);
   });
@@ -86,8 +98,8 @@ describe("refusals", () => {
     expect(problemsOf({ cluster: { name: "nats", tier: "dev" }, accounts: [orders], keyValues: [{ bucket: "b", account: "orders", cluster: "other" }] })).toEqual(["keyValues[0].cluster"]);
   });
 
-  it("refuses an account other than its link's on a site without auth", () => {
-    expect(problemsOf(hubLeaf({}, [{ name: "LOCAL", account: "plant", cluster: "shop", subjects: ["local.>"], maxAge: "1h" }]))).toEqual(["streams[0].account"]);
+  it("refuses an account other than its link's on an open site", () => {
+    expect(problemsOf(hubLeaf({ anonymousClients: true }, [{ name: "LOCAL", account: "plant", cluster: "shop", subjects: ["local.>"], maxAge: "1h" }]))).toEqual(["streams[0].account"]);
   });
 
   it("refuses two clusters holding objects in one namespace of one Kubernetes cluster", () => {

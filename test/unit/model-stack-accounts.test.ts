@@ -1,6 +1,7 @@
 /** A stack's accounts, streams and buckets, resolved together with its topology. */
 import * as path from "path";
 import { describe, expect, it } from "vitest";
+import { provisionerPermissions } from "../../components/model/permissions";
 import { readStackFile, resolveStack, stackFilePath, StackSpec } from "../../components/model/stack";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -18,14 +19,16 @@ function problemsOf(spec: StackSpec): string[] {
 const cluster = { name: "nats", tier: "small" } as const;
 
 describe("the tier stacks' application account", () => {
-  it.each(["dev", "small", "medium", "large"])("Pulumi.%s.yaml gives app a publisher and a worker of its work queue JOBS", (name) => {
+  it.each(["dev", "small", "medium", "large"])("Pulumi.%s.yaml gives app a publisher and a worker of its work queue JOBS, and the provisioner that creates it", (name) => {
     const stack = resolveStack(name, readStackFile(stackFilePath(PROJECT_DIR, name)));
     expect(stack.accounts.map((account) => account.name)).toEqual(["SYS", "app"]);
     const [, app] = stack.accounts;
     expect(app.users.map((user) => [user.name, user.permissions.publish])).toEqual([
-      ["api", ["jobs.>"]],
+      ["api", ["$JS.API.STREAM.INFO.JOBS", "jobs.>"]],
       ["worker", ["$JS.ACK.JOBS.workers.>", "$JS.API.CONSUMER.INFO.JOBS.workers", "$JS.API.CONSUMER.MSG.NEXT.JOBS.workers"]],
+      ["app-nack", [...provisionerPermissions().publish].sort()],
     ]);
+    expect(app.users.map((user) => user.permissions.subscribe)).toEqual([["_INBOX_api.>"], ["_INBOX_worker.>"], ["_INBOX.>"]]);
     const [jobs] = stack.jetstream.streams;
     expect({ name: jobs.name, account: jobs.account, retention: jobs.retention, storage: jobs.storage, replicas: jobs.replicas }).toEqual({
       name: "JOBS",
@@ -53,7 +56,7 @@ describe("stack rules name each field as the stack file has it", () => {
     ).toEqual([
       "accounts[0].users[0].publisher.stream: name one of the account's streams: (it has none)",
       "accounts[0].users[1].name: use a name no other user has (accounts[0].users[0] has it); user names name creds files and Secrets",
-      "accounts[0].users[1].permissions.publish[0]: keep permissions within the account's subjects and streams (none), its imports (none) and its own _INBOX.>, $JS.>, $KV.>, $O.>",
+      "accounts[0].users[1].permissions.publish[0]: keep permissions within the account's subjects and streams (none), its imports (none), the user's own inbox _INBOX_api.> and the account's $JS.>, $KV.>, $O.>",
     ]);
   });
 
@@ -84,7 +87,7 @@ describe("stack rules name each field as the stack file has it", () => {
 
   it("requires the account a hub's leaf site binds to", () => {
     const hubLeaf = {
-      hub: { name: "hub", tier: "small" as const, jetstream: { domain: "hub" } },
+      hub: { name: "hub", tier: "small" as const, jetstream: { domain: "hub" }, leafnodesService: { type: "ClusterIP" as const } },
       sites: [{ name: "edge", tier: "dev" as const, jetstream: { domain: "edge" }, account: "edge", user: "edge-leaf" }],
     };
     expect(problemsOf({ hubLeaf })).toEqual(["hubLeaf.sites[0].account: name one of the declared accounts: (none: describe the account under accounts)"]);
@@ -99,7 +102,7 @@ describe("the cluster a stack's streams live on", () => {
   });
 
   it("is a supercluster's member with the fewest servers, then the least storage, so every stream fits any member", () => {
-    const member = (name: string, tier: "small" | "medium", servers: number) => ({ name, tier, servers, region: name });
+    const member = (name: string, tier: "small" | "medium", servers: number) => ({ name, tier, servers, region: name, gatewayService: { type: "ClusterIP" as const } });
     const home = (members: ReturnType<typeof member>[]) => resolveStack("test", { supercluster: { clusters: members } }).jetStreamHome.name;
     expect(home([member("big", "medium", 5), member("few", "medium", 3)])).toBe("few");
     expect(home([member("roomy", "medium", 3), member("tight", "small", 3)])).toBe("tight");

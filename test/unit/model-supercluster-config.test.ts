@@ -1,7 +1,8 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { ConfVariable } from "../../components/model/conf";
-import { gatewaySection, mountedGatewayTlsFiles } from "../../components/model/gateway-config";
+import { gatewaySection } from "../../components/model/gateway-config";
+import { mountedTlsFiles } from "../../components/model/link-tls";
 import { checkDistinctPorts, localSuperClusterPlacements } from "../../components/model/local-topology";
 import { kubernetesPlacement } from "../../components/model/placement";
 import { renderServer } from "../../components/model/server-config";
@@ -15,8 +16,8 @@ const PROJECT_DIR = path.resolve(__dirname, "../..");
 
 const SPEC: SuperClusterSpec = {
   clusters: [
-    { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] },
-    { name: "west", tier: "small", region: "us-west-2", serverNamePrefix: "acme-" },
+    { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], gatewayService: { allowAnySource: true } },
+    { name: "west", tier: "small", region: "us-west-2", serverNamePrefix: "acme-", gatewayService: { allowAnySource: true } },
   ],
   gatewayTls: { secretName: "gateway-tls", caSecretName: "gateway-ca" },
 };
@@ -45,9 +46,9 @@ describe("gateway section", () => {
   });
 
   it("turns on mutual TLS with the files of the mounted Secrets", () => {
-    const tls = mountedGatewayTlsFiles(superCluster.gatewayTls!);
+    const tls = mountedTlsFiles(superCluster.gatewayTls!, "gateway");
     expect(tls).toEqual({ certFile: "/etc/nats-certs/gateway/tls.crt", keyFile: "/etc/nats-certs/gateway/tls.key", caFile: "/etc/nats-certs/gateway-ca/ca.crt" });
-    expect(mountedGatewayTlsFiles({ secretName: "gw", caSecretName: "gw" }).caFile).toBe("/etc/nats-certs/gateway/ca.crt");
+    expect(mountedTlsFiles({ issuer: undefined, secretName: "gw", caSecretName: undefined }, "gateway").caFile).toBe("/etc/nats-certs/gateway/ca.crt");
     const section = gatewaySection(superCluster, "east", URLS, { host: "0.0.0.0", port: 7222, tls });
     expect((section.gateway as { tls: unknown }).tls).toEqual({ ...{ cert_file: tls.certFile, key_file: tls.keyFile, ca_file: tls.caFile }, verify: true, timeout: 5 });
   });

@@ -3,8 +3,10 @@ import { problemMessage, Problems, ValidationError } from "../../components/mode
 import { SuperClusterMemberSpec, SuperClusterSpec, superClusterTags, validateSuperCluster } from "../../components/model/supercluster";
 import { checkPlacementTags } from "../../components/model/tags";
 
-const east: SuperClusterMemberSpec = { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"] };
-const west: SuperClusterMemberSpec = { name: "west", tier: "small", region: "us-west-2" };
+/** Gateways inside one Kubernetes cluster, so that the rules for links that leave it stay out of the way. */
+const INSIDE = { gatewayService: { type: "ClusterIP" as const } };
+const east: SuperClusterMemberSpec = { name: "east", tier: "small", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], ...INSIDE };
+const west: SuperClusterMemberSpec = { name: "west", tier: "small", region: "us-west-2", ...INSIDE };
 /** A Kubernetes version that gives pods their zone label, as zones need. */
 const TARGET = "1.35";
 
@@ -24,14 +26,15 @@ function withMembers(...changes: Partial<SuperClusterMemberSpec>[]): SuperCluste
 
 describe("supercluster validation names the field, the value and what is allowed", () => {
   it("accepts two regions with defaults and resolves server names, zones and targets", () => {
-    const superCluster = validateSuperCluster(withMembers({ serverNamePrefix: "acme-", kubernetes: { context: "east" } }), "supercluster", TARGET);
+    const spec = { ...withMembers({ serverNamePrefix: "acme-", kubernetes: { context: "east" } }), gatewayTls: { issuer: { name: "nats-links" } } };
+    const superCluster = validateSuperCluster(spec, "supercluster", TARGET);
     expect(superCluster.members.map((member) => member.serverNames)).toEqual([
       ["acme-east-0", "acme-east-1", "acme-east-2"],
       ["west-0", "west-1", "west-2"],
     ]);
     expect(superCluster.members[0].kubernetes).toEqual({ provider: "east", context: "east" });
     expect(superCluster.members[1].kubernetes).toEqual({ provider: undefined, context: undefined });
-    expect(superCluster.gatewayTls).toBeUndefined();
+    expect(superCluster.gatewayTls).toEqual({ issuer: { name: "nats-links", kind: "ClusterIssuer" }, secretName: undefined, caSecretName: undefined });
   });
 
   it("needs at least two clusters", () => {
@@ -107,20 +110,22 @@ describe("supercluster validation names the field, the value and what is allowed
   });
 
   it("checks Kubernetes targets: provider names, contexts, and one context per provider", () => {
-    expect(messagesOf(withMembers({ kubernetes: { provider: "East_1" } }))[0]).toMatch(/^supercluster\.clusters\[0\]\.kubernetes\.provider: "East_1" is not allowed; use 1 to 63/);
-    expect(messagesOf(withMembers({ kubernetes: { context: " " } }))).toEqual([
+    // Clusters in different Kubernetes clusters link over TLS.
+    const targets = (...changes: Partial<SuperClusterMemberSpec>[]) => ({ ...withMembers(...changes), gatewayTls: { secretName: "gateway-tls" } });
+    expect(messagesOf(targets({ kubernetes: { provider: "East_1" } }))[0]).toMatch(/^supercluster\.clusters\[0\]\.kubernetes\.provider: "East_1" is not allowed; use 1 to 63/);
+    expect(messagesOf(targets({ kubernetes: { context: " " } }))).toEqual([
       'supercluster.clusters[0].kubernetes.context: " " is not allowed; name a context of the kubeconfig, or leave it out for the current context',
     ]);
-    expect(messagesOf(withMembers({ kubernetes: { context: "arn:aws:eks:us-east-1:1:cluster/east" } }))).toEqual([
+    expect(messagesOf(targets({ kubernetes: { context: "arn:aws:eks:us-east-1:1:cluster/east" } }))).toEqual([
       'supercluster.clusters[0].kubernetes.provider: nothing is not allowed; name the provider: the context "arn:aws:eks:us-east-1:1:cluster/east" is not a DNS label, so it cannot name one itself',
     ]);
-    expect(messagesOf(withMembers({ kubernetes: { provider: "aws", context: "east" } }, { kubernetes: { provider: "aws", context: "west" } }))).toEqual([
+    expect(messagesOf(targets({ kubernetes: { provider: "aws", context: "east" } }, { kubernetes: { provider: "aws", context: "west" } }))).toEqual([
       'supercluster.clusters[1].kubernetes.context: "west" is not allowed; use the context supercluster.clusters[0].kubernetes gives provider aws (east), or name another provider',
     ]);
   });
 
   it("checks gateway TLS Secret names and defaults the CA to the certificate Secret", () => {
-    expect(validateSuperCluster({ ...withMembers(), gatewayTls: { secretName: "gateway-tls" } }, "supercluster", TARGET).gatewayTls).toEqual({ secretName: "gateway-tls", caSecretName: "gateway-tls" });
+    expect(validateSuperCluster({ ...withMembers(), gatewayTls: { secretName: "gateway-tls" } }, "supercluster", TARGET).gatewayTls).toEqual({ issuer: undefined, secretName: "gateway-tls", caSecretName: undefined });
     expect(messagesOf({ ...withMembers(), gatewayTls: { secretName: "Gateway TLS", caSecretName: "" } })).toEqual([
       'supercluster.gatewayTls.secretName: "Gateway TLS" is not allowed; name a Secret of type kubernetes.io/tls (a DNS name)',
       "supercluster.gatewayTls.caSecretName: \"\" is not allowed; name a Secret holding ca.crt (a DNS name), or leave it out to use secretName's",

@@ -107,7 +107,15 @@ describe("an invalid stack", () => {
 describe("multi-cluster stacks", () => {
   it("deploys a supercluster with one provider per Kubernetes context, every object through its cluster's provider", async () => {
     const supercluster = {
-      clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: `us-${name}-1`, kubernetes: { context: `${name}-ctx` } })),
+      // Gateways crossing Kubernetes clusters need TLS and load balancers that admit only the peers.
+      clusters: ["east", "west"].map((name) => ({
+        name,
+        tier: "small",
+        region: `us-${name}-1`,
+        kubernetes: { context: `${name}-ctx` },
+        gatewayService: { loadBalancerSourceRanges: ["203.0.113.0/24"] },
+      })),
+      gatewayTls: { issuer: { name: "nats-links" } },
     };
     const program = await runProgram({ supercluster });
     const providers = mocks.ofType("pulumi:providers:kubernetes");
@@ -127,7 +135,13 @@ describe("multi-cluster stacks", () => {
 
   it("tags a supercluster's servers with their pod's zone when the stack targets Kubernetes 1.35", async () => {
     const supercluster = {
-      clusters: ["east", "west"].map((name) => ({ name, tier: "small", region: `us-${name}-1`, zones: ["a", "b", "c"].map((zone) => `us-${name}-1${zone}`) })),
+      clusters: ["east", "west"].map((name) => ({
+        name,
+        tier: "small",
+        region: `us-${name}-1`,
+        zones: ["a", "b", "c"].map((zone) => `us-${name}-1${zone}`),
+        gatewayService: { type: "ClusterIP" },
+      })),
     };
     await runProgram({ supercluster, kubernetesVersion: "1.35" });
     const zoneVariables = mocks
@@ -138,14 +152,16 @@ describe("multi-cluster stacks", () => {
 
   it("deploys a hub with its leaf sites, a site without its own context on the hub's provider", async () => {
     const hubLeaf = {
-      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" } },
+      // The shop runs in the hub's Kubernetes cluster, so its link stays inside it.
+      hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { type: "ClusterIP" } },
       sites: [{ name: "shop", tier: "dev", jetstream: { domain: "shop" }, account: "edge", user: "shop-leaf" }],
     };
     const accounts = [
       {
         name: "edge",
         subjects: ["shop.>"],
-        limits: { leaf: 2 },
+        // The shop runs edge in operator mode too, so its storage fits the dev-tier site.
+        limits: { leaf: 2, jetstream: { memStorage: "64Mi", diskStorage: "256Mi" } },
         users: [{ name: "shop-leaf", connectionTypes: ["LEAFNODE"], permissions: { publish: ["shop.>"], subscribe: ["shop.>", "_INBOX.>"] } }],
       },
     ];

@@ -129,11 +129,17 @@ describe("provisioner users", () => {
     expect(stream.inputs.spec.creds).toBe("/etc/nack/creds/app/app-nack.creds");
   });
 
-  it("lets a site without auth's controller in without creds, and adds no provisioner for it", async () => {
-    await runProgram(stackConfig("hub-leaf"));
-    const [stream] = mocks.ofType(`${NACK}Stream`);
-    expect(stream.inputs.spec.creds).toBeUndefined();
-    const secrets = mocks.ofType("kubernetes:core/v1:Secret").map((secret) => secret.inputs.metadata.name);
-    expect(secrets.filter((name) => name.includes("nack"))).toEqual([]);
+  it("lets an open site's controller in without creds, and gives the site no provisioner creds", async () => {
+    const config = stackConfig("hub-leaf");
+    const hubLeaf = config.hubLeaf as { sites: { name: string; clients?: string[] }[] };
+    const sites = hubLeaf.sites.map(({ clients, ...site }) => (site.name === "branch" ? { ...site, anonymousClients: true } : { ...site, clients }));
+    await runProgram({ ...config, hubLeaf: { ...hubLeaf, sites } });
+    const readings = mocks.ofType(`${NACK}Stream`).find((stream) => stream.inputs.spec.name === "READINGS")!;
+    expect(readings.inputs.spec.creds).toBeUndefined();
+    const secrets = mocks.ofType("kubernetes:core/v1:Secret").map((secret) => `${secret.inputs.metadata.namespace}/${secret.inputs.metadata.name}`);
+    // The open site's namespace holds its leaf user's creds and nothing else: no provisioner, no client.
+    expect(secrets.filter((name) => name.startsWith("nats/branch-") || name.endsWith("-branch-creds"))).toEqual(["nats/branch-branch-leaf-creds"]);
+    // The factory's, in operator mode, its leaf user's, the system user's and those of the client it names.
+    expect(secrets.filter((name) => name.startsWith("nats/factory-")).sort()).toEqual(["nats/factory-factory-app-creds", "nats/factory-factory-leaf-creds", "nats/factory-sys-creds"]);
   });
 });
