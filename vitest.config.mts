@@ -1,4 +1,8 @@
+import { availableParallelism } from "os";
 import { defineConfig } from "vitest/config";
+
+/** The fault tests: real servers killed under load, timed. */
+const FAULT_TESTS = "test/conformance/faults-*.test.ts";
 
 const shared = {
   // Each file gets a fresh module graph: @pulumi/pulumi keeps one set of mocks per process.
@@ -8,17 +12,24 @@ const shared = {
   hookTimeout: 60_000,
 };
 
+// Vitest's default keeps a core free, which on two cores means one file at a time. The unit files and the
+// conformance files without fault injection often wait on child processes and real servers, so they run as one
+// group (same maxWorkers) on every core at once.
+const everyCore = { ...shared, maxWorkers: availableParallelism() };
+
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...shared, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"] } },
+      { test: { ...everyCore, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"] } },
+      { test: { ...everyCore, name: "conformance", include: ["test/conformance/**/*.test.ts"], exclude: [FAULT_TESTS] } },
       {
         test: {
           ...shared,
-          name: "conformance",
-          include: ["test/conformance/**/*.test.ts"],
-          // Real servers under fault injection measure timing; on two cores, parallel files would skew
-          // leader elections and catch-up enough to turn a fault test into a load test.
+          name: "faults",
+          include: [FAULT_TESTS],
+          // Real servers under fault injection measure timing; on two cores, files running beside them would
+          // skew leader elections and catch-up enough to turn a fault test into a load test. Vitest runs a
+          // project without file parallelism after the others, one file at a time, alone.
           fileParallelism: false,
         },
       },

@@ -3,13 +3,20 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 report=$(mktemp)
-trap 'rm -f "$report"' EXIT
-# Vitest strips types without checking them, so the type check (program, components, tools and tests) runs first.
-npx tsc -p tsconfig.test.json
-typecheck=$?
-[ "$typecheck" -eq 0 ] && echo "type check passed"
+typecheck_output=$(mktemp)
+# Vitest strips types without checking them, so the type check (program, components, tools and tests) runs too.
+# It runs beside the first test files, which leave a core idle often enough to take its ~20 s of one core, and
+# ends long before the fault tests, which vitest runs last and alone; its output follows the tests'.
+node_modules/.bin/tsc -p tsconfig.test.json >"$typecheck_output" 2>&1 &
+typecheck_pid=$!
+# Interrupted, the script takes the type check down with it (a background job ignores the terminal's Ctrl-C).
+trap 'kill "$typecheck_pid" 2>/dev/null; rm -f "$report" "$typecheck_output"' EXIT
 npx vitest run --reporter=default --reporter=json --outputFile.json="$report" "$@"
 status=$?
+wait "$typecheck_pid"
+typecheck=$?
+cat "$typecheck_output"
+[ "$typecheck" -eq 0 ] && echo "type check passed"
 [ "$typecheck" -ne 0 ] && status=$typecheck
 node -e '
   const fs = require("fs");

@@ -10,7 +10,7 @@ import { readJetStream } from "../../components/local";
 import { renderServer } from "../../components/model";
 import { localSuperClusterPlacements, PlacedCluster } from "../../components/model/local-topology";
 import { validateSuperCluster } from "../../components/model/supercluster";
-import { connectToCluster, waitFor } from "../support/nats-client";
+import { connectToCluster, publishWhenStreamReachable, waitFor } from "../support/nats-client";
 import { installedServer } from "../support/nats-cluster";
 import { launchTopology, prepareTopology, RunningTopology } from "../support/topology-launch";
 
@@ -113,7 +113,7 @@ describe("a 2 x 3 supercluster on real nats-server", () => {
     expect(info.cluster?.name).toBe("west");
     const replicaServers = [info.cluster!.leader!, ...(info.cluster!.replicas ?? []).map((replica) => replica.name)];
     expect(replicaServers.sort()).toEqual(WEST_SERVERS);
-    const ack = await east.jetstream().publish("by-cluster.order", "from east");
+    const ack = await publishWhenStreamReachable(east.jetstream(), "by-cluster.order", "from east");
     expect(ack).toMatchObject({ stream: "PLACED_BY_CLUSTER", seq: 1 });
   });
 
@@ -126,7 +126,7 @@ describe("a 2 x 3 supercluster on real nats-server", () => {
     const zones = await Promise.all(replicaServers.map(async (name) => (await readTags(topology.cluster("west").server(name).ports.monitor)).find((tag) => tag.startsWith("az:"))));
     expect(zones.sort()).toEqual(["az:us-west-2a", "az:us-west-2b", "az:us-west-2c"]);
     const westJsm = await west.jetstreamManager();
-    await east.jetstream().publish("by-tag.order", "from east");
+    await publishWhenStreamReachable(east.jetstream(), "by-tag.order", "from east");
     const stored = await waitFor("the message in the west stream", 5_000, async () => {
       const state = (await westJsm.streams.info("PLACED_BY_TAG")).state;
       return state.messages === 1 ? state : undefined;

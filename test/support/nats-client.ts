@@ -1,5 +1,5 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
-import { connect, JetStreamClient, JetStreamManager, NatsConnection, StreamInfo } from "nats";
+import { connect, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
 import { LocalCluster, readLocalStreams } from "../../components/local";
 
 export function sleep(ms: number): Promise<void> {
@@ -14,6 +14,24 @@ export async function waitFor<T>(what: string, timeoutMs: number, probe: () => P
     if (value !== undefined) return value;
     if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000}s waiting for ${what}`);
     await sleep(100);
+  }
+}
+
+/**
+ * Publishes to a stream just created in another cluster once the stream's interest has crossed the gateways:
+ * until then the publish is answered "503 no responders", which means the message reached no one and was not
+ * stored, so sending it again cannot store it twice. Any other error fails at once.
+ */
+export async function publishWhenStreamReachable(js: JetStreamClient, subject: string, payload: string, timeoutMs = 10_000): Promise<PubAck> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await js.publish(subject, payload);
+    } catch (error) {
+      if ((error as { code?: string }).code !== ErrorCode.NoResponders) throw error;
+      if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000}s waiting for the interest of a stream capturing ${subject} to reach this cluster (still no responders)`);
+      await sleep(100);
+    }
   }
 }
 
