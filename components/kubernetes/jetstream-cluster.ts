@@ -10,7 +10,7 @@ import { buildNamespace, buildServiceAccount } from "./identity";
 import { createCertificate } from "./listener-tls";
 import { buildNetworkPolicy, clusterIngressAllowances } from "./network-policy";
 import { buildClientService, buildHeadlessService } from "./services";
-import { exporterArgs } from "./sidecars";
+import { exporterArgs, reloaderArgs } from "./sidecars";
 import { buildStatefulSet } from "./statefulset";
 import { jetstreamClaimPatches } from "./volume-claims";
 
@@ -49,6 +49,7 @@ export class JetStreamCluster extends pulumi.ComponentResource {
     // Options the target server version lacks are left out of nats.conf; the user should hear which.
     fromRenderedConfig(rendered, (config) => config.omitted.forEach((note) => pulumi.log.warn(note, this)));
     const flags = fromRenderedConfig(listeners, (config) => exporterArgs(cluster, config.config));
+    const watched = fromRenderedConfig(listeners, (config) => reloaderArgs(config.config));
     const configMap = new k8s.core.v1.ConfigMap(
       `${name}-config`,
       buildConfigMap(cluster, fromRenderedConfig(rendered, (config) => config.text)),
@@ -76,6 +77,8 @@ export class JetStreamCluster extends pulumi.ComponentResource {
         exporterImage: settings.exporterImage,
         // The flags name sections, never their contents: they need not inherit the secrecy of a secret section.
         exporterArgs: pulumi.Output.isInstance(flags) ? pulumi.unsecret(flags) : flags,
+        // Certificate paths only, never their contents.
+        reloaderArgs: pulumi.Output.isInstance(watched) ? pulumi.unsecret(watched) : watched,
         extraVolumes: settings.extraVolumes,
         extraVolumeMounts: settings.extraVolumeMounts,
         serverNamePrefix: settings.serverNamePrefix,

@@ -20,6 +20,8 @@ export interface PodOptions {
   exporterImage: string;
   /** The exporter's flags (see exporterArgs); an Output when config sections are. */
   exporterArgs: Input<string[]>;
+  /** The reloader's flags (see reloaderArgs); an Output when config sections are. */
+  reloaderArgs: Input<string[]>;
   /** Volumes added to the pod, such as Secrets holding creds files. */
   extraVolumes: k8s.types.input.core.v1.Volume[];
   /** Where the nats-server container mounts those volumes. */
@@ -152,7 +154,7 @@ export function buildStatefulSet(cluster: Cluster, pod: PodOptions): k8s.apps.v1
           ...placement(cluster),
           containers: [
             natsContainer(cluster, pod.extraVolumeMounts, pod),
-            reloaderContainer(pod.reloaderImage),
+            reloaderContainer(pod.reloaderImage, pod.reloaderArgs, pod.extraVolumeMounts),
             exporterContainer(cluster, pod.exporterImage, pod.exporterArgs),
           ],
           volumes: [

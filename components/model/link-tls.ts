@@ -74,7 +74,8 @@ export interface TlsFiles {
 /** Seconds a TLS handshake may take: longer than the 2 s default, for links between regions. */
 export const TLS_TIMEOUT_SECONDS = 5;
 
-const CERTS_ROOT = "/etc/nats-certs";
+/** The directory under which a pod finds every listener's certificate Secrets. */
+export const CERTS_ROOT = "/etc/nats-certs";
 
 /** Checks where one listener's certificates come from; problems go under `path`. */
 export function resolveTlsCertificates(spec: TlsCertificatesSpec | undefined, path: string, problems: Problems): TlsCertificates | undefined {

@@ -83,6 +83,16 @@ describe("a first preview of a hub and a site in another Kubernetes cluster", ()
     expect(pod.containers[0].volumeMounts).toContainEqual({ name: "leaf-credentials", mountPath: "/etc/nats-leaf", readOnly: true });
   });
 
+  it("mounts the leafnodes certificate into the hub's and the site's reloader already, read-only, but not the creds", () => {
+    for (const cluster of ["hub", "factory"]) {
+      const pod = mocks.named(`edge-${cluster}-statefulset`).inputs.spec.template.spec;
+      const reloader = pod.containers.find((container: { name: string }) => container.name === "reloader");
+      expect(pulumi.isUnknown(reloader.args)).toBe(true);
+      expect(reloader.volumeMounts.map((mount: { name: string }) => mount.name)).toEqual(["config", "pid", "leafnodes-tls"]);
+      expect(reloader.volumeMounts).toContainEqual({ name: "leafnodes-tls", mountPath: "/etc/nats-certs/leafnodes", readOnly: true });
+    }
+  });
+
   it("knows the leaf Service's name and the client URLs already, not the URL sites dial", async () => {
     expect(await valueOf(hubAndLeaf.leafServiceName)).toBe("hub-leafnodes");
     expect(await valueOf(hubAndLeaf.clientUrls)).toEqual({ hub: "nats://hub.nats.svc.cluster.local:4222", factory: "nats://factory.nats.svc.cluster.local:4222" });

@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { expectEachValid } from "../support/component-expectations";
 import { installLoadBalancerMocks, loadBalancerHost, providerReference } from "../support/load-balancer-mocks";
 import { MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { expectReloaderWatchesCertificates } from "../support/reloader-expectations";
 
 type Components = typeof import("../../components/kubernetes");
 type K8s = typeof import("@pulumi/kubernetes");
@@ -186,6 +187,10 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
       );
     }
     expect(mocks.ofType("kubernetes:cert-manager.io/v1:Certificate")).toEqual([]);
+  });
+
+  it("has the reloader of the hub and of every site watch every certificate file its leafnodes tls blocks name", () => {
+    for (const cluster of ["hub", ...SITES]) expectReloaderWatchesCertificates(podSpec(cluster), natsConf(cluster));
   });
 
   it("creates every user's creds Secret in the hub's namespace, and in a site's only its leaf user's, the system user's and its clients'", () => {

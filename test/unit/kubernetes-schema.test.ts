@@ -4,7 +4,7 @@ import { buildDisruptionBudget } from "../../components/kubernetes/disruption-bu
 import { buildNamespace, buildServiceAccount } from "../../components/kubernetes/identity";
 import { buildNetworkPolicy, clusterIngressAllowances } from "../../components/kubernetes/network-policy";
 import { buildClientService, buildHeadlessService } from "../../components/kubernetes/services";
-import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE, exporterArgs } from "../../components/kubernetes/sidecars";
+import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE, exporterArgs, reloaderArgs } from "../../components/kubernetes/sidecars";
 import { buildStatefulSet } from "../../components/kubernetes/statefulset";
 import { jetstreamClaimPatches } from "../../components/kubernetes/volume-claims";
 import { Cluster, validateCluster } from "../../components/model/cluster";
@@ -25,6 +25,7 @@ function everyObject(cluster: Cluster): Record<string, unknown>[] {
       reloaderImage: DEFAULT_RELOADER_IMAGE,
       exporterImage: DEFAULT_EXPORTER_IMAGE,
       exporterArgs: exporterArgs(cluster, rendered.config),
+      reloaderArgs: reloaderArgs(rendered.config),
       extraVolumes: [{ name: "creds", secret: { secretName: "nats-creds" } }],
       extraVolumeMounts: [{ name: "creds", mountPath: "/etc/nats-creds", readOnly: true }],
     }),

@@ -78,6 +78,14 @@ describe("a first preview of two regions behind load balancers", () => {
     }
   });
 
+  it("mounts the gateway certificate into each reloader already, read-only, while the files it watches wait for the config", () => {
+    for (const statefulSet of mocks.ofType(STATEFUL_SET)) {
+      const reloader = statefulSet.inputs.spec.template.spec.containers.find((container: { name: string }) => container.name === "reloader");
+      expect(pulumi.isUnknown(reloader.args)).toBe(true);
+      expect(reloader.volumeMounts).toContainEqual({ name: "gateway-tls", mountPath: "/etc/nats-certs/gateway", readOnly: true });
+    }
+  });
+
   it("shows the gateway Services, policies, Secrets and servers in full, each valid", () => {
     const known = mocks.kubernetesObjects().filter((object) => ![CONFIG_MAP, STATEFUL_SET, CERTIFICATE].includes(object.type));
     expectEachValid(known);

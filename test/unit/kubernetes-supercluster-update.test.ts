@@ -7,6 +7,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { expectEachValid } from "../support/component-expectations";
 import { installLoadBalancerMocks, loadBalancerHost, providerReference } from "../support/load-balancer-mocks";
 import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { expectReloaderWatchesCertificates } from "../support/reloader-expectations";
 
 type Components = typeof import("../../components/kubernetes");
 type K8s = typeof import("@pulumi/kubernetes");
@@ -207,6 +208,10 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
         '  tls: {\n    ca_file: "/etc/nats-certs/gateway-ca/ca.crt"\n    cert_file: "/etc/nats-certs/gateway/tls.crt"\n    key_file: "/etc/nats-certs/gateway/tls.key"\n    timeout: 5\n    verify: true\n  }',
       );
     }
+  });
+
+  it("has each reloader watch every certificate file the gateway tls block names, so a renewed certificate loads without a restart", () => {
+    for (const cluster of CLUSTERS) expectReloaderWatchesCertificates(podSpec(`global-${cluster}`), natsConf(`global-${cluster}`));
   });
 
   it("has the exporter read the gateway endpoint", () => {

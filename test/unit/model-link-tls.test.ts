@@ -8,12 +8,17 @@ import { describe, expect, it } from "vitest";
 import { resolveClusterSettings } from "../../components/kubernetes/cluster-args";
 import { renderPodConfig } from "../../components/kubernetes/config-map";
 import { buildCertificate, certificateNames, hostOf, tlsVolumes } from "../../components/kubernetes/listener-tls";
+import { exporterArgs, reloaderArgs } from "../../components/kubernetes/sidecars";
+import { buildStatefulSet } from "../../components/kubernetes/statefulset";
 import { Problem, ValidationError } from "../../components/model/errors";
 import { HubAndLeafSpec, validateHubAndLeaf } from "../../components/model/leaf";
 import { validateCluster } from "../../components/model/cluster";
 import { readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
+import { RenderedServer } from "../../components/model/server-config";
 import { validateSuperCluster } from "../../components/model/supercluster";
 import { crdProblems } from "../support/crd-schemas";
+import { schemaProblems } from "../support/k8s-schema";
+import { expectReloaderWatchesCertificates, PodSpecView } from "../support/reloader-expectations";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -139,5 +144,24 @@ describe("certificates on Kubernetes", () => {
       verify: true,
       timeout: 5,
     });
+  });
+
+  it("has the reloader watch the client certificate files nats.conf names, through their mount alone, in a StatefulSet the schema accepts", () => {
+    const settings = resolveClusterSettings({
+      cluster: { name: "secure", tier: "dev", tls: { client: { secretName: "client-tls", caSecretName: "client-ca" } } },
+      extraVolumes: [{ name: "creds", secret: { secretName: "nats-creds" } }],
+      extraVolumeMounts: [{ name: "creds", mountPath: "/etc/nats-creds", readOnly: true }],
+    });
+    const rendered = renderPodConfig(settings.cluster, settings.clusterDomain, settings.extraConfSections as never) as RenderedServer;
+    const statefulSet = buildStatefulSet(settings.cluster, {
+      ...settings,
+      exporterArgs: exporterArgs(settings.cluster, rendered.config),
+      reloaderArgs: reloaderArgs(rendered.config),
+    }) as unknown as { spec: { template: { spec: PodSpecView } } };
+    expect(schemaProblems(statefulSet as unknown as Record<string, unknown>)).toEqual([]);
+    const pod = statefulSet.spec.template.spec;
+    expectReloaderWatchesCertificates(pod, rendered.text);
+    const reloader = pod.containers.find((container) => container.name === "reloader")!;
+    expect(reloader.volumeMounts.map((mount) => mount.name)).toEqual(["config", "pid", "client-tls", "client-ca"]);
   });
 });
