@@ -3,9 +3,14 @@
  * the same sections) and certificates from the local back end's throwaway CA:
  * - a hub whose leafnodes listener requires TLS links the site holding a certificate of its CA, and never
  *   links a site dialling in plain text, nor one whose certificate another CA signed;
- * - a client port with `verify: true` refuses a client without a certificate and takes one with it.
+ * - a client port with `verify: true` refuses a client without a certificate and takes one with it;
+ * - a certificate renewed in place is served after the reload signal, without a restart.
  */
+import * as crypto from "crypto";
+import * as fs from "fs";
+import * as net from "net";
 import * as path from "path";
+import * as tls from "tls";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { connect } from "nats";
 import { validateCluster } from "../../components/model/cluster";
@@ -96,5 +101,76 @@ describe("a client port that requires client certificates, on real nats-server",
     const connection = await connect({ servers: clientUrl, tls: { caFile: files.caFile, certFile: files.certFile, keyFile: files.keyFile }, timeout: 3_000 });
     expect(connection.info?.tls_required).toBe(true);
     await connection.close();
+  });
+});
+
+/**
+ * The certificate a TLS listener presents: nats-server sends its INFO line in plain text and then upgrades the
+ * connection, so the handshake starts after that line.
+ */
+async function presentedCertificate(port: number, caFile: string): Promise<string> {
+  const socket = net.connect(port, "127.0.0.1");
+  try {
+    await new Promise<void>((resolve, reject) => {
+      let seen = "";
+      socket.on("error", reject);
+      socket.on("data", function onData(chunk) {
+        seen += chunk.toString("latin1");
+        if (!seen.includes("\r\n")) return;
+        socket.off("data", onData);
+        resolve();
+      });
+    });
+    const secured = tls.connect({ socket, ca: fs.readFileSync(caFile), servername: "localhost", rejectUnauthorized: false });
+    try {
+      await new Promise<void>((resolve, reject) => secured.once("secureConnect", resolve).once("error", reject));
+      return secured.getPeerCertificate().fingerprint256;
+    } finally {
+      secured.destroy();
+    }
+  } finally {
+    socket.destroy();
+  }
+}
+
+describe("a certificate renewed in place, on real nats-server", () => {
+  const cluster = validateCluster({ name: "renewed", tier: "dev", tls: { client: { secretName: "client-tls" } } });
+  let topology: RunningTopology;
+  let runDir: string;
+  let files: ReturnType<typeof makeLoopbackCertificates>;
+  let clientPort: number;
+
+  beforeAll(async () => {
+    const prepared = await prepareTopology([cluster], "renewed-tls");
+    runDir = prepared.runDir;
+    files = makeLoopbackCertificates(path.join(runDir, "certs"));
+    const placements = localPlacements(cluster, prepared.ports[cluster.name], runDir);
+    clientPort = placements[0].ports.client;
+    const sections = [clientTlsSection(files, cluster.clientTls!.verify)];
+    topology = await launchTopology([{ cluster, servers: placements.map((placement, ordinal) => ({ ordinal, placement, sections })) }], runDir);
+  }, 60_000);
+
+  afterAll(async () => {
+    await topology?.stop();
+  });
+
+  it("is served after the reload signal the config reloader sends when the mounted files change", async () => {
+    const before = await presentedCertificate(clientPort, files.caFile);
+    // cert-manager writes the renewed pair into the Secret; the kubelet swaps the mounted files in place.
+    const renewed = makeLoopbackCertificates(path.join(runDir, "renewed"));
+    for (const [from, to] of [
+      [renewed.certFile, files.certFile],
+      [renewed.keyFile, files.keyFile],
+      [renewed.caFile, files.caFile],
+    ]) {
+      fs.copyFileSync(from, to);
+    }
+    expect(await presentedCertificate(clientPort, files.caFile)).toBe(before);
+    process.kill(topology.cluster("renewed").servers[0].pid!, "SIGHUP");
+    const after = await waitFor("the renewed certificate on the client port", 10_000, async () => {
+      const served = await presentedCertificate(clientPort, files.caFile);
+      return served !== before ? served : undefined;
+    });
+    expect(after).toBe(new crypto.X509Certificate(fs.readFileSync(renewed.certFile)).fingerprint256);
   });
 });
