@@ -74,6 +74,23 @@ describe("leaf links that require TLS, on real nats-server", () => {
   });
 });
 
+/** A one-server cluster whose client port serves TLS with a fresh throwaway CA's certificate. */
+interface ClientTlsServer {
+  topology: RunningTopology;
+  runDir: string;
+  files: ReturnType<typeof makeLoopbackCertificates>;
+  clientPort: number;
+}
+
+async function startClientTlsServer(cluster: ReturnType<typeof validateCluster>, prefix: string): Promise<ClientTlsServer> {
+  const { runDir, ports } = await prepareTopology([cluster], prefix);
+  const files = makeLoopbackCertificates(path.join(runDir, "certs"));
+  const placements = localPlacements(cluster, ports[cluster.name], runDir);
+  const sections = [clientTlsSection(files, cluster.clientTls!.verify)];
+  const topology = await launchTopology([{ cluster, servers: placements.map((placement, ordinal) => ({ ordinal, placement, sections })) }], runDir);
+  return { topology, runDir, files, clientPort: placements[0].ports.client };
+}
+
 describe("a client port that requires client certificates, on real nats-server", () => {
   const cluster = validateCluster({ name: "secure", tier: "dev", tls: { client: { secretName: "client-tls", verify: true } } });
   let topology: RunningTopology;
@@ -81,12 +98,9 @@ describe("a client port that requires client certificates, on real nats-server",
   let clientUrl: string;
 
   beforeAll(async () => {
-    const { runDir, ports } = await prepareTopology([cluster], "client-tls");
-    files = makeLoopbackCertificates(path.join(runDir, "certs"));
-    const placements = localPlacements(cluster, ports[cluster.name], runDir);
-    clientUrl = `nats://127.0.0.1:${placements[0].ports.client}`;
-    const sections = [clientTlsSection(files, cluster.clientTls!.verify)];
-    topology = await launchTopology([{ cluster, servers: placements.map((placement, ordinal) => ({ ordinal, placement, sections })) }], runDir);
+    const server = await startClientTlsServer(cluster, "client-tls");
+    ({ topology, files } = server);
+    clientUrl = `nats://127.0.0.1:${server.clientPort}`;
   }, 60_000);
 
   afterAll(async () => {
@@ -141,13 +155,7 @@ describe("a certificate renewed in place, on real nats-server", () => {
   let clientPort: number;
 
   beforeAll(async () => {
-    const prepared = await prepareTopology([cluster], "renewed-tls");
-    runDir = prepared.runDir;
-    files = makeLoopbackCertificates(path.join(runDir, "certs"));
-    const placements = localPlacements(cluster, prepared.ports[cluster.name], runDir);
-    clientPort = placements[0].ports.client;
-    const sections = [clientTlsSection(files, cluster.clientTls!.verify)];
-    topology = await launchTopology([{ cluster, servers: placements.map((placement, ordinal) => ({ ordinal, placement, sections })) }], runDir);
+    ({ topology, runDir, files, clientPort } = await startClientTlsServer(cluster, "renewed-tls"));
   }, 60_000);
 
   afterAll(async () => {

@@ -2,6 +2,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { Program, programRunner } from "../support/program-run";
 import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { BASES } from "../support/stack-cases";
 import * as path from "path";
 import { readStackConfig } from "../../components/model/stack";
 
@@ -106,17 +107,7 @@ describe("an invalid stack", () => {
 
 describe("multi-cluster stacks", () => {
   it("deploys a supercluster with one provider per Kubernetes context, every object through its cluster's provider", async () => {
-    const supercluster = {
-      // Gateways crossing Kubernetes clusters need TLS and load balancers that admit only the peers.
-      clusters: ["east", "west"].map((name) => ({
-        name,
-        tier: "small",
-        region: `us-${name}-1`,
-        kubernetes: { context: `${name}-ctx` },
-        gatewayService: { loadBalancerSourceRanges: ["203.0.113.0/24"] },
-      })),
-      gatewayTls: { issuer: { name: "nats-links" } },
-    };
+    const { supercluster } = BASES.supercluster();
     const program = await runProgram({ supercluster });
     const providers = mocks.ofType("pulumi:providers:kubernetes");
     expect(providers.map((provider) => [provider.name, provider.inputs.context])).toEqual([
