@@ -23,7 +23,7 @@ import { leafUserGrants, withGrants } from "../../components/model/leaf-grants";
 import { localHubAndLeafPlacements } from "../../components/model/local-topology";
 import { inboxPrefix } from "../../components/model/permissions";
 import { accountJwtOfForeignOperator, jwtWithAnotherSeed, userOfForeignAccount, userSignedBy, userSignedByRandomKeyFor } from "../support/forged-creds";
-import { waitFor } from "../support/nats-client";
+import { pullAndAckAll, waitFor } from "../support/nats-client";
 import { keyBytesFor, OperatorServer, startOperatorServer, trackViolations, Violations } from "../support/operator-server";
 import { expectStreamsUnchanged, WatchedStreams } from "../support/stream-state";
 import { launchTopology, prepareTopology, RunningTopology } from "../support/topology-launch";
@@ -294,11 +294,7 @@ describe("attacks on an operator-mode server with two accounts", () => {
 
       const ack = await (await as("api")).jetstream().publish("orders.created", codec.encode("order 5"));
       const consumer = await (await as("processor")).jetstream().consumers.get("ORDERS", "process");
-      const delivered: string[] = [];
-      for (let message = await consumer.next({ expires: 1_000 }); message !== null; message = await consumer.next({ expires: 1_000 })) {
-        delivered.push(codec.decode(message.data));
-        expect(await message.ackAck()).toBe(true);
-      }
+      const delivered = await pullAndAckAll(consumer);
       expect(delivered).toContain("order 5");
       expect(ack.seq).toBeGreaterThan(0);
       const reader = await (await as("cart-reader")).jetstream().views.kv("carts", { bindOnly: true });

@@ -9,6 +9,7 @@ import { generateCredentials, GeneratedCredentials } from "../../components/cred
 import { validateAccounts } from "../../components/model/account-resolution";
 import { AccountSpec, AccountStream } from "../../components/model/accounts";
 import { validateCluster } from "../../components/model/cluster";
+import { pullAndAckAll } from "../support/nats-client";
 import { keyBytesFor, OperatorServer, sleep, startOperatorServer, trackViolations } from "../support/operator-server";
 
 const codec = StringCodec();
@@ -97,11 +98,7 @@ describe("credentials against nats-server: JetStream roles, limits and reload", 
   it("lets the worker pull from its durable consumer and ack, after which the message is not delivered again", async () => {
     await (await as("api")).jetstream().publish("orders.created", codec.encode("order 2"));
     const consumer = await (await as("orders-worker")).jetstream().consumers.get("ORDERS", "process");
-    const handled: string[] = [];
-    for (let message = await consumer.next({ expires: 1_000 }); message !== null; message = await consumer.next({ expires: 1_000 })) {
-      handled.push(codec.decode(message.data));
-      expect(await message.ackAck()).toBe(true);
-    }
+    const handled = await pullAndAckAll(consumer);
     expect(handled).toContain("order 2");
 
     await sleep(ACK_WAIT_MS + 500);

@@ -10,6 +10,7 @@ import { generateCredentials, GeneratedCredentials } from "../../components/cred
 import { validateAccounts } from "../../components/model/account-resolution";
 import { AccountSpec, AccountStream } from "../../components/model/accounts";
 import { validateCluster } from "../../components/model/cluster";
+import { pullAndAckAll } from "../support/nats-client";
 import { keyBytesFor, OperatorServer, sleep, startOperatorServer, trackViolations } from "../support/operator-server";
 
 const codec = StringCodec();
@@ -128,11 +129,7 @@ describe("user roles against nats-server: each does its job, nothing else, and r
     it("pull from their own consumer and ack, so the message is not delivered again", async () => {
       await (await as("api")).jetstream().publish("orders.created", codec.encode("order 2"));
       const consumer = await (await as("processor")).jetstream().consumers.get("ORDERS", "process");
-      const handled: string[] = [];
-      for (let message = await consumer.next({ expires: 1_000 }); message !== null; message = await consumer.next({ expires: 1_000 })) {
-        handled.push(codec.decode(message.data));
-        expect(await message.ackAck()).toBe(true);
-      }
+      const handled = await pullAndAckAll(consumer);
       expect(handled).toContain("order 2");
       await sleep(ACK_WAIT_MS + 300);
       expect(await consumer.info()).toMatchObject({ num_ack_pending: 0, num_redelivered: 0, num_pending: 0 });

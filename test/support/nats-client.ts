@@ -1,5 +1,5 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
-import { connect, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
+import { connect, Consumer, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
 import { LocalCluster, readLocalStreams } from "../../components/local";
 
 export function sleep(ms: number): Promise<void> {
@@ -33,6 +33,19 @@ export async function publishWhenStreamReachable(js: JetStreamClient, subject: s
       await sleep(100);
     }
   }
+}
+
+/**
+ * Pulls every message the consumer has, one at a time, and acks each with a confirmed ack; returns the payloads
+ * in the order delivered. Stops at the first pull that finds nothing within a second.
+ */
+export async function pullAndAckAll(consumer: Consumer): Promise<string[]> {
+  const payloads: string[] = [];
+  for (let message = await consumer.next({ expires: 1_000 }); message !== null; message = await consumer.next({ expires: 1_000 })) {
+    payloads.push(message.string());
+    if (!(await message.ackAck())) throw new Error(`the server did not confirm the ack of ${message.subject} (stream sequence ${message.seq})`);
+  }
+  return payloads;
 }
 
 /** A connection that knows every server and reconnects quickly when the one it uses is killed. */
