@@ -12,7 +12,7 @@ import { dagnatsJetStream, DagnatsSpec, taskConsumerName } from "../../component
 import { goDuration } from "../../components/workloads/go-duration";
 import { LightdashSpec, lightdashStreams, WAREHOUSE_CONSUMER, WAREHOUSE_STREAM } from "../../components/workloads/lightdash";
 import { nackObjects } from "../../components/workloads/nack-objects";
-import { connectToCluster } from "../support/nats-client";
+import { connectToCluster, waitFor } from "../support/nats-client";
 import { startTestCluster, TestCluster } from "../support/nats-cluster";
 
 const lightdash: LightdashSpec = {
@@ -138,7 +138,11 @@ async function runOneJob(nc: NatsConnection): Promise<void> {
   expect(job?.json()).toEqual({ queryUuid: "3f1c" });
   expect(await job!.ackAck()).toBe(true);
 
-  expect((await streamState(jsm, WAREHOUSE_STREAM)).messages).toBe(0);
+  // The ack is confirmed by the consumer's leader. With replicas, the server answering for the stream removes the
+  // message when it applies the replicated ack, possibly a moment later, so the state is read until it has.
+  await waitFor(`${WAREHOUSE_STREAM} to drop the acknowledged job`, 5_000, async () =>
+    (await streamState(jsm, WAREHOUSE_STREAM)).messages === 0 ? true : undefined,
+  );
   expect(await consumer.next({ expires: 1_000 })).toBeNull();
   const info = await jsm.consumers.info(WAREHOUSE_STREAM, WAREHOUSE_CONSUMER);
   expect({ pending: info.num_pending, ackPending: info.num_ack_pending, redelivered: info.num_redelivered }).toEqual({ pending: 0, ackPending: 0, redelivered: 0 });
