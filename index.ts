@@ -14,16 +14,19 @@
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
-import { deployCluster } from "./components/kubernetes/deploy-cluster";
+import { deployedConnection } from "./components/kubernetes/access/nats-access";
+import { deployCluster } from "./components/kubernetes/cluster/deploy-cluster";
 import { withProvisionersFor } from "./components/model/provisioners";
-import { JetStreamResources } from "./components/kubernetes/jetstream-resources";
-import { NatsUserCredentials } from "./components/kubernetes/nats-access";
-import { Lightdash } from "./components/kubernetes/lightdash";
-import { HubAndLeaf } from "./components/kubernetes/hub-and-leaf";
-import { Cloud } from "./components/kubernetes/listener-service";
-import { SuperCluster } from "./components/kubernetes/super-cluster";
-import { TopologyClusterArgs } from "./components/kubernetes/topology-args";
+import { JetStreamResources } from "./components/kubernetes/jetstream/jetstream-resources";
+import { Lightdash } from "./components/kubernetes/apps/lightdash";
+import { HubAndLeaf } from "./components/kubernetes/topology/hub-and-leaf";
+import { Cloud } from "./components/kubernetes/topology/listener-service";
+import { SuperCluster } from "./components/kubernetes/topology/super-cluster";
+import { TopologyClusterArgs } from "./components/kubernetes/topology/topology-args";
+import { TopologyKubernetesArgs } from "./components/kubernetes/topology/topology-providers";
 import {
+  AccountSpec,
+  AccountStream,
   accountStreams,
   ClusterSpec,
   KubernetesTargetSpec,
@@ -36,6 +39,7 @@ import {
   ValidationError,
 } from "./components/model";
 import { decodeProgramConfig } from "./components/model/config-values";
+import { JetStreamResourceSetSpec } from "./components/model/jetstream-resource-set";
 import { readKubeconfig } from "./components/model/stack-file";
 import { PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
 import { checkStack } from "./components/stack-check";
@@ -73,22 +77,17 @@ function readStack(): StackDescription {
   return { spec: withPresets(written, presets), presets, stack };
 }
 
-/** Providers by name, so clusters naming one context share one provider. */
-const providers = new Map<string, k8s.Provider>();
-
 /**
- * The provider for a cluster: the one its `kubernetes` target names, else the stack's (`kubeconfig` or
- * `context`), else undefined for the ambient kubeconfig and context.
+ * The stack's provider (`kubeconfig` or `context`), for clusters that name no `kubernetes` target; undefined
+ * for the ambient kubeconfig and context. Clusters that name a target get theirs from their topology
+ * component, which builds one per provider name from the same settings.
  */
-function kubernetesProvider(target?: KubernetesTargetSpec): k8s.Provider | undefined {
+function stackProvider(): k8s.Provider | undefined {
   const kubeconfig = config.getSecret("kubeconfig");
-  const context = target?.context ?? config.get("context");
+  const context = config.get("context");
   if (kubeconfig === undefined && context === undefined) return undefined;
-  const name = target?.provider ?? target?.context;
   // The stack-wide provider keeps its first name: renaming a provider would replace every object on it.
-  const resourceName = name === undefined ? `${pulumi.getStack()}-kubernetes` : `${pulumi.getStack()}-kubernetes-${name}`;
-  if (!providers.has(resourceName)) providers.set(resourceName, new k8s.Provider(resourceName, { kubeconfig, context }));
-  return providers.get(resourceName);
+  return new k8s.Provider(`${pulumi.getStack()}-kubernetes`, { kubeconfig, context });
 }
 
 /**
@@ -104,6 +103,15 @@ function sharedClusterSettings(provisioning: Provisioning): TopologyClusterArgs 
     monitoringNamespace: config.get("monitoringNamespace"),
     cloud: config.get("cloud") as Cloud | undefined,
   };
+}
+
+/**
+ * How a topology reaches the Kubernetes clusters its clusters name, from the stack's config, and the stack's
+ * own provider for those that name none, made only when one does.
+ */
+function topologyKubernetes(targets: readonly (KubernetesTargetSpec | undefined)[]): { settings: TopologyKubernetesArgs; opts: pulumi.ComponentResourceOptions } {
+  const provider = targets.some((target) => target === undefined) ? stackProvider() : undefined;
+  return { settings: { kubeconfig: config.getSecret("kubeconfig"), context: config.get("context") }, opts: provider ? { providers: [provider] } : {} };
 }
 
 /**
@@ -137,10 +145,23 @@ function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning): 
   return provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
 }
 
-/** Where a cluster's objects go: its Kubernetes provider (undefined for the ambient one) and what must exist first. */
+/** Where a cluster's objects go: its description, its Kubernetes provider (undefined for the ambient one) and what must exist first. */
 interface ClusterPlacement {
+  cluster: ClusterSpec;
   provider: k8s.Provider | undefined;
   dependsOn: pulumi.Resource[];
+}
+
+/** The stack's accounts as the credentials were given them, and the creds those made: what the NACK controllers connect with. */
+interface StackAccounts {
+  accounts: AccountSpec[];
+  accountStreams: AccountStream[];
+  userCreds: pulumi.Input<Record<string, string>>;
+}
+
+/** The stack's accounts with their provisioner users, and the streams their users name, as every component is given them. */
+function stackAccounts(spec: StackSpec, stack: Stack, provisioning: Provisioning): Omit<StackAccounts, "userCreds"> {
+  return { accounts: accountsWithProvisioners(spec, provisioning) ?? [], accountStreams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues) };
 }
 
 /**
@@ -151,27 +172,25 @@ interface ClusterPlacement {
  * Returns the components by cluster name.
  */
 function declareJetStream(
-  { spec, stack }: StackDescription,
+  description: StackDescription,
   provisioning: Provisioning,
-  credentials: NatsUserCredentials,
+  credentials: StackAccounts,
   placementOf: (cluster: string) => ClusterPlacement,
 ): Map<string, JetStreamResources> {
   const installCrds = config.getBoolean("installNackCrds") ?? true;
   const crdOwners = new Map<k8s.Provider | undefined, JetStreamResources>();
   const declared = new Map<string, JetStreamResources>();
   for (const target of provisioning.targets) {
-    const streams = new Set(target.accounts.flatMap((share) => share.streams));
-    const keyValues = new Set(target.accounts.flatMap((share) => share.keyValues));
-    const { provider, dependsOn } = placementOf(target.cluster.name);
+    const { cluster, provider, dependsOn } = placementOf(target.cluster.name);
     const crdOwner = crdOwners.get(provider);
     const resources = new JetStreamResources(
       `${target.cluster.name}-jetstream`,
       {
-        cluster: target.cluster,
+        cluster,
         namespace: target.cluster.namespace,
-        streams: (spec.streams ?? []).filter((_, index) => streams.has(stack.jetstream.streams[index])),
-        keyValues: (spec.keyValues ?? []).filter((_, index) => keyValues.has(stack.jetstream.keyValues[index])),
-        credentials: target.defaultAccount === undefined ? credentials : undefined,
+        ...jetStreamSpecOf(description, target),
+        // Servers without auth take the controller without creds.
+        ...(target.defaultAccount === undefined ? credentials : {}),
         placeInCluster: target.placed,
         installCrds: installCrds && crdOwner === undefined,
       },
@@ -183,34 +202,46 @@ function declareJetStream(
   return declared;
 }
 
+/** The streams and buckets as written that the model placed on a target: what its JetStreamResources is given. */
+function jetStreamSpecOf({ spec, stack }: StackDescription, target: Provisioning["targets"][number]): JetStreamResourceSetSpec {
+  const streams = new Set(target.accounts.flatMap((share) => share.streams));
+  const keyValues = new Set(target.accounts.flatMap((share) => share.keyValues));
+  return {
+    streams: (spec.streams ?? []).filter((_, index) => streams.has(stack.jetstream.streams[index])),
+    keyValues: (spec.keyValues ?? []).filter((_, index) => keyValues.has(stack.jetstream.keyValues[index])),
+  };
+}
+
 function deployOneCluster(description: StackDescription): StackOutputs {
   const { spec, presets, stack } = description;
   const clusterSpec = spec.cluster as ClusterSpec;
   const provisioning = stackProvisioning(stack);
-  const provider = kubernetesProvider();
+  const provider = stackProvider();
   const opts = provider ? { providers: [provider] } : undefined;
-  const { cluster, credentials } = deployCluster(
-    clusterSpec.name,
-    {
-      cluster: clusterSpec,
-      accounts: accountsWithProvisioners(spec, provisioning),
-      streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
-      operatorName: stack.name,
-      ...sharedClusterSettings(provisioning),
-    },
-    opts,
-  );
-  const jetStream = declareJetStream(description, provisioning, credentials, () => ({ provider, dependsOn: [cluster] }));
-  // Lightdash's streams are the stack's: the home cluster's controller declares them with the others.
+  const clusterArgs = {
+    cluster: clusterSpec,
+    accounts: accountsWithProvisioners(spec, provisioning),
+    streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
+    operatorName: stack.name,
+    ...sharedClusterSettings(provisioning),
+  };
+  const deployed = deployCluster(clusterSpec.name, clusterArgs, opts);
+  const { cluster, credentials } = deployed;
+  const accounts = { ...stackAccounts(spec, stack, provisioning), userCreds: credentials.userCreds };
+  const jetStream = declareJetStream(description, provisioning, accounts, () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] }));
+  // Lightdash's streams are the stack's: the home cluster's controller declares them with the others, and
+  // Lightdash's workers wait for them.
+  const home = provisioning.targets.find((target) => target.cluster.name === stack.jetStreamHome.name);
+  const homeJetStream = jetStream.get(stack.jetStreamHome.name);
   const lightdash = presets.lightdash
     ? new Lightdash(
         "lightdash",
         {
+          ...deployedConnection(clusterArgs, deployed),
           lightdash: presets.lightdash,
-          cluster: cluster.cluster,
-          credentials,
           createNamespace: config.getBoolean("createNamespace") ?? true,
-          jetStream: jetStream.get(stack.jetStreamHome.name),
+          ...(home !== undefined ? { jetStream: jetStreamSpecOf(description, home) } : {}),
+          ...(homeJetStream !== undefined ? { jetStreamObjects: homeJetStream.objectNames } : {}),
         },
         { ...opts, dependsOn: [cluster] },
       )
@@ -233,27 +264,35 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
   const { spec, stack } = description;
   const superclusterSpec = spec.supercluster!;
   const provisioning = stackProvisioning(stack);
-  const members = superclusterSpec.clusters.map((member) => ({ ...member, provider: kubernetesProvider(member.kubernetes) }));
-  const supercluster = new SuperCluster(stack.name, {
-    ...sharedClusterSettings(provisioning),
-    clusters: members,
-    gatewayTls: superclusterSpec.gatewayTls,
-    allowPlaintextGateways: superclusterSpec.allowPlaintextGateways,
-    // Read as text: as JSON, a version such as "1.30" would become the number 1.3.
-    kubernetesVersion: config.get("kubernetesVersion"),
-    accounts: accountsWithProvisioners(spec, provisioning),
-    streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
-    operatorName: stack.name,
-  });
-  declareJetStream(description, provisioning, supercluster.credentials, (name) => ({
-    provider: members.find((member) => member.name === name)?.provider,
+  const kubernetes = topologyKubernetes(superclusterSpec.clusters.map((member) => member.kubernetes));
+  const accounts = stackAccounts(spec, stack, provisioning);
+  const supercluster = new SuperCluster(
+    stack.name,
+    {
+      ...sharedClusterSettings(provisioning),
+      ...kubernetes.settings,
+      clusters: superclusterSpec.clusters,
+      gatewayTls: superclusterSpec.gatewayTls,
+      allowPlaintextGateways: superclusterSpec.allowPlaintextGateways,
+      // Read as text: as JSON, a version such as "1.30" would become the number 1.3.
+      kubernetesVersion: config.get("kubernetesVersion"),
+      accounts: accountsWithProvisioners(spec, provisioning),
+      streams: accounts.accountStreams,
+      operatorName: stack.name,
+    },
+    kubernetes.opts,
+  );
+  const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
+  declareJetStream(description, provisioning, { ...accounts, userCreds: supercluster.userCreds }, (name) => ({
+    cluster: superclusterSpec.clusters.find((member) => member.name === name)!,
+    provider: supercluster.providerOf(name) ?? inherited?.[0],
     dependsOn: [supercluster.clusters[name]],
   }));
   return {
     clientUrls: supercluster.clientUrls,
     gatewayUrls: supercluster.gatewayUrls,
-    operatorPublicKey: supercluster.credentials.operatorPublicKey,
-    accountPublicKeys: supercluster.credentials.accountPublicKeys,
+    operatorPublicKey: supercluster.operatorPublicKey,
+    accountPublicKeys: supercluster.accountPublicKeys,
     credsSecretNames: supercluster.credsSecretNames,
   };
 }
@@ -262,28 +301,36 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
   const { spec, stack } = description;
   const hubLeafSpec = spec.hubLeaf!;
   const provisioning = stackProvisioning(stack);
-  const hubProvider = kubernetesProvider(hubLeafSpec.hub.kubernetes);
-  const sites = hubLeafSpec.sites.map((site) => ({ ...site, provider: site.kubernetes ? kubernetesProvider(site.kubernetes) : hubProvider }));
-  const hubAndLeaf = new HubAndLeaf(stack.name, {
-    ...sharedClusterSettings(provisioning),
-    hub: { ...hubLeafSpec.hub, provider: hubProvider },
-    sites,
-    leafnodesTls: hubLeafSpec.leafnodesTls,
-    allowPlaintextLeafnodes: hubLeafSpec.allowPlaintextLeafnodes,
-    accounts: accountsWithProvisioners(spec, provisioning),
-    streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
-    operatorName: stack.name,
-  });
-  declareJetStream(description, provisioning, hubAndLeaf.credentials, (name) =>
-    name === hubLeafSpec.hub.name
-      ? { provider: hubProvider, dependsOn: [hubAndLeaf.hub] }
-      : { provider: sites.find((site) => site.name === name)?.provider, dependsOn: [hubAndLeaf.sites[name]] },
+  // Sites without a target go where the hub goes: only the hub's target decides whether the stack's provider is needed.
+  const kubernetes = topologyKubernetes([hubLeafSpec.hub.kubernetes]);
+  const accounts = stackAccounts(spec, stack, provisioning);
+  const hubAndLeaf = new HubAndLeaf(
+    stack.name,
+    {
+      ...sharedClusterSettings(provisioning),
+      ...kubernetes.settings,
+      hub: hubLeafSpec.hub,
+      sites: hubLeafSpec.sites,
+      leafnodesTls: hubLeafSpec.leafnodesTls,
+      allowPlaintextLeafnodes: hubLeafSpec.allowPlaintextLeafnodes,
+      accounts: accountsWithProvisioners(spec, provisioning),
+      streams: accounts.accountStreams,
+      operatorName: stack.name,
+    },
+    kubernetes.opts,
   );
+  const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
+  const clusters = [hubLeafSpec.hub, ...hubLeafSpec.sites];
+  declareJetStream(description, provisioning, { ...accounts, userCreds: hubAndLeaf.userCreds }, (name) => ({
+    cluster: clusters.find((cluster) => cluster.name === name)!,
+    provider: hubAndLeaf.providerOf(name) ?? inherited?.[0],
+    dependsOn: [name === hubLeafSpec.hub.name ? hubAndLeaf.hub : hubAndLeaf.sites[name]],
+  }));
   return {
     clientUrls: hubAndLeaf.clientUrls,
     leafUrl: hubAndLeaf.leafUrl,
-    operatorPublicKey: hubAndLeaf.credentials.operatorPublicKey,
-    accountPublicKeys: hubAndLeaf.credentials.accountPublicKeys,
+    operatorPublicKey: hubAndLeaf.operatorPublicKey,
+    accountPublicKeys: hubAndLeaf.accountPublicKeys,
     credsSecretNames: hubAndLeaf.credsSecretNames,
   };
 }

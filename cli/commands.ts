@@ -1,13 +1,17 @@
 /** The command lines of `npm run render` and `npm run local`: what each takes and how each ends. */
 import { CommandSpec, USAGE_EXIT_CODE } from "./command-line";
 
-/** `npm run render -- <stack> [--out DIR] [--keys FILE]`. */
+/** `--json`, which both tools take: what a script reads, on stdout. */
+const JSON_OPTION_NAME = "json";
+
+/** `npm run render -- <stack> [--out DIR] [--keys FILE] [--json]`. */
 export const RENDER_COMMAND: CommandSpec = {
   invocation: "npm run render --",
   summary: "Synthesizes the stack's program offline into manifests, per-server nats.conf, a plan of cloud resources and a summary.",
   options: [
     { name: "out", value: "DIR", description: "write the render to DIR (default out/<stack>)" },
     { name: "keys", value: "FILE", description: "keep the render's key material in FILE, owner-only (default .render/<stack>/keys.json)" },
+    { name: JSON_OPTION_NAME, description: "print one JSON document (what was written, or the problems of a refused stack) instead of the summary" },
   ],
   exitCodes: [
     { code: 0, meaning: "rendered (or usage printed)" },
@@ -16,11 +20,14 @@ export const RENDER_COMMAND: CommandSpec = {
   ],
 };
 
-/** `npm run local -- <stack> [--smoke]`. */
+/** `npm run local -- <stack> [--smoke] [--json]`. */
 export const LOCAL_COMMAND: CommandSpec = {
   invocation: "npm run local --",
   summary: "Starts the stack's servers as nats-server processes on this machine, checks them, and runs until interrupted.",
-  options: [{ name: "smoke", description: "stop after the smoke check instead of running until interrupted" }],
+  options: [
+    { name: "smoke", description: "stop after the smoke check instead of running until interrupted" },
+    { name: JSON_OPTION_NAME, description: "print one JSON object per line (ready, refused, failed, interrupted, stopped) instead of tables; progress goes to stderr" },
+  ],
   exitCodes: [
     { code: 0, meaning: "the run passed (or usage printed)" },
     { code: 1, meaning: "the servers or the smoke check failed, or the run was interrupted while starting" },

@@ -3,6 +3,7 @@
  * machine, configured by the renderer the pods use: one cluster, a supercluster joined by gateways, or a hub
  * with its leaf sites. It checks that the topology and JetStream work and shows how to reach them.
  * It runs until interrupted, then stops every server in lame duck; with --smoke it stops after the check.
+ * With --json it writes one JSON object per line to stdout instead of tables and sentences (see RunOutput).
  *
  * Exit codes: 0 after a passing run, 1 when the servers or the check fail, 2 for a bad command line or stack.
  */
@@ -10,16 +11,8 @@ import * as fs from "fs";
 import * as path from "path";
 import { connect, credsAuthenticator, NatsConnection } from "nats";
 import {
-  AccountManager,
-  connectExamples,
-  createdLine,
   CREDS_DIR,
-  CredsFile,
-  describeLinks,
   findServerBinary,
-  formatCredsHelp,
-  formatEndpoints,
-  formatStatus,
   KEYS_FILE,
   LocalCluster,
   LocalCredentials,
@@ -27,17 +20,18 @@ import {
   prepareLocalCredentials,
   prepareRunDir,
   provisionStack,
-  readStatus,
+  readRunSummary,
   ServerBinary,
   smokeCheckStack,
   startStackTopology,
 } from "../components/local";
-import { formatServerVersion, inOperatorMode, Stack, stackProvisioning, ValidationError } from "../components/model";
-import { DEFAULT_INBOX_PREFIX } from "../components/model/permissions";
+import { formatServerVersion, Stack, stackProvisioning, ValidationError } from "../components/model";
 import { jetStreamProvisionerName } from "../components/model/provisioners";
 import { loadCheckedStack } from "../components/stack-check";
-import { readCommandLine } from "./command-line";
+import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { LOCAL_COMMAND } from "./commands";
+import { RunOutput } from "./local/run-output";
+import { refusalProblems } from "./refusal";
 
 /**
  * How long the clusters may take to be ready and then to work as one topology. A 3 x 3 supercluster forms its
@@ -45,20 +39,16 @@ import { LOCAL_COMMAND } from "./commands";
  */
 const READY_TIMEOUT_MS = 60_000;
 
-function say(message: string): void {
-  process.stdout.write(`${message}\n`);
-}
-
 /**
  * Resolves on the first SIGINT or SIGTERM. A second one exits at once, and the process guard kills the
  * servers on the way out. The handler stays installed so the guard never takes the first signal as its own.
  */
-function interrupted(): Promise<NodeJS.Signals> {
+function interrupted(output: RunOutput): Promise<NodeJS.Signals> {
   return new Promise((resolve) => {
     let received = false;
     const onSignal = (signal: NodeJS.Signals) => {
       if (received) {
-        say(`${signal} received again: killing every server`);
+        output.progress(`${signal} received again: killing every server`);
         process.exit(1);
       }
       received = true;
@@ -72,6 +62,9 @@ function interrupted(): Promise<NodeJS.Signals> {
 /** The servers and connections of one run, so that any failure can still shut everything down. */
 class LocalRun {
   topology: LocalTopology | undefined;
+
+  constructor(private readonly output: RunOutput) {}
+
   /** A connection of each account that manages JetStream objects, by the cluster it reaches. */
   readonly managers: { cluster: string; account: string; connection: NatsConnection }[] = [];
 
@@ -97,9 +90,10 @@ class LocalRun {
   async shutDown(): Promise<void> {
     await Promise.all([...this.managers.map(({ connection }) => connection), ...this.connections].map((connection) => connection.close().catch(() => undefined)));
     if (this.topology === undefined) return;
-    say(`stopping ${this.topology.servers.map((server) => server.name).join(", ")} (lame duck)`);
+    const servers = this.topology.servers.map((server) => server.name);
+    this.output.stopping(servers);
     await this.topology.stop();
-    say("every server stopped");
+    this.output.stopped(servers);
   }
 }
 
@@ -115,7 +109,8 @@ function connectAs(local: LocalCluster, credentials: LocalCredentials, user: str
   return connect({ servers: local.clientUrls, name, authenticator: credsAuthenticator(creds), inboxPrefix });
 }
 
-async function start(stack: Stack, binary: ServerBinary, runDir: string, run: LocalRun): Promise<LocalCredentials> {
+async function start(stack: Stack, binary: ServerBinary, runDir: string, run: LocalRun, output: RunOutput): Promise<LocalCredentials> {
+  const say = (line: string) => output.progress(line);
   say(`starting stack ${stack.name} with ${binary.path} (nats-server ${formatServerVersion(binary.version)}), files under ${runDir}`);
   // The key material survives the wipe, so creds files handed out by an earlier run keep working.
   await prepareRunDir(runDir, [KEYS_FILE]);
@@ -152,78 +147,59 @@ async function start(stack: Stack, binary: ServerBinary, runDir: string, run: Lo
       const local = topology.cluster(target.cluster.name);
       return target.defaultAccount === undefined ? run.connection(local, credentials, jetStreamProvisionerName(account)) : run.manager(local, credentials, account, undefined);
     },
-    (object) => say(`  [${object.cluster}] ${object.account}: ${createdLine(object)}`),
+    (object) => output.created(object),
   );
   return credentials;
 }
 
-async function printStatus(stack: Stack, run: LocalRun, binary: ServerBinary, credentials: LocalCredentials): Promise<void> {
-  const topology = run.topology!;
-  for (const local of topology.clusters) {
-    const managers: AccountManager[] = await Promise.all(
-      run.managers.filter((entry) => entry.cluster === local.name).map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })),
-    );
-    say("");
-    say(formatStatus(await readStatus(local, managers, binary.version)));
-    say("");
-    say(formatEndpoints(local, inOperatorMode(stack.topology, local.name)));
-  }
-  const links = await describeLinks(stack, topology, credentials);
-  if (links.length > 0) {
-    say("");
-    say(links.join("\n"));
-  }
-  const localOnly = new Set(Object.values(credentials.admins));
-  const creds: CredsFile[] = credentials.generated.users.map((user) => ({
-    user: user.name,
-    account: user.account,
-    file: credentials.credsFiles[user.name],
-    localOnly: localOnly.has(user.name),
-    ...(user.inboxPrefix === DEFAULT_INBOX_PREFIX ? {} : { inboxPrefix: user.inboxPrefix }),
-  }));
-  say("");
-  say(formatCredsHelp(creds, connectExamples(stack, topology, credentials), topology.cluster(stack.jetStreamHome.name).clientUrls));
+/** The JetStream managers of the accounts whose streams the cluster's table lists. */
+function managersOf(run: LocalRun, cluster: string) {
+  return Promise.all(run.managers.filter((entry) => entry.cluster === cluster).map(async ({ account, connection }) => ({ account, jsm: await connection.jetstreamManager() })));
 }
 
 async function main(argv: readonly string[]): Promise<number> {
   const projectDir = process.cwd();
   const commandLine = readCommandLine(LOCAL_COMMAND, argv, projectDir);
   if (typeof commandLine === "number") return commandLine;
+  const output = new RunOutput(commandLine.options.json === true);
   let stack: Stack;
   try {
     stack = loadCheckedStack(projectDir, commandLine.stack);
   } catch (error) {
     if (error instanceof ValidationError) {
-      process.stderr.write(`${error.message}\n`);
-      return 2;
+      output.refused(commandLine.stack, error.message, refusalProblems(error));
+      return USAGE_EXIT_CODE;
     }
     throw error;
   }
 
-  const signal = interrupted();
-  const run = new LocalRun();
+  const signal = interrupted(output);
+  const run = new LocalRun(output);
   try {
     const binary = findServerBinary();
-    const ready = start(stack, binary, path.join(projectDir, ".local", stack.name), run).then(async (credentials) => {
-      say("smoke check, through the stack's own creds:");
-      await smokeCheckStack(stack, run.topology!, credentials, (local, user) => connectAs(local, credentials, user), (scope, line) => say(`  [${scope}] ${line}`));
-      await printStatus(stack, run, binary, credentials);
+    const runDir = path.join(projectDir, ".local", stack.name);
+    const ready = start(stack, binary, runDir, run, output).then(async (credentials) => {
+      const topology = run.topology!;
+      output.progress("smoke check, through the stack's own creds:");
+      await smokeCheckStack(stack, topology, credentials, (local, user) => connectAs(local, credentials, user), (result) => output.check(result));
+      const { provisioned, checks } = output;
+      output.ready(await readRunSummary({ stack, topology, credentials, binary, runDir, provisioned, checks, managers: (cluster) => managersOf(run, cluster) }));
     });
     const first = await Promise.race([ready.then(() => "ready" as const), signal]);
     if (first !== "ready") {
-      say(`${first} received while starting; stopping once the servers being started are up (again to kill them at once)`);
+      output.interrupted(first, "starting");
       await ready.catch(() => undefined);
       return 1;
     }
     if (commandLine.options.smoke === true) {
-      say("\nsmoke check passed");
+      output.progress("\nsmoke check passed");
       return 0;
     }
-    say("\nrunning; press Ctrl-C to stop every server in lame duck");
-    say(`${await signal} received (again to kill the servers at once)`);
+    output.progress("\nrunning; press Ctrl-C to stop every server in lame duck");
+    output.interrupted(await signal, "running");
     return 0;
   } catch (error) {
-    process.stderr.write(`${(error as Error).message}\n`);
+    output.failed(error as Error);
     return 1;
   } finally {
     await run.shutDown();

@@ -1,5 +1,100 @@
-/** Public API of the component package. */
-export * as model from "./model";
-export * as kubernetes from "./kubernetes";
-export * as credentials from "./credentials";
-export * as workloads from "./workloads";
+/**
+ * Public API of the component package: what a program needs to deploy a NATS JetStream stack and to check it
+ * before it does. Everything else under components/ is internal and may change without notice.
+ *
+ * - Components (Pulumi ComponentResources, type token `nats-jetstream:index:<Class>`) with their args and the
+ *   settings those take: NatsCredentials, JetStreamCluster (and deployCluster, which wires it to its
+ *   credentials in operator mode), JetStreamResources, WorkerPool, SuperCluster, HubAndLeaf, Lightdash, DagNats.
+ * - The stack description the args are written in: the model's specs for clusters, topologies, accounts,
+ *   users, streams, consumers and key-value buckets.
+ * - Values a description is written with, as `as const` objects with a type of the same name: TierName,
+ *   Retention, AckPolicy and the like.
+ * - Checking a description without deploying it: checkStack and loadCheckedStack for a whole stack, the
+ *   validate functions for a part, stackProvisioning for the streams, consumers and buckets it provisions;
+ *   each refusal is a ValidationError listing every Problem.
+ * - Rendering: the nats.conf a cluster's pods get (renderPodConfig), and the conf renderer for sections of
+ *   one's own (renderConf, ConfVariable).
+ */
+
+// Components and their args.
+export { NatsCredentials, type NatsCredentialsArgs } from "./credentials/component";
+export type { CredsSecretsArgs } from "./credentials/secrets";
+export { JetStreamCluster } from "./kubernetes/cluster/jetstream-cluster";
+export type { ConfSection, JetStreamClusterArgs } from "./kubernetes/cluster/cluster-args";
+export type {
+  PodConfigMapVolumeSource,
+  PodEmptyDirVolumeSource,
+  PodEnvVar,
+  PodEnvVarSource,
+  PodFieldSelector,
+  PodKeySelector,
+  PodKeyToPath,
+  PodSecretVolumeSource,
+  PodVolume,
+  PodVolumeMount,
+} from "./workloads/pod-extras";
+export { deployCluster, type OperatorModeCluster, type OperatorModeClusterArgs } from "./kubernetes/cluster/deploy-cluster";
+export { JetStreamResources, type JetStreamResourcesArgs } from "./kubernetes/jetstream/jetstream-resources";
+export { WorkerPool, type WorkerPoolArgs, type WorkerPoolSettings } from "./kubernetes/apps/worker-pool";
+export type { LagScalingSettings } from "./kubernetes/apps/lag-scaling";
+export type { ConsumerRef } from "./workloads/keda";
+export { SuperCluster, type SuperClusterArgs } from "./kubernetes/topology/super-cluster";
+export { HubAndLeaf, type HubAndLeafArgs } from "./kubernetes/topology/hub-and-leaf";
+export type { TopologyClusterArgs, TopologyCredentialsArgs } from "./kubernetes/topology/topology-args";
+export type { TopologyKubernetesArgs } from "./kubernetes/topology/topology-providers";
+export { Lightdash, type LightdashArgs } from "./kubernetes/apps/lightdash";
+export type { LightdashApiSettings, LightdashNatsSettings, LightdashSettings, LightdashWorkerSettings } from "./presets/lightdash-settings";
+export { DagNats, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
+export { deployedConnection, type NatsConnection, type NatsWorkloadArgs } from "./kubernetes/access/nats-access";
+export type { NatsAppArgs } from "./kubernetes/apps/nats-app-parts";
+
+// The stack description.
+export type { Cluster, ClusterSpec, ClusterTlsSpec, JetStreamSpec, LameDuckSpec, LimitsSpec, Ports } from "./model/cluster";
+export type { ClientTlsSpec, IssuerRefSpec, TlsCertificatesSpec } from "./model/link-tls";
+export type { SuperClusterMemberSpec, SuperClusterSpec } from "./model/supercluster";
+export type { HubAndLeafSpec, HubSpec, LeafSiteSpec } from "./model/leaf";
+export type { HubStreamUseSpec } from "./model/leaf-access";
+export type { ListenerServiceSpec } from "./model/listener-exposure";
+export type { KubernetesTargetSpec } from "./model/kubernetes-target";
+export type {
+  AccountJetStreamLimitsSpec,
+  AccountLimitsSpec,
+  AccountSpec,
+  AccountStream,
+  ExportSpec,
+  ImportSpec,
+  KeyValueRoleSpec,
+  PermissionsSpec,
+  PublisherSpec,
+  UserSpec,
+  WorkerSpec,
+} from "./model/accounts";
+export type { Grants } from "./model/leaf-grants";
+export type { StreamSpec } from "./model/streams";
+export type { ConsumerSpec } from "./model/consumers";
+export type { KeyValueSpec } from "./model/kv";
+export type { Stack, StackSpec } from "./model/stack";
+export type { PresetSpec } from "./presets";
+
+// Values a description is written with.
+export { StorageKind, TierName } from "./model/tiers";
+export { DiscardPolicy, Retention, StorageType, StreamLimit } from "./model/streams";
+export { AckPolicy } from "./model/consumers";
+export { ConnectionType, ExportType } from "./model/accounts";
+export { IssuerKind } from "./model/link-tls";
+export { ListenerServiceType } from "./model/listener-exposure";
+export { AntiAffinity } from "./workloads/nats-app";
+export { Cloud } from "./model/clouds";
+
+// Checking a description.
+export { checkStack, loadCheckedStack, type StackCheckOptions } from "./stack-check";
+export { validateCluster } from "./model/cluster";
+export { validateSuperCluster } from "./model/supercluster";
+export { validateHubAndLeaf } from "./model/leaf";
+export { stackProvisioning, provisionedObjects, type Provisioning, type ProvisionedObject } from "./model/provisioning";
+export { ValidationError, type Problem } from "./model/errors";
+
+// Rendering nats.conf.
+export { renderPodConfig } from "./kubernetes/cluster/config-map";
+export type { RenderedServer } from "./model/server-config";
+export { ConfVariable, mergeConf, renderConf, type ConfBlock, type ConfScalar, type ConfValue } from "./model/conf";

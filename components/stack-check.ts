@@ -12,6 +12,7 @@ import { checkStackKeys } from "./model/stack-schema";
 import { checkWorkerConsumers } from "./model/worker-consumers";
 import { PresetSpec, resolveStackWithPresets, withPresets } from "./presets";
 
+/** What checkStack may look into besides the keys themselves. */
 export interface StackCheckOptions {
   /** Finds the kubeconfig a `kubeconfig` value gives (contents or a path); undefined when it cannot be looked into. */
   kubeconfig?: (value: string) => KubeconfigSource | undefined;

@@ -14,11 +14,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { isDeepStrictEqual } from "util";
 import { OWNER_ONLY_DIR, OWNER_ONLY_FILE, writeOwnerOnlyFile } from "../../components/owner-only-files";
+import { RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE, RandomValues } from "../../components/testing/random-provider";
 
-/** Pulumi type of the random resource that holds every nkey's seed bytes. */
-export const RANDOM_BYTES_TYPE = "random:index/randomBytes:RandomBytes";
-/** Pulumi type of the random resource behind generated passwords and tokens. */
-export const RANDOM_PASSWORD_TYPE = "random:index/randomPassword:RandomPassword";
+// The keystore's entries are keyed by these types, so readers of the file find them here too.
+export { RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE };
 
 /** The special characters a RandomPassword draws from unless `overrideSpecial` names others. */
 const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
@@ -58,8 +57,11 @@ function drawPassword(name: string, inputs: Record<string, unknown>): string {
   return Array.from({ length: Number(inputs.length ?? 32) }, () => alphabet[randomInt(alphabet.length)]).join("");
 }
 
-/** The kept values of one stack's renders, read from and saved to one owner-only JSON file. */
-export class RenderKeystore {
+/**
+ * The kept values of one stack's renders, read from and saved to one owner-only JSON file; the values the
+ * render's stand-in for the random provider reports.
+ */
+export class RenderKeystore implements RandomValues {
   private readonly used = new Map<string, KeptValue>();
 
   private constructor(

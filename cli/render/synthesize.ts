@@ -7,7 +7,8 @@
 import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAME } from "../../components/model/stack";
-import { RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE, RenderKeystore } from "./keystore";
+import { randomProviderState } from "../../components/testing/random-provider";
+import { RenderKeystore } from "./keystore";
 import { COMPUTED } from "./redact";
 
 export interface ResourceRecord {
@@ -35,13 +36,8 @@ function providerName(reference: string | undefined): string | undefined {
  * once, never derived from anything a reader of the program knows), a load balancer's address as COMPUTED.
  */
 function computedState(type: string, name: string, inputs: Record<string, any>, keystore: RenderKeystore): Record<string, unknown> {
-  if (type === RANDOM_BYTES_TYPE) {
-    const bytes = keystore.bytes(name, inputs);
-    return { base64: pulumi.secret(bytes.toString("base64")), hex: pulumi.secret(bytes.toString("hex")) };
-  }
-  if (type === RANDOM_PASSWORD_TYPE) {
-    return { result: pulumi.secret(keystore.password(name, inputs)) };
-  }
+  const random = randomProviderState(type, name, inputs, keystore);
+  if (random) return random;
   if (type === "kubernetes:core/v1:Service" && inputs.spec?.type === "LoadBalancer") {
     // The load balancer's address is assigned at deploy time; configs that advertise it show where it goes.
     return { status: { loadBalancer: { ingress: [{ hostname: COMPUTED }] } } };

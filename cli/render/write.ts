@@ -3,14 +3,38 @@ import * as fs from "fs";
 import * as path from "path";
 import { stringify as toYaml } from "yaml";
 import { Stack } from "../../components/model/stack";
-import { topologyMermaid } from "../../components/model/topology-diagram";
+import { topologyMermaid } from "./topology-diagram";
 import { manifestFileName, manifestsByProvider, manifestsOf, planOf, serverConfigs } from "./manifests";
 import { LandedObject, landedObjects, landedSection } from "./jetstream";
 import { findLeak } from "./redact";
 import { ResourceRecord } from "./synthesize";
 
+/** A Kubernetes object written, and the file it is in. */
+export interface WrittenManifest {
+  /** Relative to the output directory. */
+  file: string;
+  kind: string;
+  /** Unset for a cluster-scoped object. */
+  namespace?: string;
+  name: string;
+}
+
+/** A server's nats.conf written. */
+export interface WrittenServerConfig {
+  server: string;
+  /** Relative to the output directory. */
+  file: string;
+}
+
+/** What a render wrote. */
 export interface RenderResult {
+  /** Every file written, relative to the output directory, sorted. */
   files: string[];
+  /** Every Kubernetes object, in apply order within each folder. */
+  manifests: WrittenManifest[];
+  /** Every server's config, by server name. */
+  serverConfigs: WrittenServerConfig[];
+  /** How many resources of each Pulumi type the program declared, by type. */
   resourceCounts: Map<string, number>;
   /** Every stream, consumer and bucket, with where it lands. */
   jetStream: LandedObject[];
@@ -50,18 +74,25 @@ function summaryOf(stack: Stack, counts: Map<string, number>, serverNames: strin
 export function writeRender(stack: Stack, records: readonly ResourceRecord[], outDir: string): RenderResult {
   fs.rmSync(outDir, { recursive: true, force: true });
   const files = new Map<string, string>();
+  const written: WrittenManifest[] = [];
   const manifests = manifestsOf(records);
   const groups = manifestsByProvider(records);
   for (const [provider, group] of groups) {
     // One Kubernetes cluster keeps the flat layout; several get a folder each, to apply one by one.
     const dir = groups.size > 1 ? path.join("manifests", provider) : "manifests";
     group.forEach((manifest, index) => {
-      files.set(path.join(dir, manifestFileName(manifest, index)), toYaml(manifest, { sortMapEntries: true, lineWidth: 0 }));
+      const file = path.join(dir, manifestFileName(manifest, index));
+      files.set(file, toYaml(manifest, { sortMapEntries: true, lineWidth: 0 }));
+      const { namespace, name } = manifest.metadata;
+      written.push({ file, kind: manifest.kind, ...(namespace === undefined ? {} : { namespace }), name });
     });
   }
   const configs = serverConfigs(manifests);
+  const configFiles: WrittenServerConfig[] = [];
   for (const [server, text] of [...configs.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    files.set(path.join("servers", `${server}.conf`), text);
+    const file = path.join("servers", `${server}.conf`);
+    files.set(file, text);
+    configFiles.push({ server, file });
   }
   files.set("plan.json", JSON.stringify(planOf(records), null, 2) + "\n");
   const counts = countByType(records.filter((record) => record.custom));
@@ -76,5 +107,5 @@ export function writeRender(stack: Stack, records: readonly ResourceRecord[], ou
     fs.mkdirSync(path.join(outDir, path.dirname(file)), { recursive: true });
     fs.writeFileSync(path.join(outDir, file), text);
   }
-  return { files: [...files.keys()].sort(), resourceCounts: counts, jetStream };
+  return { files: [...files.keys()].sort(), manifests: written, serverConfigs: configFiles, resourceCounts: counts, jetStream };
 }

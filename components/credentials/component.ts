@@ -6,12 +6,12 @@
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 import { resolveAccounts } from "../model/account-resolution";
+import type { ConfSection } from "../kubernetes/cluster/cluster-args";
 import { Account, AccountSpec, AccountStream } from "../model/accounts";
-import { Cluster } from "../model/cluster";
-import { ConfBlock } from "../model/conf";
-import { Problems, ValidationError } from "../model/errors";
+import { ClusterSpec, resolveCluster } from "../model/cluster";
+import { Problems } from "../model/errors";
 import { Grants, withGrants } from "../model/leaf-grants";
-import { toInputPropertiesError } from "../pulumi-errors";
+import { checkInputs } from "../pulumi-errors";
 import { generateCredentials } from "./generate";
 import { KEY_BYTES, KeyEntity, keyEntities } from "./keys";
 import { createCredsSecrets, CredsSecretsArgs } from "./secrets";
@@ -20,10 +20,10 @@ export const NATS_CREDENTIALS_TYPE = "nats-jetstream:index:NatsCredentials";
 
 export interface NatsCredentialsArgs {
   /**
-   * The cluster the accounts run on (validated, as JetStreamCluster exposes it): accounts that name no
-   * JetStream storage share its stores. Plain, not an Input: the accounts decide how many keys exist.
+   * The cluster the accounts run on, as JetStreamCluster is given it: accounts that name no JetStream storage
+   * share its stores. Plain, not an Input: the accounts decide how many keys exist.
    */
-  cluster: Cluster;
+  cluster: ClusterSpec;
   /** The stack's accounts and their users. The system account SYS, with its user `sys`, is always added. */
   accounts?: AccountSpec[];
   /** The stack's streams, which publisher and worker users name. */
@@ -43,17 +43,17 @@ export interface NatsCredentialsArgs {
 
 /** The accounts the args describe, resolved; an InputPropertiesError naming every problem otherwise. */
 export function checkCredentialsArgs(args: NatsCredentialsArgs): Account[] {
-  const problems = new Problems();
-  const accounts = withGrants(resolveAccounts(args.accounts, { cluster: args.cluster, streams: args.streams }, "accounts", problems), args.grants ?? {});
-  if (args.operatorRotation !== undefined && args.operatorRotation.trim() === "") {
-    problems.add("operatorRotation", args.operatorRotation, 'use a non-empty text such as "2026-11"; change it to issue a new operator key');
-  }
-  try {
+  return checkInputs(() => {
+    const problems = new Problems();
+    const cluster = resolveCluster(args.cluster, "cluster", problems);
+    // The accounts' storage is checked against the cluster's stores, which mean nothing while it is invalid.
+    const accounts = problems.count === 0 ? withGrants(resolveAccounts(args.accounts, { cluster, streams: args.streams }, "accounts", problems), args.grants ?? {}) : [];
+    if (args.operatorRotation !== undefined && args.operatorRotation.trim() === "") {
+      problems.add("operatorRotation", args.operatorRotation, 'use a non-empty text such as "2026-11"; change it to issue a new operator key');
+    }
     problems.throwIfAny();
-  } catch (error) {
-    throw error instanceof ValidationError ? toInputPropertiesError(error) : error;
-  }
-  return accounts;
+    return accounts;
+  });
 }
 
 /** Pulumi name of an entity's RandomBytes. Each id kind has its own word, so no two entities share a name. */
@@ -62,12 +62,19 @@ function keyResourceName(component: string, entity: KeyEntity): string {
   return name === undefined ? `${component}-${kind}-key` : `${component}-${kind}-key-${name}`;
 }
 
+/**
+ * Each component's resolved accounts. Kept beside the class rather than in a field: the package's schema
+ * lists every field as an output, and a model object is no output another language could read.
+ */
+const resolvedAccounts = new WeakMap<NatsCredentials, Account[]>();
+
+/** The operator, the accounts and their users of operator mode, with their keys, JWTs and creds. */
 export class NatsCredentials extends pulumi.ComponentResource {
-  /** The accounts with every default filled in, SYS first: what the rest of the stack builds on. */
-  readonly accounts: Account[];
   /** Every user's name, plain: one creds Secret each. */
   readonly userNames: string[];
+  /** The operator's public key, which every server trusts. */
   readonly operatorPublicKey: pulumi.Output<string>;
+  /** The system account's public key. */
   readonly systemAccountPublicKey: pulumi.Output<string>;
   /** Public key of each account, by account name. */
   readonly accountPublicKeys: pulumi.Output<Record<string, string>>;
@@ -76,7 +83,7 @@ export class NatsCredentials extends pulumi.ComponentResource {
   /** Each user's JWT, by user name. Public: without the seed it authenticates no one. */
   readonly userJwts: pulumi.Output<Record<string, string>>;
   /** The operator-mode nats.conf section (operator, system account, resolver preload): JWTs only, fit for a ConfigMap. */
-  readonly confSection: pulumi.Output<ConfBlock>;
+  readonly confSection: pulumi.Output<ConfSection>;
   /** Each user's `.creds` text, by user name. Secret. */
   readonly userCreds: pulumi.Output<Record<string, string>>;
   /** Name of each user's creds Secret, by user name; undefined when no Secrets were asked for. */
@@ -86,7 +93,7 @@ export class NatsCredentials extends pulumi.ComponentResource {
     // Checked before the component registers, so an invalid description creates nothing at all.
     const accounts = checkCredentialsArgs(args);
     super(NATS_CREDENTIALS_TYPE, name, {}, opts);
-    this.accounts = accounts;
+    resolvedAccounts.set(this, accounts);
     this.userNames = accounts.flatMap((account) => account.users.map((user) => user.name));
 
     const entities = keyEntities(accounts, args.operatorRotation);
@@ -135,5 +142,10 @@ export class NatsCredentials extends pulumi.ComponentResource {
       userCreds: this.userCreds,
       secretNames: this.secretNames,
     });
+  }
+
+  /** The accounts with every default filled in, SYS first: what TypeScript callers build on (not a package output). */
+  get accounts(): Account[] {
+    return resolvedAccounts.get(this)!;
   }
 }

@@ -6,9 +6,11 @@ import * as fs from "fs";
 import * as path from "path";
 import { Cluster, Ports } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
-import { localPlacements, localServerName, ServerPlacement } from "../model/placement";
+import { serverName } from "../model/names";
+import { ServerPlacement } from "../model/placement";
 import { renderServer } from "../model/server-config";
 import { makeOwnerOnlyDir, writeOwnerOnlyFile } from "../owner-only-files";
+import { localPlacements } from "./local-placement";
 import { LocalServer } from "./local-server";
 import { isHealthy, readJetStream } from "./monitor";
 import { allocatePorts } from "./ports";
@@ -177,7 +179,7 @@ export function launchCluster(cluster: Cluster, options: StartClusterOptions & {
   const placements = localPlacements(cluster, options.ports, runDir);
   const omitted = new Set<string>();
   const servers = placements.map((placement, index) => {
-    const name = localServerName(cluster, index);
+    const name = serverName(cluster, index);
     const dir = path.join(runDir, name);
     makeOwnerOnlyDir(dir);
     makeOwnerOnlyDir(placement.storeDir);

@@ -9,10 +9,10 @@ import * as path from "path";
 import { Cluster, Ports } from "../model/cluster";
 import { ConfBlock } from "../model/conf";
 import { TlsFiles } from "../model/gateway-config";
-import { HubAndLeaf } from "../model/leaf";
-import { localHubAndLeafPlacements, localSuperClusterPlacements, PlacedCluster, PlacedServer, PortsByCluster } from "../model/local-topology";
+import { HubAndLeafTopology } from "../model/leaf";
+import { localHubAndLeafPlacements, localSuperClusterPlacements, PlacedCluster, PlacedServer, PortsByCluster } from "./local-topology";
 import { renderServer } from "../model/server-config";
-import { SuperCluster } from "../model/supercluster";
+import { SuperClusterTopology } from "../model/supercluster";
 import { makeOwnerOnlyDir, writeOwnerOnlyFile } from "../owner-only-files";
 import { LocalCluster, ServerExitedError } from "./local-cluster";
 import { LocalServer } from "./local-server";
@@ -182,7 +182,7 @@ export interface SuperClusterStartOptions extends TopologyStartOptions {
 }
 
 /** Starts a supercluster and waits until its clusters form one JetStream meta group across the gateways. */
-export function startSuperCluster(superCluster: SuperCluster, options: SuperClusterStartOptions): Promise<LocalTopology> {
+export function startSuperCluster(superCluster: SuperClusterTopology, options: SuperClusterStartOptions): Promise<LocalTopology> {
   const runDir = path.resolve(options.runDir);
   return startTopology(
     superCluster.members.map((member) => member.cluster),
@@ -204,7 +204,7 @@ export interface HubAndLeafStartOptions extends TopologyStartOptions {
 }
 
 /** Starts a hub and its sites and waits until every site server's leaf connection to the hub is up. */
-export function startHubAndLeaf(hubAndLeaf: HubAndLeaf, options: HubAndLeafStartOptions): Promise<LocalTopology> {
+export function startHubAndLeaf(hubAndLeaf: HubAndLeafTopology, options: HubAndLeafStartOptions): Promise<LocalTopology> {
   const runDir = path.resolve(options.runDir);
   const hub = hubAndLeaf.hub.cluster.name;
   return startTopology(

@@ -5,7 +5,7 @@ export function sleep(ms: number): Promise<void> {
 }
 
 /** What one look at the condition found: reached (with a result), or what is still missing. */
-export type Probe<T> = { reached: T } | { missing: string };
+export type PollOutcome<T> = { reached: T } | { missing: string };
 
 export interface PollOptions {
   /** What is waited for, as it reads after "waiting for". */
@@ -21,7 +21,7 @@ const DEFAULT_PROGRESS_EVERY_MS = 5_000;
 const DEFAULT_INTERVAL_MS = 100;
 
 /** Looks until the condition is reached; fails after `timeoutMs` with what was still missing at the last look. */
-export async function pollUntil<T>(probe: () => Promise<Probe<T>>, options: PollOptions): Promise<T> {
+export async function pollUntil<T>(probe: () => Promise<PollOutcome<T>>, options: PollOptions): Promise<T> {
   const started = Date.now();
   const progressEveryMs = options.progressEveryMs ?? DEFAULT_PROGRESS_EVERY_MS;
   let nextProgress = started + progressEveryMs;

@@ -8,16 +8,21 @@ import { NatsConnection } from "nats";
 import { consumerSettings, keyValueSettings, streamSettings } from "../model/jetstream-config";
 import { AccountProvisioning, ProvisionedObject, Provisioning, ProvisioningTarget } from "../model/provisioning";
 
-/** One object created, with what the server reported of it. */
+/** One object created, with what the server reported of it; a consumer reports none of the settings below. */
 export interface CreatedObject extends ProvisionedObject {
-  /** What the server reported, e.g. "(R3, workqueue, file)"; empty when there is nothing to add. */
-  detail: string;
+  /** The replicas of a stream or bucket. */
+  replicas?: number;
+  /** A stream's retention policy, e.g. "workqueue". */
+  retention?: string;
+  /** A stream's storage, "file" or "memory". */
+  storage?: string;
 }
 
 /** The line the CLI prints for a created object, e.g. `stream JOBS created (R3, workqueue, file)`. */
 export function createdLine(object: CreatedObject): string {
   const noun = object.kind === "bucket" ? "key-value bucket" : object.kind;
-  return `${noun} ${object.name} created${object.detail ? ` ${object.detail}` : ""}`;
+  const reported = [object.replicas === undefined ? undefined : `R${object.replicas}`, object.retention, object.storage].filter((part) => part !== undefined);
+  return `${noun} ${object.name} created${reported.length > 0 ? ` (${reported.join(", ")})` : ""}`;
 }
 
 function refused(what: string, error: unknown): Error {
@@ -36,12 +41,12 @@ export async function provisionAccount(nc: NatsConnection, cluster: string, shar
     const info = await jsm.streams.add(streamSettings(stream)).catch((error: unknown) => {
       throw refused(`stream ${stream.name}`, error);
     });
-    created.push({ ...at, kind: "stream", name: info.config.name, detail: `(R${info.config.num_replicas}, ${info.config.retention}, ${info.config.storage})` });
+    created.push({ ...at, kind: "stream", name: info.config.name, replicas: info.config.num_replicas, retention: info.config.retention, storage: info.config.storage });
     for (const consumer of stream.consumers) {
       const consumerInfo = await jsm.consumers.add(stream.name, consumerSettings(consumer)).catch((error: unknown) => {
         throw refused(`consumer ${stream.name}/${consumer.durable}`, error);
       });
-      created.push({ ...at, kind: "consumer", name: `${consumerInfo.stream_name}/${consumerInfo.name}`, detail: "" });
+      created.push({ ...at, kind: "consumer", name: `${consumerInfo.stream_name}/${consumerInfo.name}` });
     }
   }
   const js = nc.jetstream();
@@ -50,7 +55,7 @@ export async function provisionAccount(nc: NatsConnection, cluster: string, shar
       throw refused(`key-value bucket ${kv.bucket}`, error);
     });
     const status = await bucket.status();
-    created.push({ ...at, kind: "bucket", name: status.bucket, detail: `(R${status.replicas})` });
+    created.push({ ...at, kind: "bucket", name: status.bucket, replicas: status.replicas });
   }
   return created;
 }

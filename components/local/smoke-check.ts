@@ -5,10 +5,20 @@
  */
 import { randomBytes } from "crypto";
 import { NatsConnection, RequestStrategy } from "nats";
+import { SYSTEM_USER_NAME } from "../model/accounts";
 import { JobCheck } from "./smoke-plan";
+import { JobMeasurement, SmokeCheckName, SystemMeasurement } from "./smoke-result";
 
+/** A smoke check that failed; it ends the smoke check. */
 export class SmokeCheckError extends Error {
-  constructor(reason: string) {
+  /**
+   * @param reason what went wrong
+   * @param check the check that failed, when the thrower runs several; otherwise the caller knows it
+   */
+  constructor(
+    readonly reason: string,
+    readonly check?: SmokeCheckName,
+  ) {
     super(`smoke check failed: ${reason}`);
     this.name = "SmokeCheckError";
   }
@@ -21,7 +31,7 @@ const DEFAULT_TIMEOUT_MS = 5_000;
  * Asks every server for itself through the system account (`$SYS.REQ.SERVER.PING`), as the `nats` CLI's
  * `server list` does with the sys creds; every server of the cluster must answer.
  */
-export async function runSystemCheck(sys: NatsConnection, serverNames: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<string> {
+export async function runSystemCheck(sys: NatsConnection, serverNames: readonly string[], timeoutMs = DEFAULT_TIMEOUT_MS): Promise<SystemMeasurement> {
   const answered = new Set<string>();
   const replies = await sys.requestMany("$SYS.REQ.SERVER.PING", undefined, { strategy: RequestStrategy.Count, maxMessages: serverNames.length, maxWait: timeoutMs });
   for await (const reply of replies) {
@@ -30,7 +40,7 @@ export async function runSystemCheck(sys: NatsConnection, serverNames: readonly 
   }
   const silent = serverNames.filter((name) => !answered.has(name));
   if (silent.length > 0) throw new SmokeCheckError(`the system user's server ping went unanswered by ${silent.join(", ")}`);
-  return `system user sys: all ${serverNames.length} server(s) answered $SYS.REQ.SERVER.PING`;
+  return { check: "system", user: SYSTEM_USER_NAME, answered: serverNames.filter((name) => answered.has(name)) };
 }
 
 /**
@@ -41,7 +51,7 @@ export async function runJobCheck(
   check: JobCheck,
   connectAs: (user: string) => Promise<NatsConnection>,
   timeoutMs = DEFAULT_TIMEOUT_MS,
-): Promise<string> {
+): Promise<JobMeasurement> {
   const { stream, consumer, publisher, worker } = check;
   const id = randomBytes(4).toString("hex");
   const job = `smoke job ${id}`;
@@ -68,10 +78,7 @@ export async function runJobCheck(
         `after the ack ${where} still has ${state.num_pending} pending, ${state.num_ack_pending} unacknowledged and ${state.num_redelivered} redelivered`,
       );
     }
-    return (
-      `${publisher.name} published a job to ${check.subject}, stored in ${stream.name} as sequence ${published.seq}; ` +
-      `${worker.name} pulled it from ${where} and acked it; nothing is left to deliver again`
-    );
+    return { check: "job", publisher: publisher.name, subject: check.subject, stream: stream.name, sequence: published.seq, worker: worker.name, consumer: consumer.durable };
   } catch (error) {
     throw error instanceof SmokeCheckError ? error : new SmokeCheckError(`${where}: ${(error as Error).message}`);
   } finally {

@@ -8,23 +8,36 @@ import { LocalCredentials } from "./local-credentials";
 import { LocalTopology } from "./local-topology-launch";
 import { planJobChecks } from "./smoke-plan";
 import { ConnectExample } from "./status";
-import { formatGatewayLinks, formatLeafLinks, readGatewayLinks, readLeafLinks } from "./topology-links";
+import { formatGatewayLinks, formatLeafLinks, GatewayLinks, LeafLink, readGatewayLinks, readLeafLinks } from "./topology-links";
 import { planCrossClusterCheck, planLeafChecks } from "./topology-smoke-plan";
 
-/** One line per gateway direction or leaf link; none for a single cluster. */
-export async function describeLinks(stack: Stack, topology: LocalTopology, credentials: LocalCredentials): Promise<string[]> {
+/** The links between a topology's clusters; both lists are empty for a single cluster. */
+export interface TopologyLinks {
+  /** Every server's outbound gateways, in a supercluster. */
+  gateways: GatewayLinks[];
+  /** Every site server's leaf link to the hub, its hub accounts named as the stack names them. */
+  leaves: LeafLink[];
+}
+
+/** Reads the gateways of a supercluster or the leaf links of a hub from the servers' monitoring endpoints. */
+export async function readTopologyLinks(stack: Stack, topology: LocalTopology, credentials: LocalCredentials): Promise<TopologyLinks> {
   switch (stack.topology.kind) {
     case "cluster":
-      return [];
+      return { gateways: [], leaves: [] };
     case "supercluster":
-      return formatGatewayLinks(await readGatewayLinks(topology.clusters), topology.clusters.map((cluster) => cluster.name));
+      return { gateways: await readGatewayLinks(topology.clusters), leaves: [] };
     case "hub-leaf": {
       const hub = stack.topology.hubAndLeaf.hub.cluster.name;
       const links = await readLeafLinks(topology.cluster(hub), topology.clusters.filter((cluster) => cluster.name !== hub));
       const accountNames = new Map(credentials.generated.accounts.map((account) => [account.publicKey, account.name]));
-      return formatLeafLinks(links, (key) => accountNames.get(key) ?? key);
+      return { gateways: [], leaves: links.map((link) => ({ ...link, hubAccounts: link.hubAccounts.map((key) => accountNames.get(key) ?? key) })) };
     }
   }
+}
+
+/** One line per gateway direction of each of `clusterNames`, then one per leaf link; none for a single cluster. */
+export function formatTopologyLinks(links: TopologyLinks, clusterNames: readonly string[]): string[] {
+  return [...(links.gateways.length === 0 ? [] : formatGatewayLinks(links.gateways, clusterNames)), ...formatLeafLinks(links.leaves)];
 }
 
 /** Commands to try: a job and the streams on the home cluster, and what crosses the topology's links. */

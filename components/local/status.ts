@@ -5,29 +5,46 @@ import { formatServerVersion, ServerVersion } from "../model/version";
 import { LocalCluster } from "./local-cluster";
 import { formatTable } from "./table";
 
+/** One server of a running local cluster. */
 export interface ServerStatus {
   name: string;
+  /** The process id; undefined once it has stopped. */
   pid: number | undefined;
   running: boolean;
+  /** The client port on 127.0.0.1. */
   client: number;
+  /** The route port; a single server opens none that anyone dials. */
   cluster: number;
+  /** The monitoring port. */
   monitor: number;
 }
 
+/** One stream of an account, as the cluster reports it. */
 export interface StreamStatus {
   account: string;
   name: string;
   replicas: number;
+  /** "file" or "memory". */
   storage: string;
   messages: number;
+  /** The server leading its replicas; undefined for a stream on a single server. */
   leader: string | undefined;
 }
 
+/** A running local cluster: its servers, its streams and where it answers. */
 export interface ClusterStatus {
   cluster: string;
   tier: string;
+  /** The installed nats-server's version. */
   serverVersion: string;
+  /** The JetStream meta leader the servers name; undefined when none is known. */
   metaLeader: string | undefined;
+  /** Whether clients need a user's creds; false for a leaf site that runs without auth. */
+  operatorMode: boolean;
+  /** Every server's client URL; a client given all fails over between them. */
+  clientUrls: string[];
+  /** Every server's monitoring URL, which needs no creds. */
+  monitorUrls: string[];
   servers: ServerStatus[];
   streams: StreamStatus[];
 }
@@ -38,8 +55,11 @@ export interface AccountManager {
   jsm: JetStreamManager;
 }
 
-/** Reads the cluster's state; each account's streams are listed through its own manager. */
-export async function readStatus(local: LocalCluster, managers: readonly AccountManager[], installed: ServerVersion): Promise<ClusterStatus> {
+/**
+ * Reads the cluster's state; each account's streams are listed through its own manager. `operatorMode` false:
+ * a cluster without auth, such as a leaf site that names no local account.
+ */
+export async function readStatus(local: LocalCluster, managers: readonly AccountManager[], installed: ServerVersion, operatorMode: boolean): Promise<ClusterStatus> {
   const streams: StreamStatus[] = [];
   for (const { account, jsm } of managers) {
     for await (const info of jsm.streams.list()) {
@@ -58,6 +78,9 @@ export async function readStatus(local: LocalCluster, managers: readonly Account
     tier: local.cluster.tier.name,
     serverVersion: formatServerVersion(installed),
     metaLeader: await local.metaLeader(),
+    operatorMode,
+    clientUrls: local.clientUrls,
+    monitorUrls: local.servers.map((server) => `http://127.0.0.1:${server.ports.monitor}/`),
     servers: local.servers.map((server) => ({
       name: server.name,
       pid: server.pid,
@@ -70,6 +93,7 @@ export async function readStatus(local: LocalCluster, managers: readonly Account
   };
 }
 
+/** The cluster's title, its server table and its stream table, as the CLI prints them. */
 export function formatStatus(status: ClusterStatus): string {
   const clustered = status.servers.length > 1;
   const servers = formatTable(
@@ -100,6 +124,7 @@ export function formatStatus(status: ClusterStatus): string {
 export interface CredsFile {
   user: string;
   account: string;
+  /** The creds file's absolute path. */
   file: string;
   /** Exists only for the local run (an account's admin), never deployed. */
   localOnly: boolean;
@@ -116,16 +141,10 @@ export interface ConnectExample {
   urls?: readonly string[];
 }
 
-/**
- * Where the cluster answers: every server's client URL (a client given all fails over between them) and monitor
- * port. `operatorMode` false: a cluster without auth, such as a leaf site that names no local account.
- */
-export function formatEndpoints(local: LocalCluster, operatorMode = true): string {
-  const how = operatorMode ? "with a user's creds; a connection without creds is refused" : "without creds: it runs without auth, as a leaf site with no local account does";
-  return [
-    `connect to cluster ${local.name} at ${local.clientUrls.join(",")} ${how}`,
-    `monitoring (no creds needed): ${local.servers.map((server) => `http://127.0.0.1:${server.ports.monitor}/`).join(" ")}`,
-  ].join("\n");
+/** Where the cluster answers: every server's client URL and monitoring URL, and whether creds are needed. */
+export function formatEndpoints(status: ClusterStatus): string {
+  const how = status.operatorMode ? "with a user's creds; a connection without creds is refused" : "without creds: it runs without auth, as a leaf site with no local account does";
+  return [`connect to cluster ${status.cluster} at ${status.clientUrls.join(",")} ${how}`, `monitoring (no creds needed): ${status.monitorUrls.join(" ")}`].join("\n");
 }
 
 /**

@@ -85,10 +85,10 @@ export async function readLeafLinks(hub: LocalCluster, sites: readonly LocalClus
   });
 }
 
-/** One line per leaf link; `accountName` turns an account as the hub names it into the stack's name for it. */
-export function formatLeafLinks(links: readonly LeafLink[], accountName: (hubAccount: string) => string = (account) => account): string[] {
+/** One line per leaf link. */
+export function formatLeafLinks(links: readonly LeafLink[]): string[] {
   return links.map((link) => {
-    const accounts = link.hubAccounts.map(accountName);
+    const accounts = link.hubAccounts;
     const binding = accounts.length === 1 ? `bound on the hub to account ${accounts[0]}` : `whose leaf connections the hub binds to accounts ${accounts.join(", ")}`;
     return `leaf link ${link.server} (site ${link.site}) -> ${link.hubServer}, ${binding}`;
   });

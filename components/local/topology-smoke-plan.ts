@@ -4,11 +4,11 @@
  */
 import { Account, SYSTEM_ACCOUNT_NAME, User } from "../model/accounts";
 import { Cluster } from "../model/cluster";
-import { HubAndLeaf, LeafSite } from "../model/leaf";
+import { HubAndLeafTopology, LeafSite } from "../model/leaf";
 import { siteClients } from "../model/leaf-access";
 import { reachesInboxes } from "../model/permissions";
 import { subjectWithinAny } from "../model/subjects";
-import { SuperCluster } from "../model/supercluster";
+import { SuperClusterTopology } from "../model/supercluster";
 import { clusterTag } from "../model/tags";
 import { concreteSubject, mayPublish, maySubscribe } from "./smoke-plan";
 
@@ -71,7 +71,7 @@ const PLACEMENT_REPLICAS = 3;
  * From the first cluster into the last by its cluster tag, through the admin of the first account with
  * JetStream; undefined when no account has JetStream. `admins` are the local admins by account name.
  */
-export function planPlacementCheck(superCluster: SuperCluster, admins: Readonly<Record<string, string>>): PlacementCheck | undefined {
+export function planPlacementCheck(superCluster: SuperClusterTopology, admins: Readonly<Record<string, string>>): PlacementCheck | undefined {
   const [account] = Object.keys(admins);
   const members = superCluster.members;
   if (account === undefined || members.length < 2) return undefined;
@@ -186,6 +186,6 @@ function planHubJetStream(site: LeafSite, hubDomain: string | undefined, account
 }
 
 /** One check per site, or the reason a site cannot be checked. `admins` are the local admins by account name. */
-export function planLeafChecks(hubAndLeaf: HubAndLeaf, accounts: readonly Account[], admins: Readonly<Record<string, string>>): (LeafSiteCheck | SkippedLeafSite)[] {
+export function planLeafChecks(hubAndLeaf: HubAndLeafTopology, accounts: readonly Account[], admins: Readonly<Record<string, string>>): (LeafSiteCheck | SkippedLeafSite)[] {
   return hubAndLeaf.sites.map((site) => planSite(site, hubAndLeaf.hub.cluster.jetstream.domain, accounts, admins));
 }

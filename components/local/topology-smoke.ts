@@ -10,6 +10,7 @@ import { Msg, NatsConnection, StorageType, StreamInfo } from "nats";
 import { LocalCluster } from "./local-cluster";
 import { pollUntil, sleep } from "./poll";
 import { SmokeCheckError } from "./smoke-check";
+import { GatewaysMeasurement, HubJetStreamMeasurement, LeafDownMeasurement, LeafRefusedMeasurement, LeafUpMeasurement, PlacementMeasurement, SkippedCheck } from "./smoke-result";
 import { waitForLeafInterest } from "./topology-links";
 import { CrossClusterCheck, HubJetStreamCheck, LeafSiteCheck, PlacementCheck } from "./topology-smoke-plan";
 
@@ -30,9 +31,6 @@ function smokeId(): string {
   return randomBytes(4).toString("hex");
 }
 
-function seconds(since: number): string {
-  return `${((Date.now() - since) / 1000).toFixed(1)}s`;
-}
 
 /** Connections opened for one check, all closed at its end. */
 class Connections {
@@ -72,7 +70,7 @@ async function sendUntilArrived(what: string, send: () => void, arrived: () => b
 }
 
 /** A message published with the publisher's creds in `from` reaches a subscriber in every other cluster. */
-export async function runCrossClusterCheck(check: CrossClusterCheck, from: LocalCluster, others: readonly LocalCluster[], connectTo: ConnectTo): Promise<string> {
+export async function runCrossClusterCheck(check: CrossClusterCheck, from: LocalCluster, others: readonly LocalCluster[], connectTo: ConnectTo): Promise<GatewaysMeasurement> {
   const connections = new Connections(connectTo);
   try {
     const payload = `smoke ${smokeId()}`;
@@ -91,10 +89,15 @@ export async function runCrossClusterCheck(check: CrossClusterCheck, from: Local
       () => publisher.publish(check.subject, payload),
       () => inboxes.every((received) => received.has(payload)),
     );
-    return (
-      `${check.publisher.name} published ${check.subject} in ${from.name}; ${check.subscriber.name} received it in ` +
-      `${others.map((cluster) => cluster.name).join(" and ")} across the gateways (${seconds(started)})`
-    );
+    return {
+      check: "gateways",
+      publisher: check.publisher.name,
+      subject: check.subject,
+      from: from.name,
+      subscriber: check.subscriber.name,
+      receivedIn: others.map((cluster) => cluster.name),
+      elapsedMs: Date.now() - started,
+    };
   } finally {
     await connections.closeAll();
   }
@@ -109,7 +112,7 @@ function isPlacementNotYetPossible(error: Error): boolean {
  * An R3 stream created by the account's admin from a client in `from`, placed by the cluster tag, lands with
  * every replica in `to`; it is deleted again.
  */
-export async function runPlacementCheck(check: PlacementCheck, from: LocalCluster, to: LocalCluster, connectTo: ConnectTo): Promise<string> {
+export async function runPlacementCheck(check: PlacementCheck, from: LocalCluster, to: LocalCluster, connectTo: ConnectTo): Promise<PlacementMeasurement> {
   const connections = new Connections(connectTo);
   const stream = "SMOKE_PLACEMENT";
   try {
@@ -140,20 +143,24 @@ export async function runPlacementCheck(check: PlacementCheck, from: LocalCluste
     if (info.cluster?.name !== to.name || placed.length !== check.replicas || placed.some((name) => !expected.has(name))) {
       throw new SmokeCheckError(`stream ${stream} with placement tag ${check.tag} landed in ${info.cluster?.name ?? "no cluster"} on ${placed.join(", ") || "no server"}, not on ${check.replicas} servers of ${to.name}`);
     }
-    return `${check.admin} in ${from.name} created R${check.replicas} stream ${stream} with placement tag ${check.tag}: placed in ${to.name} on ${placed.join(", ")}; deleted`;
+    return { check: "placement", admin: check.admin, from: from.name, stream, replicas: check.replicas, tag: check.tag, placedIn: to.name, servers: placed };
   } finally {
     await connections.closeAll();
   }
 }
 
+/** What one leaf site's checks found, in the order made: a measurement for each check made, a skip for each not. */
+export type LeafSiteResult = LeafUpMeasurement | LeafDownMeasurement | LeafRefusedMeasurement | HubJetStreamMeasurement | Omit<SkippedCheck, "scope">;
+
 /**
  * The four checks of one leaf site: up, down, a subject that must not cross, and hub JetStream from the site.
- * `hub` and `site` are the running clusters; returns one line per check made.
+ * `hub` and `site` are the running clusters. A failure names the check it happened in.
  */
-export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, site: LocalCluster, connectTo: ConnectTo): Promise<string[]> {
+export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, site: LocalCluster, connectTo: ConnectTo): Promise<LeafSiteResult[]> {
   const connections = new Connections(connectTo);
-  const siteClient = check.siteUser === undefined ? `a client of ${site.name} (no creds)` : `${check.siteUser.name} on ${site.name}`;
-  const lines: string[] = [];
+  const ends = { site: site.name, ...(check.siteUser === undefined ? {} : { siteUser: check.siteUser.name }), hub: hub.name };
+  const results: LeafSiteResult[] = [];
+  let step: LeafSiteResult["check"] = "leaf-up";
   try {
     const onSite = await connections.to(site, check.siteUser?.name);
     const receiver = await connections.to(hub, check.hubReceiver.name);
@@ -166,17 +173,23 @@ export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, 
     await receiver.flush();
     let started = Date.now();
     await sendUntilArrived(`${check.hubReceiver.name} on ${hub.name} to receive ${check.up} from ${site.name}`, () => onSite.publish(check.up, upPayload), () => arrivedUp.has(upPayload));
-    lines.push(`${siteClient} published ${check.up}; ${check.hubReceiver.name} received it on ${hub.name} (${seconds(started)})`);
+    results.push({ check: "leaf-up", ...ends, subject: check.up, hubReceiver: check.hubReceiver.name, elapsedMs: Date.now() - started });
 
+    step = "leaf-down";
     const downPayload = `down ${smokeId()}`;
     const arrivedDown = collect(onSite, check.down);
     await onSite.flush();
     started = Date.now();
     await sendUntilArrived(`${site.name} to receive ${check.down} from ${hub.name}`, () => sender.publish(check.down, downPayload), () => arrivedDown.has(downPayload));
-    lines.push(`${check.hubSender.name} published ${check.down} on ${hub.name}; ${siteClient} received it (${seconds(started)})`);
+    results.push({ check: "leaf-down", ...ends, subject: check.down, hubSender: check.hubSender.name, elapsedMs: Date.now() - started });
 
+    step = "leaf-refused";
     if (check.blocked === undefined) {
-      lines.push(`no subject checked as refused: none that ${check.hubReceiver.name} may subscribe to and ${check.leafUser.name} may not publish can be sent from ${site.name}`);
+      results.push({
+        check: "leaf-refused",
+        outcome: "skipped",
+        reason: `none that ${check.hubReceiver.name} may subscribe to and ${check.leafUser.name} may not publish can be sent from ${site.name}`,
+      });
     } else {
       // Messages on one link arrive in order: once a later allowed one is in, the refused one would have been too.
       const markerPayload = `marker ${smokeId()}`;
@@ -184,18 +197,24 @@ export async function runLeafSiteCheck(check: LeafSiteCheck, hub: LocalCluster, 
       onSite.publish(check.up, markerPayload);
       await sendUntilArrived(`the allowed message sent after ${check.blocked}`, () => undefined, () => arrivedUp.has(markerPayload));
       await sleep(BLOCKED_GRACE_MS);
-      if (arrivedBlocked.has(blockedPayload)) throw new SmokeCheckError(`${check.blocked}, which ${check.leafUser.name} may not publish, crossed from ${site.name} to ${hub.name}`);
-      lines.push(`${check.blocked} from ${site.name} did not reach ${check.hubReceiver.name}: ${check.leafUser.name} may not publish it`);
+      if (arrivedBlocked.has(blockedPayload)) throw new SmokeCheckError(`${check.blocked}, which ${check.leafUser.name} may not publish, crossed from ${site.name} to ${hub.name}`, step);
+      results.push({ check: "leaf-refused", ...ends, subject: check.blocked, hubReceiver: check.hubReceiver.name, leafUser: check.leafUser.name });
     }
 
+    step = "hub-jetstream";
     if (check.hubJetStream === undefined) {
-      lines.push(`hub JetStream not tried from ${site.name}: it publishes into no hub stream (hubStreams) that ${check.leafUser.name} and its client may use, or its account has no JetStream`);
+      results.push({
+        check: "hub-jetstream",
+        outcome: "skipped",
+        reason: `it publishes into no hub stream (hubStreams) that ${check.leafUser.name} and its client may use, or its account has no JetStream`,
+      });
     } else {
-      lines.push(await hubJetStreamFromSite(check, check.hubJetStream, hub, site, onSite, connections, siteClient));
+      results.push(await hubJetStreamFromSite(check, check.hubJetStream, hub, site, onSite, connections, ends));
     }
-    return lines;
+    return results;
   } catch (error) {
-    throw error instanceof SmokeCheckError ? error : new SmokeCheckError(`site ${site.name}: ${(error as Error).message}`);
+    if (error instanceof SmokeCheckError) throw error.check === undefined ? new SmokeCheckError(error.reason, step) : error;
+    throw new SmokeCheckError(`site ${site.name}: ${(error as Error).message}`, step);
   } finally {
     await connections.closeAll();
   }
@@ -215,7 +234,15 @@ async function managementAnswer(onSite: NatsConnection, subject: string): Promis
  * reads the stream's info; its requests to delete, purge or create a hub stream get no answer, since the leaf
  * user may not send them. The hub account's admin checks the stream held on, and removes the smoke message.
  */
-async function hubJetStreamFromSite(check: LeafSiteCheck, hubJetStream: HubJetStreamCheck, hub: LocalCluster, site: LocalCluster, onSite: NatsConnection, connections: Connections, siteClient: string): Promise<string> {
+async function hubJetStreamFromSite(
+  check: LeafSiteCheck,
+  hubJetStream: HubJetStreamCheck,
+  hub: LocalCluster,
+  site: LocalCluster,
+  onSite: NatsConnection,
+  connections: Connections,
+  ends: { site: string; siteUser?: string; hub: string },
+): Promise<HubJetStreamMeasurement> {
   const { domain, stream, subject, admin } = hubJetStream;
   const hubJsm = await (await connections.to(hub, admin)).jetstreamManager();
   // The hub's interest in the stream's subject and API is what lets the site's requests cross the link.
@@ -236,7 +263,7 @@ async function hubJetStreamFromSite(check: LeafSiteCheck, hubJetStream: HubJetSt
     }
     const after = (await hubJsm.streams.info(stream)).state;
     if (after.last_seq < ack.seq || after.messages === 0) throw new SmokeCheckError(`hub stream ${stream} lost its messages after requests from ${check.site.cluster.name}`);
-    return `${siteClient} stored ${subject} in hub stream ${stream} through JetStream domain ${domain} (ack from domain ${ack.domain}, sequence ${ack.seq}); ${refused.join(", ")} from ${check.site.cluster.name} got no answer; smoke message removed`;
+    return { check: "hub-jetstream", ...ends, subject, stream, domain, ackDomain: ack.domain, sequence: ack.seq, unanswered: refused };
   } finally {
     await hubJsm.streams.deleteMessage(stream, ack.seq).catch(() => undefined);
   }

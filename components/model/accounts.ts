@@ -8,12 +8,35 @@
  */
 import { Permissions } from "./permissions";
 
-export type ExportType = "stream" | "service";
-export const EXPORT_TYPES: readonly ExportType[] = ["stream", "service"];
+/** How an account shares subjects, as an export or import names it. */
+export const ExportType = {
+  /** Messages published on the subjects flow to the importing account. */
+  stream: "stream",
+  /** Requests on the subjects reach the exporting account's responders. */
+  service: "service",
+} as const;
+/** How an account shares subjects: stream or service. */
+export type ExportType = (typeof ExportType)[keyof typeof ExportType];
+export const EXPORT_TYPES: readonly ExportType[] = Object.values(ExportType);
 
 /** Connection types nats-server 2.9 knows; a user limited to `LEAFNODE` can only connect as a leaf node. */
-export type ConnectionType = "STANDARD" | "WEBSOCKET" | "LEAFNODE" | "LEAFNODE_WS" | "MQTT" | "MQTT_WS";
-export const CONNECTION_TYPES: readonly ConnectionType[] = ["STANDARD", "WEBSOCKET", "LEAFNODE", "LEAFNODE_WS", "MQTT", "MQTT_WS"];
+export const ConnectionType = {
+  /** A client on the client port. */
+  STANDARD: "STANDARD",
+  /** A client over WebSocket. */
+  WEBSOCKET: "WEBSOCKET",
+  /** A leaf node link. */
+  LEAFNODE: "LEAFNODE",
+  /** A leaf node link over WebSocket. */
+  LEAFNODE_WS: "LEAFNODE_WS",
+  /** An MQTT client. */
+  MQTT: "MQTT",
+  /** An MQTT client over WebSocket. */
+  MQTT_WS: "MQTT_WS",
+} as const;
+/** A kind of connection a user may open, as nats-server names it. */
+export type ConnectionType = (typeof ConnectionType)[keyof typeof ConnectionType];
+export const CONNECTION_TYPES: readonly ConnectionType[] = Object.values(ConnectionType);
 
 /**
  * A stream as the accounts see it: its name, its account and the subjects it captures. Streams are declared
@@ -21,11 +44,14 @@ export const CONNECTION_TYPES: readonly ConnectionType[] = ["STANDARD", "WEBSOCK
  * publisher and worker users refer to streams by name.
  */
 export interface AccountStream {
+  /** Stream name, as publisher and worker users name it. */
   name: string;
+  /** The account the stream belongs to. */
   account: string;
-  subjects: readonly string[];
+  /** Subjects the stream captures; they belong to its account. */
+  subjects: string[];
   /** Its durable consumers' names, when declared: what a worker may name. Undefined: any name is taken as given. */
-  consumers?: readonly string[];
+  consumers?: string[];
   /** Set when the stream is a key-value bucket's (`KV_<bucket>`): the bucket's name, what KV readers and writers name. */
   bucket?: string;
 }
@@ -44,6 +70,7 @@ export interface ImportSpec {
   account: string;
   /** The exported subject (or a narrower one within it). */
   subject: string;
+  /** `stream` or `service`, as the export declares it. */
   type: ExportType;
   /** Subject the import appears under in this account. Default: the same subject. */
   localSubject?: string;
@@ -82,12 +109,15 @@ export interface AccountLimitsSpec {
   wildcards?: boolean;
   /** Most leaf node connections; 0 refuses leaf nodes. Default -1. */
   leaf?: number;
+  /** JetStream storage, stream and consumer limits. Default: an equal share of what the cluster has left, no count limits. */
   jetstream?: AccountJetStreamLimitsSpec;
 }
 
 /** Explicit publish and subscribe allow lists. A list left out allows nothing; an empty list is refused. */
 export interface PermissionsSpec {
+  /** Subjects or patterns the user may publish to. */
   publish?: string[];
+  /** Subjects or patterns the user may subscribe to. */
   subscribe?: string[];
   /** Answer each request received with one reply, wherever it goes: what a service responder needs. Default false. */
   allowResponses?: boolean;
@@ -95,6 +125,7 @@ export interface PermissionsSpec {
 
 /** A user publishing into one of the account's streams. */
 export interface PublisherSpec {
+  /** Name of a stream of the user's account. */
   stream: string;
   /** Only these of the stream's subjects (each within one the stream captures). Default: all of them. */
   subjects?: string[];
@@ -102,13 +133,15 @@ export interface PublisherSpec {
 
 /** A user reading (or, as a writer, also writing) one of the account's key-value buckets. */
 export interface KeyValueRoleSpec {
+  /** Name of a key-value bucket of the user's account. */
   bucket: string;
 }
 
 /** A user pulling from one durable consumer of one of the account's streams. */
 export interface WorkerSpec {
+  /** Name of a stream of the user's account. */
   stream: string;
-  /** Durable consumer name. */
+  /** Name of a durable consumer of that stream, as the stream's `consumers` declare it. */
   consumer: string;
 }
 
@@ -120,7 +153,9 @@ export interface WorkerSpec {
 export interface UserSpec {
   /** A DNS label naming its creds (`<name>.creds`) and Kubernetes Secret, so unique across the stack; not `sys`, which is taken. */
   name: string;
+  /** Publish into one stream and read its info. Default: no such role. */
   publisher?: PublisherSpec;
+  /** Pull from one durable consumer and ack its messages. Default: no such role. */
   worker?: WorkerSpec;
   /** Get and watch the keys of one bucket. */
   kvReader?: KeyValueRoleSpec;
@@ -132,6 +167,7 @@ export interface UserSpec {
    * `<account>-nack` may hold it, which the program adds to each account holding streams or buckets.
    */
   provisioner?: boolean;
+  /** Raw publish and subscribe permissions, added to the roles'. Default: none beyond the roles'. */
   permissions?: PermissionsSpec;
   /**
    * May hold raw permissions that cover the whole JetStream API (`$JS.API.>`, `$JS.*.API.>`), everything
@@ -143,7 +179,7 @@ export interface UserSpec {
   connectionTypes?: ConnectionType[];
   /** When the user's credentials stop working: an ISO 8601 date or UTC/offset date-time. Default: never. */
   expires?: string;
-  /** Changing this value issues the user new keys. */
+  /** Changing this value issues the user new keys. Default "initial". */
   rotation?: string;
 }
 
@@ -153,13 +189,17 @@ export interface AccountSpec {
   name: string;
   /** Core NATS subjects the account's users work on, besides its streams' subjects. */
   subjects?: string[];
+  /** Subjects the account offers to every other account. Default none. */
   exports?: ExportSpec[];
+  /** Subjects the account takes from other accounts' exports. Default none. */
   imports?: ImportSpec[];
+  /** Connection, subscription, payload and JetStream limits. Default: no count limits, the cluster's payload limit and a share of JetStream. */
   limits?: AccountLimitsSpec;
   /** Sign users with a separate signing key, so the account's identity key signs nothing but itself. Default false. */
   signingKey?: boolean;
-  /** Changing this value issues the account new keys (and with them new JWTs for all its users). */
+  /** Changing this value issues the account new keys (and with them new JWTs for all its users). Default "initial". */
   rotation?: string;
+  /** The account's users, each a service or worker pool. Default none. */
   users?: UserSpec[];
 }
 

@@ -1,3 +1,8 @@
 /** Clouds whose load balancers the Kubernetes back end knows how to ask for (the stack key `cloud`). */
-export const CLOUDS = ["aws"] as const;
-export type Cloud = (typeof CLOUDS)[number];
+export const Cloud = {
+  /** AWS: gateway and leafnodes listeners behind network load balancers, through the AWS Load Balancer Controller. */
+  aws: "aws",
+} as const;
+/** A cloud whose load balancers the Kubernetes back end knows how to ask for: `aws`. */
+export type Cloud = (typeof Cloud)[keyof typeof Cloud];
+export const CLOUDS: readonly Cloud[] = Object.values(Cloud);

@@ -20,12 +20,17 @@ import {
 
 /** Listening ports of every server in a cluster. */
 export interface Ports {
+  /** Where clients connect. Default 4222. */
   client: number;
+  /** Routes between the servers of one cluster. Default 6222. */
   cluster: number;
+  /** HTTP monitoring (`/healthz`, `/varz`). Default 8222. */
   monitor: number;
+  /** Gateways between the clusters of a supercluster. Default 7222. */
   gateway: number;
+  /** Leaf node links from leaf sites to a hub. Default 7422. */
   leafnodes: number;
-  /** The prometheus-nats-exporter sidecar. */
+  /** The prometheus-nats-exporter sidecar's metrics. Default 7777. */
   metrics: number;
 }
 
@@ -58,6 +63,7 @@ export interface LameDuckSpec {
   gracePeriod?: string;
 }
 
+/** JetStream's storage and defaults on every server of a cluster. */
 export interface JetStreamSpec {
   /** Memory-backed stream storage per server. Default: half the memory limit, leaving 256Mi for the process. */
   maxMemoryStore?: string;
@@ -67,37 +73,41 @@ export interface JetStreamSpec {
   syncAlways?: boolean;
   /** Replicas a stream gets when it does not name a count. Default R1 in a one-server cluster, else R3. */
   streamReplicas?: number;
-  /** JetStream domain, for hub-and-leaf topologies. */
+  /** JetStream domain, for hub-and-leaf topologies: a NATS name (no '.', '*', '>' or spaces). Default none. */
   domain?: string;
 }
 
 /** A JetStream cluster as a stack describes it. Only `name` and `tier` are required. */
 export interface ClusterSpec {
-  /** Cluster name: the NATS cluster name and the prefix of every Kubernetes object of the cluster. */
+  /** Cluster name: the NATS cluster name and the prefix of every Kubernetes object of the cluster; a DNS label. */
   name: string;
-  /** Sizing tier: dev, small, medium or large. */
+  /** Sizing tier: dev, small, medium or large (see TierName); every figure below defaults from it. */
   tier: TierName;
   /** Number of servers. Default from the tier; 1 only in dev, otherwise 3 or 5 as the tier allows. */
   servers?: number;
-  /** CPU request per server. */
+  /** CPU request per server, a CPU quantity such as "500m" or "2". Default from the tier: 1, 2, 4 or 8. No CPU limit is set. */
   cpu?: string;
-  /** Memory request and limit per server. */
+  /** Memory request and limit per server, a quantity of at least 512Mi. Default from the tier: 512Mi, 2Gi, 8Gi or 16Gi. */
   memory?: string;
-  /** JetStream volume size per server. */
+  /** JetStream volume size per server, a quantity such as "20Gi". Default from the tier: 1Gi, 20Gi, 100Gi or 500Gi. */
   volumeSize?: string;
   /** StorageClass of the JetStream volumes; unset uses the tier's class (the cluster default in dev). */
   storageClass?: string;
-  /** nats-server version the config is rendered for and the image runs. */
+  /** nats-server version the config is rendered for and the image runs, 2.9.0 or newer. Default: the version of the nats image the package pins. */
   serverVersion?: string;
   /** Container image; default the official image of serverVersion (see natsServerImage). */
   image?: string;
-  /** Kubernetes namespace. Default "nats". */
+  /** Kubernetes namespace of the cluster's objects, a DNS label. Default "nats". */
   namespace?: string;
+  /** Listening ports, each a whole number from 1 to 65535 that no other listener uses. Default: the NATS defaults (4222, 6222, 8222, ...). */
   ports?: Partial<Ports>;
+  /** Connection limits written into every server's config. Default: NATS's own limits. */
   limits?: LimitsSpec;
+  /** How a server hands its clients to its peers before it stops. Default: 30s over a 10s grace period. */
   lameDuck?: LameDuckSpec;
+  /** JetStream storage and defaults. Default: sized from the tier's memory and volume. */
   jetstream?: JetStreamSpec;
-  /** TLS on the servers' own listeners. */
+  /** TLS on the servers' own listeners. Default none: plain TCP. */
   tls?: ClusterTlsSpec;
 }
 
@@ -109,27 +119,43 @@ export interface ClusterTlsSpec {
 
 /** A validated cluster with every default filled in. */
 export interface Cluster {
+  /** Cluster name, as given. */
   name: string;
+  /** The tier the figures default from. */
   tier: Tier;
+  /** Number of servers: 1, 3 or 5. */
   servers: number;
+  /** Kubernetes namespace of the cluster's objects. */
   namespace: string;
+  /** CPU request per server, as given or from the tier. */
   cpu: string;
+  /** Memory request and limit per server, as given or from the tier. */
   memory: string;
+  /** `memory` in bytes. */
   memoryBytes: number;
   /** Soft memory limit for the Go runtime: 85% of the memory limit, so GC tightens before the OOM killer. */
   goMemLimitBytes: number;
+  /** JetStream volume size per server, as given or from the tier. */
   volumeSize: string;
+  /** `volumeSize` in bytes. */
   volumeBytes: number;
   /** StorageClass name, or undefined for the Kubernetes cluster's default class. */
   storageClass: string | undefined;
+  /** The kind of disk the tier asks for: the cluster's default class, SSD or NVMe. */
   storageKind: StorageKind;
+  /** nats-server version the config is rendered for. */
   serverVersion: ServerVersion;
+  /** Container image of nats-server. */
   image: string;
+  /** Listening ports, defaults filled in. */
   ports: Ports;
+  /** Connection limits, sizes in bytes. */
   limits: { maxPayload: number; maxPending: number; writeDeadline: string; maxConnections: number };
+  /** Lame-duck timings, as nats-server durations. */
   lameDuck: { duration: string; gracePeriod: string };
   /** Long enough for the whole lame-duck sequence plus time for the process to exit. */
   terminationGracePeriodSeconds: number;
+  /** JetStream's limits per server, sizes in bytes, and its defaults. */
   jetstream: {
     maxMemoryStore: number;
     maxFileStore: number;

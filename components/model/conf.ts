@@ -12,8 +12,11 @@ export class ConfVariable {
   }
 }
 
+/** One value of nats.conf: written as JSON, or bare for a variable reference. */
 export type ConfScalar = string | number | boolean | ConfVariable;
+/** A value, a list or a block of nats.conf. */
 export type ConfValue = ConfScalar | ConfValue[] | ConfBlock;
+/** A block of nats.conf by key; undefined keys are left out. */
 export interface ConfBlock {
   [key: string]: ConfValue | undefined;
 }

@@ -12,8 +12,15 @@ import { isSubject, SUBJECT_RULE, subjectWithinAny } from "./subjects";
  * `explicit` acknowledges each message; `all` acknowledges a message and every one before it. A pull
  * consumer must acknowledge, so nats-server refuses the third policy, `none`, on one.
  */
-export type AckPolicy = "explicit" | "all";
-export const ACK_POLICIES: readonly AckPolicy[] = ["explicit", "all"];
+export const AckPolicy = {
+  /** Each message is acknowledged on its own. */
+  explicit: "explicit",
+  /** An acknowledgement covers every earlier message too. */
+  all: "all",
+} as const;
+/** How a consumer's messages are acknowledged. */
+export type AckPolicy = (typeof AckPolicy)[keyof typeof AckPolicy];
+export const ACK_POLICIES: readonly AckPolicy[] = Object.values(AckPolicy);
 
 /** The server's default ack wait, set explicitly so a read-back config compares equal. */
 export const DEFAULT_ACK_WAIT = "30s";
@@ -25,9 +32,11 @@ export const DEFAULT_MAX_DELIVER = 5;
 /** The server's default ceiling on delivered but unacknowledged messages. */
 export const DEFAULT_MAX_ACK_PENDING = 1000;
 
+/** A durable pull consumer of a stream, as the stream's `consumers` declare it. */
 export interface ConsumerSpec {
   /** Durable name: the consumer outlives its clients and every pod of a worker pool binds to it. */
   durable: string;
+  /** Free text shown in the consumer's info. Default none. */
   description?: string;
   /** Deliver only messages whose subject is within this pattern. Default: every subject of the stream. */
   filterSubject?: string;
@@ -39,7 +48,7 @@ export interface ConsumerSpec {
   maxDeliver?: number;
   /** Most messages delivered and not yet acknowledged, across every client of the consumer. Default 1000. */
   maxAckPending?: number;
-  /** The user a worker pool pulls with; it must belong to the stream's account. */
+  /** The user a worker pool pulls with; it must belong to the stream's account. Default: none named. */
   workerUser?: string;
 }
 

@@ -30,6 +30,7 @@ export function problemMessage(problem: Problem): string {
  * Carries every problem at once so a user fixes a stack config in one pass rather than one error per run.
  */
 export class ValidationError extends Error {
+  /** Every problem found, each naming the field path, the value and what is allowed. */
   readonly problems: readonly Problem[];
 
   constructor(problems: readonly Problem[]) {

@@ -6,7 +6,7 @@
  */
 import { ConfBlock } from "./conf";
 import { listenerTlsBlock, TlsFiles } from "./link-tls";
-import { SuperCluster } from "./supercluster";
+import { SuperClusterTopology } from "./supercluster";
 
 export type { TlsFiles };
 
@@ -29,7 +29,7 @@ export interface GatewaySectionOptions {
  * ignores, so one list serves every cluster.
  */
 export function gatewaySection(
-  superCluster: SuperCluster,
+  superCluster: SuperClusterTopology,
   clusterName: string,
   gatewayUrls: Readonly<Record<string, readonly string[]>>,
   options: GatewaySectionOptions,

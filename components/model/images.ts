@@ -55,6 +55,6 @@ export const PINNED_IMAGES = {
 } as const satisfies Record<string, PinnedImage>;
 
 /** `repository:tag`, as a container's `image` field takes it. */
-export function imageReference(image: PinnedImage): string {
+export function pinnedImageReference(image: PinnedImage): string {
   return `${image.repository}:${image.tag}`;
 }

@@ -5,8 +5,9 @@
 import { Problems } from "./errors";
 import { dnsLabelRule, isDnsLabel } from "./names";
 
+/** Which Kubernetes cluster a NATS cluster's objects go to. Both fields unset: the stack's default provider. */
 export interface KubernetesTargetSpec {
-  /** Name of the Pulumi Kubernetes provider; clusters naming the same provider share it. */
+  /** Name of the Pulumi Kubernetes provider (a DNS label); clusters naming the same provider share it. Default: the context's name. */
   provider?: string;
   /** kubeconfig context the provider uses. Unset: the kubeconfig's current context. */
   context?: string;

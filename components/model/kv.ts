@@ -15,6 +15,7 @@ const BUCKET_NAME = /^[A-Za-z0-9_-]+$/;
 /** Most values the server keeps per key. */
 export const MAX_KV_HISTORY = 64;
 
+/** A JetStream key-value bucket as a stack describes it (the stack key `keyValues`). */
 export interface KeyValueSpec {
   /** Bucket name, unique in its account. */
   bucket: string;
@@ -22,14 +23,15 @@ export interface KeyValueSpec {
   account: string;
   /** The cluster of the topology the bucket lands in, as a stream's `cluster`. Default: the stack's JetStream home. */
   cluster?: string;
+  /** Free text shown in the bucket's info. Default none. */
   description?: string;
   /** Values kept per key, the latest included (1 to 64). Default 1. */
   history?: number;
   /** How long a value lives after it is written (a duration such as "60s"). Default: forever. */
   ttl?: string;
-  /** Default the cluster's `jetstream.streamReplicas`. */
+  /** Copies of each value. Default the cluster's `jetstream.streamReplicas`. */
   replicas?: number;
-  /** Default "file". */
+  /** `file` (on the JetStream volume) or `memory`. Default "file". */
   storage?: StorageType;
   /** Largest size of the bucket (Kubernetes quantity), per replica. Default: no limit. */
   maxBytes?: string;

@@ -10,7 +10,7 @@
  */
 import { Account, AccountSpec, AccountStream } from "./accounts";
 import { Problems } from "./errors";
-import { HubAndLeaf, LeafSite } from "./leaf";
+import { HubAndLeafTopology, LeafSite } from "./leaf";
 import { siteClients } from "./leaf-access";
 import { combinePermissions, DEFAULT_INBOX_SUBJECTS, inboxSubjects, Permissions, publisherPermissions, workerPermissions } from "./permissions";
 import { formatBytes } from "./quantity";
@@ -72,7 +72,7 @@ function siteGrant(site: LeafSite, domain: string, hubCluster: string, candidate
  * The grant of every site's leaf user, by user name (a user two sites share gets both). Sites without a leaf
  * user, or a hub without a JetStream domain, are left to the validation that reports them.
  */
-export function leafUserGrants(hubAndLeaf: HubAndLeaf, candidates: readonly HubStreamCandidate[], accounts: readonly AccountSpec[]): Grants {
+export function leafUserGrants(hubAndLeaf: HubAndLeafTopology, candidates: readonly HubStreamCandidate[], accounts: readonly AccountSpec[]): Grants {
   const domain = hubAndLeaf.hub.cluster.jetstream.domain;
   const grants: Record<string, Permissions> = {};
   if (domain === undefined) return grants;
@@ -88,7 +88,7 @@ export function leafUserGrants(hubAndLeaf: HubAndLeaf, candidates: readonly HubS
  * Each site's `hubStreams` name streams of its hub account that live on the hub, and consumers those streams
  * declare. Problems are added under `path` (the hubLeaf key).
  */
-export function checkHubStreams(hubAndLeaf: HubAndLeaf, candidates: readonly HubStreamCandidate[], path: string, problems: Problems): void {
+export function checkHubStreams(hubAndLeaf: HubAndLeafTopology, candidates: readonly HubStreamCandidate[], path: string, problems: Problems): void {
   const hubCluster = hubAndLeaf.hub.cluster.name;
   hubAndLeaf.sites.forEach((site, siteIndex) => {
     const streams = hubStreamsOf(site, hubCluster, candidates);
@@ -117,7 +117,7 @@ export function withGrants(accounts: readonly Account[], grants: Grants): Accoun
  * JetStream off for an account whose storage exceeds what the server has ("insufficient resources"): the
  * site's streams could then not be created. So the local account's storage must fit each site server's stores.
  */
-export function checkSiteJetStreamLimits(hubAndLeaf: HubAndLeaf, accounts: readonly Account[], specs: readonly AccountSpec[], problems: Problems): void {
+export function checkSiteJetStreamLimits(hubAndLeaf: HubAndLeafTopology, accounts: readonly Account[], specs: readonly AccountSpec[], problems: Problems): void {
   for (const site of hubAndLeaf.sites) {
     const limits = accounts.find((account) => account.name === site.localAccount)?.limits.jetstream;
     if (limits === undefined) continue;
@@ -143,7 +143,7 @@ export function checkSiteJetStreamLimits(hubAndLeaf: HubAndLeaf, accounts: reado
  * stack's streams and the sites' accounts against their stores; the accounts unchanged for a topology without
  * leaf sites.
  */
-export function grantLeafUsers(hubAndLeaf: HubAndLeaf | undefined, accounts: readonly Account[], specs: readonly AccountSpec[] | undefined, streams: readonly Stream[], problems: Problems): Account[] {
+export function grantLeafUsers(hubAndLeaf: HubAndLeafTopology | undefined, accounts: readonly Account[], specs: readonly AccountSpec[] | undefined, streams: readonly Stream[], problems: Problems): Account[] {
   if (hubAndLeaf === undefined) return [...accounts];
   const declared = Array.isArray(specs) ? specs : [];
   const candidates = hubStreamCandidates(streams);

@@ -14,6 +14,7 @@ import { LeafnodesExposureSpec, resolveLeafnodesExposure } from "./leaf-exposure
 import { TlsCertificates } from "./link-tls";
 import { ListenerService, ListenerServiceSpec } from "./listener-exposure";
 
+/** The hub of a hub-and-leaf topology: a cluster description plus where it runs and how leaf sites reach it. */
 export interface HubSpec extends ClusterSpec {
   /** The Kubernetes cluster the hub's objects go to. Unset: the stack's default provider. */
   kubernetes?: KubernetesTargetSpec;
@@ -58,6 +59,11 @@ export interface LeafSiteSpec extends ClusterSpec {
   kubernetes?: KubernetesTargetSpec;
 }
 
+/**
+ * A hub-and-leaf topology as a stack describes it (the stack key `hubLeaf`): a hub cluster and leaf sites that
+ * dial it. `leafnodesTls` secures the links; `allowPlaintextLeafnodes: true` lets links that leave their
+ * Kubernetes cluster run without it (default false: refused).
+ */
 export interface HubAndLeafSpec extends Pick<LeafnodesExposureSpec, "leafnodesTls" | "allowPlaintextLeafnodes"> {
   /** The hub cluster; it needs a JetStream domain. */
   hub: HubSpec;
@@ -72,7 +78,7 @@ export interface LeafSite extends SiteAccess {
   kubernetes: KubernetesTarget;
 }
 
-export interface HubAndLeaf {
+export interface HubAndLeafTopology {
   hub: { cluster: Cluster; kubernetes: KubernetesTarget; leafnodesService: ListenerService };
   /** TLS on the leaf links, from the hub's leafnodes listener to every site. Undefined: plain TCP. */
   leafnodesTls: TlsCertificates | undefined;
@@ -146,7 +152,7 @@ export function resolveHubAndLeaf(
   accounts?: readonly AccountSpec[],
   accountsPath = "accounts",
   cloud?: Cloud,
-): HubAndLeaf {
+): HubAndLeafTopology {
   const hubPath = `${path}.hub`;
   const hubSpec = spec?.hub ?? ({} as HubSpec);
   const hub = { cluster: resolveCluster(hubSpec, hubPath, problems), kubernetes: resolveKubernetesTarget(hubSpec.kubernetes, `${hubPath}.kubernetes`, problems) };
@@ -205,7 +211,7 @@ export function resolveHubAndLeaf(
 }
 
 /** Resolves a hub-and-leaf description on its own, throwing a ValidationError that lists every problem. */
-export function validateHubAndLeaf(spec: HubAndLeafSpec, path = "hubLeaf", accounts?: readonly AccountSpec[]): HubAndLeaf {
+export function validateHubAndLeaf(spec: HubAndLeafSpec, path = "hubLeaf", accounts?: readonly AccountSpec[]): HubAndLeafTopology {
   const problems = new Problems();
   const hubAndLeaf = resolveHubAndLeaf(spec, path, problems, accounts);
   problems.throwIfAny();

@@ -11,8 +11,16 @@ import { isDnsLabel } from "./names";
 /** The listeners that can carry TLS. */
 export type TlsListener = "gateway" | "leafnodes" | "client";
 
-export const ISSUER_KINDS = ["ClusterIssuer", "Issuer"] as const;
-export type IssuerKind = (typeof ISSUER_KINDS)[number];
+/** The kind of a cert-manager issuer: `ClusterIssuer` or `Issuer`. */
+export const IssuerKind = {
+  /** A cert-manager issuer of the whole Kubernetes cluster. */
+  ClusterIssuer: "ClusterIssuer",
+  /** A cert-manager issuer in the certificate's namespace. */
+  Issuer: "Issuer",
+} as const;
+/** The kind of a cert-manager issuer. */
+export type IssuerKind = (typeof IssuerKind)[keyof typeof IssuerKind];
+export const ISSUER_KINDS: readonly IssuerKind[] = Object.values(IssuerKind);
 
 /** A cert-manager issuer, as a Certificate's issuerRef names it. */
 export interface IssuerRefSpec {

@@ -8,8 +8,18 @@ import { Cloud, CLOUDS } from "./clouds";
 import { Problems } from "./errors";
 import { KubernetesTarget } from "./kubernetes-target";
 
-export const SERVICE_TYPES = ["LoadBalancer", "NodePort", "ClusterIP"] as const;
-export type ListenerServiceType = (typeof SERVICE_TYPES)[number];
+/** How a listener's Service is reached: `LoadBalancer`, `NodePort` or `ClusterIP`. */
+export const ListenerServiceType = {
+  /** A cloud load balancer's address. */
+  LoadBalancer: "LoadBalancer",
+  /** A port on every node. */
+  NodePort: "NodePort",
+  /** Inside the Kubernetes cluster only. */
+  ClusterIP: "ClusterIP",
+} as const;
+/** How a listener's Service is reached. */
+export type ListenerServiceType = (typeof ListenerServiceType)[keyof typeof ListenerServiceType];
+export const SERVICE_TYPES: readonly ListenerServiceType[] = Object.values(ListenerServiceType);
 
 /**
  * An internet-facing network load balancer from the AWS Load Balancer Controller, sending traffic straight to
@@ -37,6 +47,7 @@ const NODE_PORT_RANGE = { min: 30000, max: 32767 };
 const HOST = /^(?=.{1,253}$)[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?(\.[A-Za-z0-9]([-A-Za-z0-9]*[A-Za-z0-9])?)*$|^[0-9a-fA-F:]+$/;
 const CIDR = /^(\d{1,3}(\.\d{1,3}){3}\/\d{1,2}|[0-9a-fA-F:]+\/\d{1,3})$/;
 
+/** The Kubernetes Service in front of a gateway or leafnodes listener, which peers in other places dial. */
 export interface ListenerServiceSpec {
   /**
    * Service type. LoadBalancer (default) for peers in other Kubernetes clusters; NodePort with `nodePort` and

@@ -23,4 +23,12 @@ export function dnsLabelRule(maxLength = 63): string {
   return `use 1 to ${maxLength} lowercase letters, digits and '-', starting and ending with a letter or digit`;
 }
 
+/**
+ * A server's name in every back end: `<cluster>-<ordinal>`. The Kubernetes StatefulSet, named after the
+ * cluster, gives its pods these names, and local processes take them too, so configs and checks agree.
+ */
+export function serverName(cluster: { name: string }, ordinal: number): string {
+  return `${cluster.name}-${ordinal}`;
+}
+
 export const NATS_NAME_RULE = "use a non-empty name without whitespace, '.', '*', '>', '/' or '\\'";

@@ -12,7 +12,9 @@ import { subjectWithin } from "./subjects";
 
 /** Publish and subscribe allow lists of one user. Every subject not listed is refused. */
 export interface Permissions {
+  /** Subjects the user may publish to (wildcards allowed). */
   publish: string[];
+  /** Subjects the user may subscribe to (wildcards allowed). */
   subscribe: string[];
   /**
    * May answer the requests it receives: publish once to each request's reply subject, whatever it is. A

@@ -24,6 +24,7 @@ export interface ProvisioningTarget extends JetStreamTarget {
   accounts: AccountProvisioning[];
 }
 
+/** What a stack provisions: its streams, consumers and buckets by the cluster they land in, and who creates them. */
 export interface Provisioning {
   /** Clusters that hold at least one object, in the topology's order. */
   targets: ProvisioningTarget[];
@@ -36,9 +37,13 @@ export interface Provisioning {
 
 /** One object as the back ends create it: a stream, a consumer (`<stream>/<durable>`) or a bucket. */
 export interface ProvisionedObject {
+  /** Name of the cluster the object lands in. */
   cluster: string;
+  /** The account it belongs to. */
   account: string;
+  /** Which kind of object it is. */
   kind: "stream" | "consumer" | "bucket";
+  /** Its name: the stream's, `<stream>/<durable>` for a consumer, the bucket's. */
   name: string;
 }
 

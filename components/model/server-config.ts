@@ -14,6 +14,7 @@ export interface RenderOptions {
   extraSections?: ConfBlock[];
 }
 
+/** One server's config, as data and as nats.conf text. */
 export interface RenderedServer {
   /** The merged config as data, for tests and tools that read it. */
   config: ConfBlock;

@@ -8,7 +8,7 @@ import { resolveAccounts } from "./account-resolution";
 import { Account, AccountSpec, AccountStream } from "./accounts";
 import { Cluster } from "./cluster";
 import { Problems } from "./errors";
-import { AccountMembers, JetStreamResources, resolveJetStreamResources, soleTarget } from "./jetstream-resources";
+import { AccountMembers, JetStreamResourceSet, resolveJetStreamResourceSet, soleTarget } from "./jetstream-resource-set";
 import { JetStreamTarget } from "./jetstream-targets";
 import { KeyValue, KeyValueSpec, kvStreamName } from "./kv";
 import { workerPermissions } from "./permissions";
@@ -26,7 +26,7 @@ export interface StackAccountsSpec {
 export interface StackAccounts {
   /** The system account SYS first, then the stack's own. */
   accounts: Account[];
-  jetstream: JetStreamResources;
+  jetstream: JetStreamResourceSet;
 }
 
 /**
@@ -106,7 +106,7 @@ function checkWorkerUsers(problems: Problems, streams: readonly Stream[], accoun
  * against the one of `targets` it names (default `home` alone); problems go into `problems`.
  */
 export function resolveStackAccounts(spec: StackAccountsSpec, home: Cluster, problems: Problems, targets?: readonly JetStreamTarget[]): StackAccounts {
-  const jetstream = resolveJetStreamResources(
+  const jetstream = resolveJetStreamResourceSet(
     { streams: spec.streams, keyValues: spec.keyValues },
     { cluster: home, accounts: declaredMembers(spec.accounts), targets },
     problems,

@@ -9,7 +9,7 @@ import { Account, AccountSpec } from "./accounts";
 import { Cloud, CLOUDS } from "./clouds";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
-import { JetStreamResources } from "./jetstream-resources";
+import { JetStreamResourceSet } from "./jetstream-resource-set";
 import { jetStreamTargets } from "./jetstream-targets";
 import { resolveKubernetesVersion } from "./kubernetes-version";
 import { KeyValueSpec } from "./kv";
@@ -57,16 +57,18 @@ export const STACK_SPEC_KEYS = ["cluster", "supercluster", "hubLeaf", "accounts"
 
 /** A validated stack. */
 export interface Stack {
+  /** The stack's name, which the operator is named after. */
   name: string;
   /** Every cluster of the topology. */
   clusters: Cluster[];
+  /** One cluster, a supercluster or a hub with leaf sites, by `kind`. */
   topology: Topology;
   /** The cluster streams and buckets land on unless they name another, whose storage the accounts' JetStream limits share (see jetStreamHome). */
   jetStreamHome: Cluster;
   /** The system account SYS first, then the stack's own, every default filled in. */
   accounts: Account[];
   /** The stack's streams (with their consumers) and key-value buckets, every default filled in. */
-  jetstream: JetStreamResources;
+  jetstream: JetStreamResourceSet;
 }
 
 

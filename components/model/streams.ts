@@ -1,7 +1,7 @@
 /**
  * JetStream streams as a stack declares them (StreamSpec) and as the back ends use them (Stream): every
  * default filled from the cluster, every rule that concerns one stream checked. Rules that compare streams
- * with each other (subjects unique in an account, users in the right account) are in jetstream-resources.ts.
+ * with each other (subjects unique in an account, users in the right account) are in jetstream-resource-set.ts.
  */
 import { checkReplicas, Cluster } from "./cluster";
 import { Consumer, ConsumerSpec, resolveConsumer } from "./consumers";
@@ -12,18 +12,53 @@ import { formatBytes, parseBytes } from "./quantity";
 import { subjectsOverlap } from "./subject-overlap";
 import { isSubject, SUBJECT_RULE, subjectWithin } from "./subjects";
 
-export type Retention = "limits" | "workqueue" | "interest";
-export const RETENTIONS: readonly Retention[] = ["limits", "workqueue", "interest"];
+/** When a stream lets a message go: `limits`, `workqueue` or `interest`. */
+export const Retention = {
+  /** Messages stay until a limit (age, bytes, count) removes them. */
+  limits: "limits",
+  /** A message goes once one consumer acknowledges it. */
+  workqueue: "workqueue",
+  /** A message goes once every consumer has acknowledged it. */
+  interest: "interest",
+} as const;
+/** When a stream lets a message go. */
+export type Retention = (typeof Retention)[keyof typeof Retention];
+export const RETENTIONS: readonly Retention[] = Object.values(Retention);
 
-export type StorageType = "file" | "memory";
-export const STORAGE_TYPES: readonly StorageType[] = ["file", "memory"];
+/** Where a stream or bucket keeps its messages: `file` or `memory`. */
+export const StorageType = {
+  /** On the JetStream volume. */
+  file: "file",
+  /** In memory, lost when every replica restarts. */
+  memory: "memory",
+} as const;
+/** Where a stream or bucket keeps its messages. */
+export type StorageType = (typeof StorageType)[keyof typeof StorageType];
+export const STORAGE_TYPES: readonly StorageType[] = Object.values(StorageType);
 
-export type DiscardPolicy = "old" | "new";
-export const DISCARD_POLICIES: readonly DiscardPolicy[] = ["old", "new"];
+/** What a full stream does with the next message: `old` or `new`. */
+export const DiscardPolicy = {
+  /** A full stream drops its oldest messages. */
+  old: "old",
+  /** A full stream refuses new messages. */
+  new: "new",
+} as const;
+/** What a full stream does with the next message. */
+export type DiscardPolicy = (typeof DiscardPolicy)[keyof typeof DiscardPolicy];
+export const DISCARD_POLICIES: readonly DiscardPolicy[] = Object.values(DiscardPolicy);
 
 /** The three limits a stream can be bounded by. */
-export type StreamLimit = "maxAge" | "maxBytes" | "maxMsgs";
-export const STREAM_LIMITS: readonly StreamLimit[] = ["maxAge", "maxBytes", "maxMsgs"];
+export const StreamLimit = {
+  /** The age limit. */
+  maxAge: "maxAge",
+  /** The size limit. */
+  maxBytes: "maxBytes",
+  /** The message count limit. */
+  maxMsgs: "maxMsgs",
+} as const;
+/** One of a stream's limits. */
+export type StreamLimit = (typeof StreamLimit)[keyof typeof StreamLimit];
+export const STREAM_LIMITS: readonly StreamLimit[] = Object.values(StreamLimit);
 
 /** The server's default duplicate window; a shorter max age shortens it (the server refuses a longer one). */
 export const DEFAULT_DUPLICATE_WINDOW = "2m";
@@ -35,6 +70,7 @@ export const DEFAULT_DUPLICATE_WINDOW = "2m";
  */
 export const RESERVED_SUBJECTS: readonly string[] = ["$JS.>", "$KV.>", "$O.>", "$SYS.>"];
 
+/** A JetStream stream as a stack describes it (the stack key `streams`). */
 export interface StreamSpec {
   /** Stream name, unique in its account. */
   name: string;
@@ -46,6 +82,7 @@ export interface StreamSpec {
    * Default: the stack's JetStream home (see jetStreamHome).
    */
   cluster?: string;
+  /** Free text shown in the stream's info. Default none. */
   description?: string;
   /** Subjects the stream captures; none may overlap another stream or bucket of the same account. */
   subjects: string[];
@@ -54,15 +91,15 @@ export interface StreamSpec {
    * acknowledges it; `interest` removes it once every consumer has. Default "limits".
    */
   retention?: Retention;
-  /** Default "file". */
+  /** `file` (on the JetStream volume) or `memory`. Default "file". */
   storage?: StorageType;
   /** Copies of each message. Default the cluster's `jetstream.streamReplicas` (R1 in a one-server cluster, else R3). */
   replicas?: number;
-  /** Oldest message kept (a duration such as "720h"). */
+  /** Oldest message kept (a duration such as "720h"). Default: no age limit. */
   maxAge?: string;
-  /** Largest size of the stream (Kubernetes quantity, e.g. "1Gi"), per replica. */
+  /** Largest size of the stream (Kubernetes quantity, e.g. "1Gi"), per replica. Default: no size limit. */
   maxBytes?: string;
-  /** Most messages kept. */
+  /** Most messages kept. Default: no count limit. */
   maxMsgs?: number;
   /**
    * The limit that is meant to bound the stream when two or three are set; the others are safety nets.
@@ -77,6 +114,7 @@ export interface StreamSpec {
   discard?: DiscardPolicy;
   /** How long a `Nats-Msg-Id` is remembered to drop a republished duplicate. Default "2m", or maxAge if shorter. */
   duplicateWindow?: string;
+  /** The stream's durable pull consumers. Default none. */
   consumers?: ConsumerSpec[];
 }
 

@@ -1,6 +1,6 @@
 /**
  * A supercluster: JetStream clusters in different regions joined by gateways into one subject space and one
- * JetStream meta group, as a stack describes it (SuperClusterSpec) and as the back ends use it (SuperCluster).
+ * JetStream meta group, as a stack describes it (SuperClusterSpec) and as the back ends use it (SuperClusterTopology).
  */
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems } from "./errors";
@@ -9,8 +9,7 @@ import { KubernetesVersionField, requireKubernetesFeature, resolveKubernetesVers
 import { Cloud } from "./clouds";
 import { resolveTlsCertificates, TlsCertificates, TlsCertificatesSpec } from "./link-tls";
 import { checkLinkTls, linkExposure, ListenerService, ListenerServiceSpec, resolveListenerService } from "./listener-exposure";
-import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE } from "./names";
-import { podName } from "./placement";
+import { dnsLabelRule, isDnsLabel, isNatsName, NATS_NAME_RULE, serverName } from "./names";
 import { clusterTag, regionTag, TaggedCluster, zoneTag } from "./tags";
 
 /** One cluster of a supercluster: a cluster description plus where it runs. */
@@ -40,6 +39,7 @@ export interface SuperClusterMemberSpec extends ClusterSpec {
 /** Certificates for gateway connections: from a cert-manager issuer, or from Secrets in every cluster's namespace. */
 export type GatewayTlsSpec = TlsCertificatesSpec;
 
+/** A supercluster as a stack describes it (the stack key `supercluster`): clusters joined by gateways into one JetStream meta group. */
 export interface SuperClusterSpec {
   /** Two or more clusters, each gateway-linked to every other. */
   clusters: SuperClusterMemberSpec[];
@@ -66,7 +66,7 @@ export interface SuperClusterMember {
 
 export type GatewayTls = TlsCertificates;
 
-export interface SuperCluster {
+export interface SuperClusterTopology {
   members: SuperClusterMember[];
   gatewayTls: GatewayTls | undefined;
   /** The JetStream domain every cluster shares, if one is set. */
@@ -82,9 +82,9 @@ export const MIN_SUPERCLUSTER_CLUSTERS = 2;
  */
 const MIN_SERVERS_PER_MEMBER = 3;
 
-/** The server name of one ordinal of a member: `<prefix><pod name>`, as `SERVER_NAME` in the pod. */
+/** The server name of one ordinal of a member: `<prefix><server name>`, as `SERVER_NAME` in the pod. */
 export function memberServerName(member: Pick<SuperClusterMember, "cluster" | "serverNamePrefix">, ordinal: number): string {
-  return member.serverNamePrefix + podName(member.cluster, ordinal);
+  return member.serverNamePrefix + serverName(member.cluster, ordinal);
 }
 
 /** The zone of one ordinal of a member, when the member lists zones. */
@@ -93,7 +93,7 @@ export function memberZone(member: Pick<SuperClusterMember, "zones">, ordinal: n
 }
 
 /** Every server's tags, per cluster, as the tags section writes them (zones by ordinal). */
-export function superClusterTags(superCluster: SuperCluster): TaggedCluster[] {
+export function superClusterTags(superCluster: SuperClusterTopology): TaggedCluster[] {
   return superCluster.members.map((member) => ({
     name: member.cluster.name,
     serverTags: member.serverNames.map((_, ordinal) => {
@@ -231,7 +231,7 @@ export function resolveSuperCluster(
   problems: Problems,
   kubernetesVersion: KubernetesVersionField = UNSTATED_KUBERNETES_VERSION,
   cloud?: Cloud,
-): SuperCluster {
+): SuperClusterTopology {
   const clustersPath = `${path}.clusters`;
   const specs = Array.isArray(spec?.clusters) ? spec.clusters : [];
   if (specs.length < MIN_SUPERCLUSTER_CLUSTERS) {
@@ -259,7 +259,7 @@ export function resolveSuperCluster(
  * Resolves a supercluster on its own, for a target of `kubernetesVersion` ("MAJOR.MINOR", as the stack key),
  * throwing a ValidationError that lists every problem.
  */
-export function validateSuperCluster(spec: SuperClusterSpec, path = "supercluster", kubernetesVersion?: string): SuperCluster {
+export function validateSuperCluster(spec: SuperClusterSpec, path = "supercluster", kubernetesVersion?: string): SuperClusterTopology {
   const problems = new Problems();
   const superCluster = resolveSuperCluster(spec, path, problems, resolveKubernetesVersion(kubernetesVersion, "kubernetesVersion", problems));
   problems.throwIfAny();

@@ -3,17 +3,38 @@
  * guidance of the NATS operations guide. Every figure here is a default a stack may override.
  */
 
-export type TierName = "dev" | "small" | "medium" | "large";
+/** A sizing tier: the figures a cluster starts from (see TIERS). */
+export const TierName = {
+  /** One server (three allowed), 1 CPU, 512Mi, 1Gi on the default class; acknowledges before fsync. */
+  dev: "dev",
+  /** Three servers, 2 CPUs, 2Gi, 20Gi on nats-ssd; fsync before ack. */
+  small: "small",
+  /** Three servers (five allowed), 4 CPUs, 8Gi, 100Gi on nats-ssd; fsync before ack. */
+  medium: "medium",
+  /** Five servers (three allowed), 8 CPUs, 16Gi, 500Gi on nats-nvme; fsync before ack. */
+  large: "large",
+} as const;
+/** A sizing tier: dev, small, medium or large. */
+export type TierName = (typeof TierName)[keyof typeof TierName];
 
 /** What kind of disk a tier's JetStream volume asks for. */
-export type StorageKind = "default" | "ssd" | "nvme";
+export const StorageKind = {
+  /** The Kubernetes cluster's default StorageClass. */
+  default: "default",
+  /** Network SSD volumes (the nats-ssd class). */
+  ssd: "ssd",
+  /** Local NVMe volumes (the nats-nvme class). */
+  nvme: "nvme",
+} as const;
+/** What kind of disk a tier's JetStream volume asks for. */
+export type StorageKind = (typeof StorageKind)[keyof typeof StorageKind];
 
 export interface Tier {
   name: TierName;
   /** Server count used when a stack does not name one. */
   servers: number;
   /** Every server count this tier accepts. */
-  allowedServers: readonly number[];
+  allowedServers: number[];
   /** CPU request per server (Kubernetes quantity). */
   cpu: string;
   /** Memory request and limit per server. */

@@ -3,13 +3,13 @@
  * sites. Back ends switch on `kind`; every cluster of any shape is also listed in the stack's `clusters`.
  */
 import { Cluster } from "./cluster";
-import { HubAndLeaf } from "./leaf";
-import { SuperCluster } from "./supercluster";
+import { HubAndLeafTopology } from "./leaf";
+import { SuperClusterTopology } from "./supercluster";
 
 export type Topology =
   | { kind: "cluster"; cluster: Cluster }
-  | { kind: "supercluster"; superCluster: SuperCluster }
-  | { kind: "hub-leaf"; hubAndLeaf: HubAndLeaf };
+  | { kind: "supercluster"; superCluster: SuperClusterTopology }
+  | { kind: "hub-leaf"; hubAndLeaf: HubAndLeafTopology };
 
 /** Every cluster of a topology: the hub before its sites, supercluster members in the order given. */
 export function topologyClusters(topology: Topology): Cluster[] {

@@ -5,8 +5,8 @@
  */
 import { Problems } from "../model/errors";
 import { resolveStack, Stack, StackSpec } from "../model/stack";
-import { checkLightdashSwitches } from "../workloads/lightdash";
-import { lightdashAccount, LightdashSettings, lightdashSpec, lightdashStreamSpecs } from "./lightdash";
+import { checkLightdashSwitches } from "../workloads/lightdash-objects";
+import { lightdashAccount, LightdashSettings, lightdashSpec, lightdashStreamSpecs } from "./lightdash-settings";
 
 /** Stack keys that describe applications rather than NATS itself. */
 export interface PresetSpec {
@@ -40,4 +40,4 @@ export function resolveStackWithPresets(name: string, spec: StackSpec, presets: 
   return resolveStack(name, withPresets(spec, presets));
 }
 
-export * from "./lightdash";
+export * from "./lightdash-settings";

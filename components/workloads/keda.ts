@@ -7,8 +7,6 @@
  * headless Service, whose per-pod DNS names resolve, and every server's monitor port must let KEDA in.
  */
 import type { Input } from "@pulumi/pulumi";
-import { Cluster } from "../model/cluster";
-import { DEFAULT_CLUSTER_DOMAIN, headlessServiceName } from "../model/placement";
 import { ObjectMeta } from "./k8s-types";
 
 export const KEDA_API_VERSION = "keda.sh/v1alpha1";
@@ -43,13 +41,17 @@ export interface ScaledObject {
 
 /** A consumer a pool pulls from. */
 export interface ConsumerRef {
+  /** Name of the stream. */
   stream: string;
+  /** Durable name of one of its consumers. */
   durable: string;
 }
 
-export interface LagScalingSpec {
+/** Pod counts, thresholds and timings of scaling on consumer lag, as a pool states them. */
+export interface LagScalingSettings {
   /** Fewest pods; 0 lets the pool scale to zero when no work is pending. Default 1. */
   minReplicas?: number;
+  /** Most pods. */
   maxReplicas: number;
   /** Pending plus unacknowledged messages per pod that KEDA aims for. Default: the pool's concurrency. */
   lagThreshold?: number;
@@ -59,18 +61,14 @@ export interface LagScalingSpec {
   pollingInterval?: number;
   /** Seconds without lag before scaling to zero. Default 300. */
   cooldownPeriod?: number;
+}
+
+/** The settings with what the cluster and the credentials know filled in. */
+export interface LagScalingSpec extends LagScalingSettings {
   /** The account as `/jsz` names it: its public key in operator mode, `$G` without accounts. */
   account: Input<string>;
   /** `host:port` of every server's monitor port; see `clusterMonitoringEndpoint`. */
   monitoringEndpoint: string;
-}
-
-/** Pod counts, thresholds and timings as a pool states them; the account and the monitor endpoint are filled in. */
-export type LagScalingSettings = Omit<LagScalingSpec, "account" | "monitoringEndpoint">;
-
-/** The headless Service's name and monitor port, through which each server's monitor port is reachable by pod name. */
-export function clusterMonitoringEndpoint(cluster: Pick<Cluster, "name" | "namespace" | "ports">, clusterDomain = DEFAULT_CLUSTER_DOMAIN): string {
-  return `${headlessServiceName(cluster)}.${cluster.namespace}.svc.${clusterDomain}:${cluster.ports.monitor}`;
 }
 
 /**

@@ -7,13 +7,13 @@
  * controller reads replies under the clients' default `_INBOX`; the provisioner role holds exactly that, and
  * no other user may, since every other user's replies go to its own `_INBOX_<user>` (see permissions.ts).
  */
-import { imageReference, PINNED_IMAGES } from "../model/images";
+import { pinnedImageReference, PINNED_IMAGES } from "../model/images";
 import { credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";
 import { Deployment, ResourceRequirements, Role, RoleBinding, ServiceAccount } from "./k8s-types";
-import { appLabels, objectName, selectorLabels } from "./object-names";
+import { appLabels, objectName, appSelectorLabels } from "./object-names";
 
 /** The NACK controller image unless the spec names another. */
-export const DEFAULT_NACK_IMAGE = imageReference(PINNED_IMAGES.jetstreamController);
+export const DEFAULT_NACK_IMAGE = pinnedImageReference(PINNED_IMAGES.jetstreamController);
 const CREDS_ROOT = "/etc/nack/creds";
 const WORK_DIR = "/nack";
 
@@ -86,7 +86,7 @@ export function nackController(spec: NackControllerSpec): NackController {
         // One controller per namespace: two would reconcile the same objects against each other.
         replicas: 1,
         strategy: { type: "Recreate" },
-        selector: { matchLabels: selectorLabels(name) },
+        selector: { matchLabels: appSelectorLabels(name) },
         template: {
           metadata: { labels },
           spec: {

@@ -8,7 +8,7 @@
  */
 import { ValidationError } from "../model/errors";
 import { ConsumerSettings, consumerSettings, KeyValueSettings, keyValueSettings, StreamSettings, streamSettings } from "../model/jetstream-config";
-import { JetStreamResources } from "../model/jetstream-resources";
+import { JetStreamResourceSet } from "../model/jetstream-resource-set";
 import { goDuration } from "./go-duration";
 import { ObjectMeta } from "./k8s-types";
 import { appLabels, objectName } from "./object-names";
@@ -194,7 +194,7 @@ export interface NackObjects {
  * Every stream, consumer and bucket of a stack as NACK objects. Object names fold NATS names to lowercase
  * DNS names, so two NATS names that fold alike (`ORDERS` and `orders` in one account) are refused here.
  */
-export function nackObjects(resources: JetStreamResources, placement: NackPlacement): NackObjects {
+export function nackObjects(resources: JetStreamResourceSet, placement: NackPlacement): NackObjects {
   const objects: NackObjects = {
     streams: resources.streams.map((stream) => nackStream(streamSettings(stream), stream.account, placement)),
     consumers: resources.streams.flatMap((stream) =>

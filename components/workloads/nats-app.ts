@@ -7,61 +7,110 @@ import { Problems } from "../model/errors";
 import { dnsLabelRule, isDnsLabel } from "../model/names";
 import { inboxPrefix } from "../model/permissions";
 import { CredsSecret, credsMount, credsVolume, DEFAULT_CREDS_KEY } from "./creds-volume";
-import { Affinity, Deployment, EnvFromSource, EnvVar, PodDisruptionBudget, Probe, ResourceRequirements, Service } from "./k8s-types";
-import { appLabels, selectorLabels } from "./object-names";
+import { Affinity, Deployment, PodDisruptionBudget, Probe, ResourceRequirements, Service } from "./k8s-types";
+import { PodEnvFromSource, PodEnvVar } from "./pod-extras";
+import { appLabels, appSelectorLabels } from "./object-names";
 
 /** The variable an application reads its client's inbox prefix from, unless `envNames` names another. */
 export const INBOX_PREFIX_ENV = "NATS_INBOX_PREFIX";
 
 /** Where an application's creds file is mounted. */
-export const CREDS_DIR = "/etc/nats-creds";
+export const CREDS_MOUNT_PATH = "/etc/nats-creds";
 
 export interface HttpProbeSpec {
   /** Path of the HTTP GET, starting with `/`. */
   path: string;
   /** Default the application's `port`. */
   port?: number;
+  /** Seconds between probes. Default Kubernetes' 10. */
   periodSeconds?: number;
+  /** Failures in a row that count as down. Default Kubernetes' 3. */
   failureThreshold?: number;
+  /** Seconds a probe may take. Default Kubernetes' 1. */
   timeoutSeconds?: number;
 }
 
-export interface NatsAppSpec {
+/** The HTTP probes of an application's container; each left out is not probed. */
+export interface HttpProbes {
+  /** Until it passes once, the other probes wait: for a slow start. */
+  startup?: HttpProbeSpec;
+  /** Failing, the container is restarted. */
+  liveness?: HttpProbeSpec;
+  /** Failing, the pod gets no Service traffic. */
+  readiness?: HttpProbeSpec;
+}
+
+/** Names of the variables an image reads its NATS settings from. */
+export interface NatsEnvNames {
+  /** The client URL's variable. Default NATS_URL. */
+  natsUrl?: string;
+  /** The creds file path's variable. Default NATS_CREDS. */
+  credsPath?: string;
+  /** The inbox prefix's variable. Default NATS_INBOX_PREFIX. */
+  inboxPrefix?: string;
+}
+
+/** How an application's pods spread over nodes. */
+export const AntiAffinity = {
+  /** Spread where the scheduler can, stack where it cannot. */
+  preferred: "preferred",
+  /** Never two pods on one node; a pod without a free node stays pending. */
+  required: "required",
+  /** No rule. */
+  none: "none",
+} as const;
+/** How an application's pods spread over nodes. */
+export type AntiAffinity = (typeof AntiAffinity)[keyof typeof AntiAffinity];
+
+/** An application as a stack describes it: everything but how it reaches NATS, which its cluster decides. */
+export interface NatsAppSettings {
   /** Name of the Deployment and its PodDisruptionBudget (and the pods' `app.kubernetes.io/name`). */
   name: string;
+  /** The namespace the application runs in; it must exist. */
   namespace: string;
   /** The application this belongs to (label `app.kubernetes.io/part-of`). Default the name. */
   partOf?: string;
+  /** The container image. */
   image: string;
+  /** The container's entrypoint. Default the image's. */
   command?: string[];
+  /** Arguments to the entrypoint. Default the image's. */
   args?: string[];
-  /** NATS client URL. Leave it and `creds` out for an application that does not use NATS. */
-  natsUrl?: string;
-  /** Secret with the creds of the application's own user. */
-  creds?: CredsSecret;
   /**
-   * Names of the variables the image reads the NATS URL, the creds path and the inbox prefix from. Default
-   * NATS_URL, NATS_CREDS and NATS_INBOX_PREFIX. The prefix (`_INBOX_<user>`, set when the creds name their
-   * user) is the only one under which the user may read replies: the application must pass it to its client
-   * (nats.js `inboxPrefix`, nats.go `nats.CustomInboxPrefix`), or every request and pull it makes times out.
+   * Names of the variables the image reads the NATS URL, the creds path and the inbox prefix from. The prefix
+   * (`_INBOX_<user>`, set when the creds name their user) is the only one under which the user may read
+   * replies: the application must pass it to its client (nats.js `inboxPrefix`, nats.go
+   * `nats.CustomInboxPrefix`), or every request and pull it makes times out.
    */
-  envNames?: { natsUrl?: string; credsPath?: string; inboxPrefix?: string };
+  envNames?: NatsEnvNames;
   /** Further environment, after the NATS settings. */
-  env?: EnvVar[];
-  envFrom?: EnvFromSource[];
+  env?: PodEnvVar[];
+  /** Variables from every key of ConfigMaps and Secrets. */
+  envFrom?: PodEnvFromSource[];
   /** Container port of the HTTP endpoints (API, health, metrics). */
   port?: number;
-  probes?: { startup?: HttpProbeSpec; liveness?: HttpProbeSpec; readiness?: HttpProbeSpec };
+  /** HTTP probes of the container. Default none. */
+  probes?: HttpProbes;
+  /** Requests and limits of the container. */
   resources?: ResourceRequirements;
   /** Seconds a pod has to finish its work after SIGTERM. Default 30. */
   terminationGracePeriodSeconds?: number;
   /** Fixed pod count. Default 2, so one pod can be drained at a time. */
   replicas?: number;
   /** Spread pods over nodes: `preferred` (default), `required`, or `none`. */
-  antiAffinity?: "preferred" | "required" | "none";
+  antiAffinity?: AntiAffinity;
   /** Pods a voluntary disruption (drain, upgrade) may take down at once. Default 1. */
   maxUnavailable?: number;
+  /** The ServiceAccount the pods run as. Default the namespace's default. */
   serviceAccountName?: string;
+}
+
+/** An application with how it reaches NATS, as the builder takes it. */
+export interface NatsAppSpec extends NatsAppSettings {
+  /** NATS client URL. Leave it and `creds` out for an application that does not use NATS. */
+  natsUrl?: string;
+  /** Secret with the creds of the application's own user. */
+  creds?: CredsSecret;
 }
 
 export interface NatsApp {
@@ -69,7 +118,7 @@ export interface NatsApp {
   podDisruptionBudget: PodDisruptionBudget;
 }
 
-const ANTI_AFFINITIES = ["preferred", "required", "none"] as const;
+const ANTI_AFFINITIES: readonly AntiAffinity[] = Object.values(AntiAffinity);
 
 export function checkWholeNumber(problems: Problems, path: string, value: unknown, minimum: number): void {
   if (value !== undefined && (!Number.isInteger(value) || (value as number) < minimum)) {
@@ -112,7 +161,7 @@ function httpProbe(probe: HttpProbeSpec, port: number | undefined, defaults: Req
 }
 
 function antiAffinity(kind: NatsAppSpec["antiAffinity"], name: string): Affinity | undefined {
-  const term = { labelSelector: { matchLabels: selectorLabels(name) }, topologyKey: "kubernetes.io/hostname" };
+  const term = { labelSelector: { matchLabels: appSelectorLabels(name) }, topologyKey: "kubernetes.io/hostname" };
   if (kind === "none") return undefined;
   if (kind === "required") return { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term] } };
   return { podAntiAffinity: { preferredDuringSchedulingIgnoredDuringExecution: [{ weight: 100, podAffinityTerm: term }] } };
@@ -135,7 +184,7 @@ export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsew
     metadata,
     spec: {
       ...(scaledElsewhere ? {} : { replicas: spec.replicas ?? 2 }),
-      selector: { matchLabels: selectorLabels(spec.name) },
+      selector: { matchLabels: appSelectorLabels(spec.name) },
       // A new pod is ready before an old one stops, so capacity never dips during a rollout.
       strategy: { type: "RollingUpdate", rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
       template: {
@@ -157,7 +206,7 @@ export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsew
                 ...(nats
                   ? [
                       { name: names.natsUrl ?? "NATS_URL", value: nats.url },
-                      { name: names.credsPath ?? "NATS_CREDS", value: `${CREDS_DIR}/${nats.creds.key ?? DEFAULT_CREDS_KEY}` },
+                      { name: names.credsPath ?? "NATS_CREDS", value: `${CREDS_MOUNT_PATH}/${nats.creds.key ?? DEFAULT_CREDS_KEY}` },
                       ...(nats.creds.user !== undefined ? [{ name: names.inboxPrefix ?? INBOX_PREFIX_ENV, value: inboxPrefix(nats.creds.user) }] : []),
                     ]
                   : []),
@@ -169,7 +218,7 @@ export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsew
               ...(probes.liveness ? { livenessProbe: httpProbe(probes.liveness, spec.port, { periodSeconds: 10, failureThreshold: 3, timeoutSeconds: 3 }) } : {}),
               ...(probes.readiness ? { readinessProbe: httpProbe(probes.readiness, spec.port, { periodSeconds: 5, failureThreshold: 2, timeoutSeconds: 3 }) } : {}),
               securityContext: { allowPrivilegeEscalation: false },
-              ...(nats ? { volumeMounts: [credsMount("nats-creds", CREDS_DIR)] } : {}),
+              ...(nats ? { volumeMounts: [credsMount("nats-creds", CREDS_MOUNT_PATH)] } : {}),
             },
           ],
           ...(nats ? { volumes: [credsVolume("nats-creds", nats.creds)] } : {}),
@@ -181,7 +230,7 @@ export function natsAppObjects(spec: NatsAppSpec, component: string, scaledElsew
     apiVersion: "policy/v1",
     kind: "PodDisruptionBudget",
     metadata,
-    spec: { maxUnavailable: spec.maxUnavailable ?? 1, selector: { matchLabels: selectorLabels(spec.name) } },
+    spec: { maxUnavailable: spec.maxUnavailable ?? 1, selector: { matchLabels: appSelectorLabels(spec.name) } },
   };
   return { deployment, podDisruptionBudget };
 }
@@ -192,6 +241,6 @@ export function httpService(name: string, namespace: string, component: string, 
     apiVersion: "v1",
     kind: "Service",
     metadata: { name, namespace, labels: appLabels(name, component, name) },
-    spec: { type: "ClusterIP", selector: selectorLabels(name), ports: [{ name: "http", port, targetPort: "http", protocol: "TCP" }] },
+    spec: { type: "ClusterIP", selector: appSelectorLabels(name), ports: [{ name: "http", port, targetPort: "http", protocol: "TCP" }] },
   };
 }

@@ -27,6 +27,6 @@ export function appLabels(name: string, component: string, partOf: string): Reco
 }
 
 /** The labels a Deployment selects its pods by: stable, unlike the rest, because a selector cannot change. */
-export function selectorLabels(name: string): Record<string, string> {
+export function appSelectorLabels(name: string): Record<string, string> {
   return { "app.kubernetes.io/name": name, "app.kubernetes.io/instance": name };
 }

@@ -42,6 +42,8 @@ describe("reading a command line", () => {
     expect(parseCommandLine(RENDER_COMMAND, ["--out=/tmp/x", "small"], stacks)).toEqual({ stack: "small", options: { out: "/tmp/x" } });
     expect(parseCommandLine(LOCAL_COMMAND, ["dev", "--smoke"], stacks)).toEqual({ stack: "dev", options: { smoke: true } });
     expect(parseCommandLine(LOCAL_COMMAND, ["dev"], stacks)).toEqual({ stack: "dev", options: {} });
+    expect(parseCommandLine(LOCAL_COMMAND, ["dev", "--smoke", "--json"], stacks)).toEqual({ stack: "dev", options: { smoke: true, json: true } });
+    expect(parseCommandLine(RENDER_COMMAND, ["--json", "small"], stacks)).toEqual({ stack: "small", options: { json: true } });
   });
 
   it("answers --help and -h with help, whatever else is given", () => {

@@ -20,7 +20,7 @@ import { AccountSpec, AccountStream } from "../../components/model/accounts";
 import { validateCluster } from "../../components/model/cluster";
 import { validateHubAndLeaf } from "../../components/model/leaf";
 import { leafUserGrants, withGrants } from "../../components/model/leaf-grants";
-import { localHubAndLeafPlacements } from "../../components/model/local-topology";
+import { localHubAndLeafPlacements } from "../../components/local/local-topology";
 import { inboxPrefix } from "../../components/model/permissions";
 import { accountJwtOfForeignOperator, jwtWithAnotherSeed, userOfForeignAccount, userSignedBy, userSignedByRandomKeyFor } from "../support/forged-creds";
 import { pullAndAckAll, waitFor } from "../support/nats-client";

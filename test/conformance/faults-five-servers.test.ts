@@ -5,35 +5,16 @@
  * The stream is R5. An R3 stream on five servers is decided by its own three peers alone, which is the
  * three-server case again; R5 is what puts the cluster's five-server fault tolerance to the test.
  */
-import { afterEach, describe, it } from "vitest";
-import { NatsConnection } from "nats";
+import { describe, it } from "vitest";
 import { validateCluster } from "../../components/model";
-import { connectToCluster, streamLeader, waitUntilCaughtUp } from "../support/nats-client";
-import { startTestCluster, TestCluster } from "../support/nats-cluster";
-import { auditAndReport, createFaultStream, FAULT_STREAM, refusedUntilOneReturns, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
-import { SteadyPublisher } from "../support/nats-publisher";
+import { streamLeader, waitUntilCaughtUp } from "../support/nats-client";
+import { auditAndReport, FAULT_STREAM, loadedClusters, refusedUntilOneReturns, secondsWithoutWrites, serverIndex } from "../support/nats-faults";
 
 describe("a 5-server cluster under faults", () => {
-  let running: TestCluster | undefined;
-  let nc: NatsConnection | undefined;
-  let publisher: SteadyPublisher | undefined;
-
-  afterEach(async () => {
-    await publisher?.stop();
-    await nc?.close();
-    await running?.stop();
-    publisher = nc = running = undefined;
-  });
+  const startLoad = loadedClusters();
 
   it("writes on with two servers lost, refuses with three, and loses nothing", { timeout: 120_000 }, async () => {
-    running = await startTestCluster(validateCluster({ name: "faults5", tier: "large" }));
-    const local = running.local;
-    nc = await connectToCluster(local);
-    const jsm = await nc.jetstreamManager();
-    await createFaultStream(jsm, 5);
-    publisher = steadyLoad(nc.jetstream());
-    publisher.start();
-    await publisher.waitForMore(200, 15_000);
+    const { local, nc, jsm, publisher } = await startLoad(validateCluster({ name: "faults5", tier: "large" }), 5);
 
     const leader = await streamLeader(jsm, FAULT_STREAM);
     const [second, third] = local.servers.filter((server) => server.name !== leader).map((server) => server.name);

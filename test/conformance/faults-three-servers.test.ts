@@ -2,41 +2,18 @@
  * Faults a three-server cluster must survive without losing an acknowledged write: the stream leader
  * killed mid-load, and two of three servers lost (writes refused until one returns).
  */
-import { afterEach, describe, expect, it } from "vitest";
-import { NatsConnection } from "nats";
+import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model";
-import { connectToCluster, streamLeader, waitUntilCaughtUp } from "../support/nats-client";
-import { startTestCluster, TestCluster } from "../support/nats-cluster";
-import { auditAndReport, createFaultStream, FAULT_STREAM, refusedUntilOneReturns, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
-import { SteadyPublisher } from "../support/nats-publisher";
+import { streamLeader, waitUntilCaughtUp } from "../support/nats-client";
+import { auditAndReport, FAULT_STREAM, loadedClusters, refusedUntilOneReturns, secondsWithoutWrites, serverIndex } from "../support/nats-faults";
 
 const CLUSTER = validateCluster({ name: "faults3", tier: "small" });
 
 describe("a 3-server cluster under faults", () => {
-  let running: TestCluster | undefined;
-  let nc: NatsConnection | undefined;
-  let publisher: SteadyPublisher | undefined;
-
-  afterEach(async () => {
-    await publisher?.stop();
-    await nc?.close();
-    await running?.stop();
-    publisher = nc = running = undefined;
-  });
-
-  async function startLoad(): Promise<{ local: TestCluster["local"]; publisher: SteadyPublisher; nc: NatsConnection }> {
-    running = await startTestCluster(CLUSTER);
-    nc = await connectToCluster(running.local);
-    await createFaultStream(await nc.jetstreamManager(), 3);
-    publisher = steadyLoad(nc.jetstream());
-    publisher.start();
-    await publisher.waitForMore(200, 15_000);
-    return { local: running.local, publisher, nc };
-  }
+  const startLoad = loadedClusters();
 
   it("keeps every acknowledged write when the stream leader is killed mid-load", { timeout: 90_000 }, async () => {
-    const { local, publisher, nc } = await startLoad();
-    const jsm = await nc.jetstreamManager();
+    const { local, publisher, nc, jsm } = await startLoad(CLUSTER, 3);
     const leader = await streamLeader(jsm, FAULT_STREAM);
 
     const killedAt = Date.now();
@@ -55,8 +32,7 @@ describe("a 3-server cluster under faults", () => {
   });
 
   it("refuses writes with two of three servers down and loses nothing when one returns", { timeout: 90_000 }, async () => {
-    const { local, publisher, nc } = await startLoad();
-    const jsm = await nc.jetstreamManager();
+    const { local, publisher, nc, jsm } = await startLoad(CLUSTER, 3);
     const leader = await streamLeader(jsm, FAULT_STREAM);
     const follower = local.servers.find((server) => server.name !== leader)!.name;
 

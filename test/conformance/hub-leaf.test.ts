@@ -19,7 +19,7 @@ import { validateAccounts } from "../../components/model/account-resolution";
 import { AccountSpec } from "../../components/model/accounts";
 import { validateHubAndLeaf } from "../../components/model/leaf";
 import { leafUserGrants, withGrants } from "../../components/model/leaf-grants";
-import { localHubAndLeafPlacements } from "../../components/model/local-topology";
+import { localHubAndLeafPlacements } from "../../components/local/local-topology";
 import { connectToCluster, sleep, waitFor } from "../support/nats-client";
 import { launchTopology, prepareTopology, RunningTopology } from "../support/topology-launch";
 

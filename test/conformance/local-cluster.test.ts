@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import { afterEach, describe, expect, it } from "vitest";
 import { AckPolicy, NatsConnection, StorageType } from "nats";
-import { localPlacements, renderServer, TierName, validateCluster } from "../../components/model";
+import { localPlacements } from "../../components/local/local-placement";
+import { renderServer, TierName, validateCluster } from "../../components/model";
 import { connectToCluster } from "../support/nats-client";
 import { installedServer, startTestCluster, TestCluster } from "../support/nats-cluster";
 

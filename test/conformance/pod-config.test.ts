@@ -11,12 +11,12 @@ import {
   atLeast,
   DEFAULT_SERVER_VERSION,
   formatServerVersion,
-  kubernetesPlacement,
   OPTION_SINCE,
   renderServer,
   TierName,
   validateCluster,
 } from "../../components/model";
+import { kubernetesPlacement } from "../../components/kubernetes/cluster/pod-placement";
 import { installedServer } from "../support/nats-cluster";
 
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "nats-pod-config-"));

@@ -7,10 +7,10 @@ import { JetStreamManager, NatsConnection, StreamInfo } from "nats";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Cluster, validateCluster } from "../../components/model/cluster";
 import { consumerSettings, keyValueSettings, nanoseconds, streamSettings } from "../../components/model/jetstream-config";
-import { JetStreamResources, validateJetStreamResources } from "../../components/model/jetstream-resources";
-import { dagnatsJetStream, DagnatsSpec, taskConsumerName } from "../../components/workloads/dagnats";
+import { JetStreamResourceSet, validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
+import { dagnatsJetStream, DagnatsSpec, taskConsumerName } from "../../components/workloads/dagnats-objects";
 import { goDuration } from "../../components/workloads/go-duration";
-import { LightdashSpec, lightdashStreams, WAREHOUSE_CONSUMER, WAREHOUSE_STREAM } from "../../components/workloads/lightdash";
+import { LightdashSpec, lightdashStreams, WAREHOUSE_CONSUMER, WAREHOUSE_STREAM } from "../../components/workloads/lightdash-objects";
 import { nackObjects } from "../../components/workloads/nack-objects";
 import { connectToCluster, waitFor } from "../support/nats-client";
 import { startTestCluster, TestCluster } from "../support/nats-cluster";
@@ -45,9 +45,9 @@ const dagnats: DagnatsSpec = {
  * The two presets' streams and buckets, checked as a stack would check them. Without operator mode every
  * stream lives in one account on the server; the subjects of the two presets do not overlap, so they fit.
  */
-function presetResources(cluster: Cluster): JetStreamResources {
+function presetResources(cluster: Cluster): JetStreamResourceSet {
   const engine = dagnatsJetStream(dagnats, cluster);
-  return validateJetStreamResources(
+  return validateJetStreamResourceSet(
     { streams: [...lightdashStreams(lightdash), ...engine.streams], keyValues: engine.keyValues },
     {
       cluster,
@@ -60,7 +60,7 @@ function presetResources(cluster: Cluster): JetStreamResources {
 }
 
 /** Creates every stream, consumer and bucket and checks what the server reports back against the settings and the NACK objects. */
-async function createAndCompare(nc: NatsConnection, resources: JetStreamResources): Promise<void> {
+async function createAndCompare(nc: NatsConnection, resources: JetStreamResourceSet): Promise<void> {
   const jsm = await nc.jetstreamManager();
   const js = nc.jetstream();
   const nack = nackObjects(resources, { namespace: "nats", credsPath: (account) => `/etc/nack/creds/${account}/user.creds` });

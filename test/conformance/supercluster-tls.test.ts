@@ -6,11 +6,10 @@
 import * as path from "path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsConnection } from "nats";
-import { localSuperClusterPlacements } from "../../components/model/local-topology";
 import { validateSuperCluster } from "../../components/model/supercluster";
-import { connectToCluster, waitFor } from "../support/nats-client";
+import { waitFor } from "../support/nats-client";
 import { makeLoopbackCertificates } from "../support/test-certificates";
-import { launchTopology, prepareTopology, RunningTopology } from "../support/topology-launch";
+import { launchSuperCluster, RunningSuperCluster, RunningTopology } from "../support/topology-launch";
 
 const superCluster = validateSuperCluster({
   clusters: [
@@ -21,22 +20,19 @@ const superCluster = validateSuperCluster({
 });
 
 describe("a supercluster with gateway TLS on real nats-server", () => {
+  let running: RunningSuperCluster | undefined;
   let topology: RunningTopology;
   let north: NatsConnection;
   let south: NatsConnection;
 
   beforeAll(async () => {
-    const { runDir, ports } = await prepareTopology(superCluster.members.map((member) => member.cluster), "supercluster-tls");
-    const tls = makeLoopbackCertificates(path.join(runDir, "certs"));
-    topology = await launchTopology(localSuperClusterPlacements(superCluster, ports, runDir, tls), runDir, () => [], 25_000);
-    north = await connectToCluster(topology.cluster("north"));
-    south = await connectToCluster(topology.cluster("south"));
+    running = await launchSuperCluster(superCluster, "supercluster-tls", 25_000, (runDir) => makeLoopbackCertificates(path.join(runDir, "certs")));
+    topology = running.topology;
+    [north, south] = running.connections;
   }, 60_000);
 
   afterAll(async () => {
-    await north?.close();
-    await south?.close();
-    await topology?.stop();
+    await running?.stop();
   });
 
   it("requires TLS on every gateway and still carries messages between the clusters", async () => {

@@ -8,11 +8,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { NatsConnection, StorageType } from "nats";
 import { readJetStream } from "../../components/local";
 import { renderServer } from "../../components/model";
-import { localSuperClusterPlacements, PlacedCluster } from "../../components/model/local-topology";
+import { PlacedCluster } from "../../components/local/local-topology";
 import { validateSuperCluster } from "../../components/model/supercluster";
-import { connectToCluster, publishWhenStreamReachable, waitFor } from "../support/nats-client";
+import { publishWhenStreamReachable, waitFor } from "../support/nats-client";
 import { installedServer } from "../support/nats-cluster";
-import { launchTopology, prepareTopology, RunningTopology } from "../support/topology-launch";
+import { launchSuperCluster, RunningSuperCluster, RunningTopology } from "../support/topology-launch";
 
 const superCluster = validateSuperCluster({
   clusters: [
@@ -48,23 +48,20 @@ async function readTags(monitorPort: number): Promise<string[]> {
 }
 
 describe("a 2 x 3 supercluster on real nats-server", () => {
+  let running: RunningSuperCluster | undefined;
   let placed: PlacedCluster[];
   let topology: RunningTopology;
   let east: NatsConnection;
   let west: NatsConnection;
 
   beforeAll(async () => {
-    const { runDir, ports } = await prepareTopology(superCluster.members.map((member) => member.cluster), "supercluster");
-    placed = localSuperClusterPlacements(superCluster, ports, runDir);
-    topology = await launchTopology(placed, runDir, () => [], META_GROUP_TIMEOUT_MS);
-    east = await connectToCluster(topology.cluster("east"));
-    west = await connectToCluster(topology.cluster("west"));
+    running = await launchSuperCluster(superCluster, "supercluster", META_GROUP_TIMEOUT_MS);
+    ({ placed, topology } = running);
+    [east, west] = running.connections;
   }, 60_000);
 
   afterAll(async () => {
-    await east?.close();
-    await west?.close();
-    await topology?.stop();
+    await running?.stop();
   });
 
   it("runs on every server exactly the config the shared renderer gives for its placement", () => {

@@ -4,9 +4,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { expect } from "vitest";
-import { crdProblems } from "./crd-schemas";
 import { schemaProblems } from "./k8s-schema";
-import { MockRecorder, RecordedResource } from "./pulumi-mocks";
+import { MockRecorder, RecordedResource } from "../../components/testing";
 
 /** What a refusal names: the field path of each problem, and the whole message. */
 export interface Refusal {
@@ -34,17 +33,15 @@ export async function expectRefusal(mocks: MockRecorder, construct: () => unknow
 }
 
 export interface ValidityCheck {
-  /** Which types are custom resources, checked against their CRD's schema; the rest against Kubernetes'. Default none. */
-  isCustomResource?: (type: string) => boolean;
   /** The inputs to check, for a test that must first stand in for values not known yet. Default the recorded inputs. */
   inputsOf?: (object: RecordedResource) => Record<string, unknown>;
 }
 
-/** Expects each object to fit its schema with no unknown field; a failure names the object and its problems. */
+/** Expects each object, built-in or custom resource, to fit its schema with no unknown field; a failure names the object and its problems. */
 export function expectEachValid(objects: RecordedResource[], check: ValidityCheck = {}): void {
   for (const object of objects) {
     const inputs = check.inputsOf?.(object) ?? object.inputs;
-    const problems = check.isCustomResource?.(object.type) ? crdProblems(inputs as never) : schemaProblems(inputs);
+    const problems = schemaProblems(inputs);
     expect({ name: object.name, problems }).toEqual({ name: object.name, problems: [] });
   }
 }

@@ -1,9 +1,9 @@
 /**
- * Checks NACK and KEDA objects against their CRDs' OpenAPI schemas, refusing unknown fields as the API server
- * does under strict field validation.
+ * The schemas of the custom resources the package creates, for test/support/k8s-schema.ts to check them
+ * against, refusing unknown fields as the API server does under strict field validation.
  *
  * - NACK (`jetstream.nats.io/v1beta2` Stream, Consumer, KeyValue): the schemas the package installs its CRDs
- *   with (components/kubernetes/nack-crd-schemas.ts), transcribed from NACK's own CRDs, every spec field
+ *   with (components/kubernetes/jetstream/nack-crd-schemas.ts), transcribed from NACK's own CRDs, every spec field
  *   listed. Each object schema is closed here, since a CRD schema cannot say `additionalProperties: false`.
  * - KEDA (`keda.sh/v1alpha1` ScaledObject): transcribed below from KEDA's CRD, with the keys of the
  *   nats-jetstream trigger's metadata, which KEDA reads from a free-form map and so would not refuse.
@@ -11,8 +11,7 @@
  *   (deploy/crds/cert-manager.io_certificates.yaml), the fields the listeners' certificates may use, with
  *   the CRD's own enums and required fields.
  */
-import Ajv from "ajv";
-import { NACK_SPEC_SCHEMAS, OpenApiSchema } from "../../components/kubernetes/nack-crd-schemas";
+import { NACK_SPEC_SCHEMAS, OpenApiSchema } from "../../components/kubernetes/jetstream/nack-crd-schemas";
 
 const string = { type: "string" };
 const integer = { type: "integer" };
@@ -21,7 +20,7 @@ const stringMap = { type: "object", additionalProperties: string };
 const closed = (properties: Record<string, unknown>, required: string[] = []) => ({ type: "object", properties, required, additionalProperties: false });
 
 /** The schema with every object that lists its properties closed to others. */
-export function closedSchema(schema: OpenApiSchema): Record<string, unknown> {
+function closedSchema(schema: OpenApiSchema): Record<string, unknown> {
   const copy: Record<string, unknown> = { ...schema };
   if (schema.properties !== undefined) {
     copy.properties = Object.fromEntries(Object.entries(schema.properties).map(([field, inner]) => [field, closedSchema(inner)]));
@@ -62,7 +61,7 @@ const scaledObjectSchema = closed(
 );
 
 /** The parts of the nats-jetstream trigger's metadata KEDA reads; it ignores other keys, so a misspelt one is refused here. */
-const natsJetStreamMetadata = closed(
+export const NATS_JETSTREAM_TRIGGER_METADATA = closed(
   {
     natsServerMonitoringEndpoint: string,
     account: string,
@@ -104,30 +103,11 @@ const certificateSchema = closed(
   ["issuerRef", "secretName"],
 );
 
-const ajv = new Ajv({ allErrors: true, strict: false });
-const SCHEMAS: Record<string, object> = {
+/** The spec schema of each custom resource kind, by `apiVersion/kind`, every object closed to unknown fields. */
+export const CUSTOM_RESOURCE_SPEC_SCHEMAS: Readonly<Record<string, object>> = {
   "jetstream.nats.io/v1beta2/Stream": closedSchema(NACK_SPEC_SCHEMAS.Stream),
   "jetstream.nats.io/v1beta2/Consumer": closedSchema(NACK_SPEC_SCHEMAS.Consumer),
   "jetstream.nats.io/v1beta2/KeyValue": closedSchema(NACK_SPEC_SCHEMAS.KeyValue),
   "keda.sh/v1alpha1/ScaledObject": scaledObjectSchema,
   "cert-manager.io/v1/Certificate": certificateSchema,
 };
-const validators = Object.fromEntries(Object.entries(SCHEMAS).map(([key, schema]) => [key, ajv.compile(schema)]));
-const validateTriggerMetadata = ajv.compile(natsJetStreamMetadata);
-
-/** Every way the object's spec breaks its CRD schema; empty when valid. */
-export function crdProblems(object: { apiVersion: string; kind: string; metadata: unknown; spec: unknown }): string[] {
-  const validate = validators[`${object.apiVersion}/${object.kind}`];
-  if (!validate) return [`no schema for ${object.apiVersion} ${object.kind}`];
-  const problems = validate(object.spec) ? [] : validate.errors!.map((error) => `spec${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`);
-  if (object.kind === "ScaledObject") {
-    for (const trigger of (object.spec as { triggers: { type: string; metadata: unknown }[] }).triggers) {
-      if (trigger.type === "nats-jetstream" && !validateTriggerMetadata(trigger.metadata)) {
-        problems.push(...validateTriggerMetadata.errors!.map((error) => `trigger metadata${error.instancePath} ${error.message} ${JSON.stringify(error.params)}`));
-      }
-    }
-  }
-  const metadata = object.metadata as { name?: string; namespace?: string };
-  if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(metadata.name ?? "")) problems.push(`metadata.name ${metadata.name} is not a DNS subdomain`);
-  return problems;
-}

@@ -1,5 +1,6 @@
 /**
- * Validates Kubernetes objects against the API's schemas, from two sources because neither does both:
+ * The tests' one check of Kubernetes objects against their schemas. Built-in kinds are checked against the
+ * API's schemas, from two sources because neither does both:
  *
  * - kubernetes-models carries validators compiled from the Kubernetes OpenAPI document. They check types,
  *   enums, formats and required fields, but their schemas allow additional properties, so a misspelt field
@@ -7,6 +8,8 @@
  * - @kubernetes/client-node carries models generated from the same OpenAPI document, each listing every
  *   field of its type with the field's type (attributeTypeMap). Walking an object along those lists finds
  *   every field the API does not know.
+ *
+ * Custom resources (NACK, KEDA, cert-manager) are checked against their CRDs' spec schemas (crd-schemas.ts).
  *
  * Unknown fields matter because the API server drops them (or refuses them under strict field validation):
  * a misspelt `readinessProbe` would deploy pods without one.
@@ -25,6 +28,8 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { CUSTOM_RESOURCE_SPEC_SCHEMAS, NATS_JETSTREAM_TRIGGER_METADATA } from "./crd-schemas";
+import { jsonSchemaCheck, problemLine } from "./json-schema";
 
 interface TypedModel {
   validate(): void;
@@ -82,31 +87,44 @@ function unknownFields(value: unknown, typeName: string, path: string, problems:
   }
 }
 
-/** A JSON pointer (`/spec/ports/0/port`) written as the unknown-field walk writes paths (`.spec.ports[0].port`). */
-function fieldPath(pointer: string): string {
-  const segments = pointer.split("/").slice(1);
-  return segments.map((segment) => (/^\d+$/.test(segment) ? `[${segment}]` : `.${segment}`)).join("") || ".";
-}
-
 function typeProblems(object: Record<string, unknown>, Model: ModelClass): string[] {
   try {
     new Model(object).validate();
     return [];
   } catch (error) {
-    const details = (error as { errors?: { instancePath: string; message?: string }[] }).errors;
+    const details = (error as { errors?: { instancePath: string; message?: string; params: Record<string, unknown> }[] }).errors;
     if (!details) return [String(error)];
-    return details.map((detail) => `${fieldPath(detail.instancePath)}: ${detail.message ?? "invalid"}`);
+    return details.map((detail) => problemLine(detail));
   }
 }
 
+const CUSTOM_RESOURCE_CHECKS = Object.fromEntries(Object.entries(CUSTOM_RESOURCE_SPEC_SCHEMAS).map(([key, schema]) => [key, jsonSchemaCheck(schema)]));
+const checkTriggerMetadata = jsonSchemaCheck(NATS_JETSTREAM_TRIGGER_METADATA);
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
+
+/** A custom resource against its CRD: its spec, the nats-jetstream triggers' metadata, and its name. */
+function customResourceProblems(object: Record<string, unknown>, checkSpec: (spec: unknown, prefix: string) => string[]): string[] {
+  const problems = checkSpec(object.spec, ".spec");
+  const triggers = (object.spec as { triggers?: { type: string; metadata: unknown }[] } | undefined)?.triggers ?? [];
+  triggers.forEach((trigger, index) => {
+    if (trigger.type === "nats-jetstream") problems.push(...checkTriggerMetadata(trigger.metadata, `.spec.triggers[${index}].metadata`));
+  });
+  const name = (object.metadata as { name?: string } | undefined)?.name;
+  if (!DNS_SUBDOMAIN.test(name ?? "")) problems.push(`.metadata.name: ${JSON.stringify(name)} is not a DNS subdomain`);
+  return problems;
+}
+
 /**
- * Every way the object breaks the schema of its kind, as `path: problem` lines; empty when it is valid.
- * A PersistentVolumeClaimPatch's inputs carry the PersistentVolumeClaim kind, so they are checked as claims.
+ * Every way the object breaks the schema of its kind, built-in or custom, as `path: problem` lines; empty
+ * when it is valid. A PersistentVolumeClaimPatch's inputs carry the PersistentVolumeClaim kind, so they are
+ * checked as claims.
  */
 export function schemaProblems(object: Record<string, unknown>): string[] {
   const apiVersion = object.apiVersion;
   const kind = object.kind;
   if (typeof apiVersion !== "string" || typeof kind !== "string") return [".: apiVersion and kind are required"];
+  const custom = CUSTOM_RESOURCE_CHECKS[`${apiVersion}/${kind}`];
+  if (custom) return customResourceProblems(object, custom);
   const Model = TYPE_VALIDATORS[`${apiVersion}/${kind}`];
   if (!Model) return [`.: no schema known here for ${apiVersion} ${kind}`];
   const version = apiVersion.split("/").pop()!;

@@ -3,6 +3,7 @@ import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { PIDS_FILE } from "../../components/local";
+import { RunEvent } from "../../cli/local/run-output";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
 const CLI = path.join(PROJECT_DIR, "cli/local.ts");
@@ -30,6 +31,21 @@ export function finished(child: ChildProcess, timeoutMs: number): Promise<Finish
       resolve({ code, stdout, stderr });
     });
   });
+}
+
+/** The events a `--json` run wrote to stdout, one JSON object a line. */
+export function runEvents(stdout: string): RunEvent[] {
+  return stdout
+    .split("\n")
+    .filter((line) => line !== "")
+    .map((line) => JSON.parse(line) as RunEvent);
+}
+
+/** The one event of `kind` among a run's events; fails when there is not exactly one. */
+export function eventOf<K extends RunEvent["event"]>(events: readonly RunEvent[], kind: K): Extract<RunEvent, { event: K }> {
+  const found = events.filter((event): event is Extract<RunEvent, { event: K }> => event.event === kind);
+  if (found.length !== 1) throw new Error(`expected one ${kind} event, got ${found.length}: ${JSON.stringify(events.map((event) => event.event))}`);
+  return found[0];
 }
 
 /** `npm run local -- <args>` in the project directory, as a newcomer types it. */

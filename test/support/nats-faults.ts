@@ -1,9 +1,11 @@
 /** The stream, load and report shared by the fault tests. */
-import { expect } from "vitest";
+import { afterEach, expect } from "vitest";
 import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "nats";
 import { LocalCluster } from "../../components/local";
+import { Cluster } from "../../components/model";
 import { auditStream } from "./nats-audit";
-import { readStream, sleep, waitUntilSettled } from "./nats-client";
+import { connectToCluster, readStream, sleep, waitUntilSettled } from "./nats-client";
+import { startTestCluster, TestCluster } from "./nats-cluster";
 import { SteadyPublisher } from "./nats-publisher";
 
 export const FAULT_STREAM = "FAULTS";
@@ -116,4 +118,38 @@ export async function auditAndReport(label: string, local: LocalCluster, nc: Nat
   expect(audit.duplicates, "messages stored more than once").toEqual([]);
   expect(audit.misplaced, "acknowledged sequences holding another message").toEqual([]);
   expect(publisher.abandoned, "messages never acknowledged").toEqual([]);
+}
+
+/** A cluster under the steady load: its servers, the load's connection and the publisher. */
+export interface LoadedCluster {
+  local: LocalCluster;
+  nc: NatsConnection;
+  jsm: JetStreamManager;
+  publisher: SteadyPublisher;
+}
+
+/**
+ * Call in a describe block: gives a function that starts a cluster with the fault stream at `replicas`
+ * under steady load, once 200 writes are acknowledged, and stops the load and the servers after each test.
+ */
+export function loadedClusters(): (cluster: Cluster, replicas: number) => Promise<LoadedCluster> {
+  let running: TestCluster | undefined;
+  let nc: NatsConnection | undefined;
+  let publisher: SteadyPublisher | undefined;
+  afterEach(async () => {
+    await publisher?.stop();
+    await nc?.close();
+    await running?.stop();
+    publisher = nc = running = undefined;
+  });
+  return async (cluster, replicas) => {
+    running = await startTestCluster(cluster);
+    nc = await connectToCluster(running.local);
+    const jsm = await nc.jetstreamManager();
+    await createFaultStream(jsm, replicas);
+    publisher = steadyLoad(nc.jetstream());
+    publisher.start();
+    await publisher.waitForMore(200, 15_000);
+    return { local: running.local, nc, jsm, publisher };
+  };
 }

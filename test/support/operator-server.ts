@@ -15,7 +15,7 @@ import { keyEntities } from "../../components/credentials/keys";
 import { Account } from "../../components/model/accounts";
 import { Cluster, validateCluster } from "../../components/model/cluster";
 import { ConfBlock } from "../../components/model/conf";
-import { LocalPorts, localPlacements } from "../../components/model/placement";
+import { localPlacements, LocalPorts } from "../../components/local/local-placement";
 import { renderServer } from "../../components/model/server-config";
 import { parseServerVersion } from "../../components/model/version";
 

@@ -4,7 +4,7 @@
  */
 import type * as PulumiModule from "@pulumi/pulumi";
 import { vi } from "vitest";
-import { MockRecorder } from "./pulumi-mocks";
+import { MockRecorder } from "../../components/testing";
 
 export type Program = typeof import("../../index");
 

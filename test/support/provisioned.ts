@@ -2,6 +2,7 @@
  * The model's JetStream objects of a shipped stack, and the objects a `npm run local` run reports it created,
  * in one shape, so tests can compare what each back end provisions with the model.
  */
+import { CreatedObject } from "../../components/local/provision";
 import { ProvisionedObject, provisionedObjects, stackProvisioning } from "../../components/model/provisioning";
 import { loadCheckedStack } from "../../components/stack-check";
 
@@ -10,16 +11,9 @@ export function modelObjects(projectDir: string, stack: string): ProvisionedObje
   return provisionedObjects(stackProvisioning(loadCheckedStack(projectDir, stack)));
 }
 
-const KINDS: Record<string, ProvisionedObject["kind"]> = { stream: "stream", consumer: "consumer", "key-value bucket": "bucket" };
-
-/** Every `[<cluster>] <account>: <kind> <name> created` line of a local run's output. */
-export function createdObjects(stdout: string): ProvisionedObject[] {
-  return [...stdout.matchAll(/^\s+\[([^\]]+)\] (\S+): (stream|consumer|key-value bucket) (\S+) created\b/gm)].map(([, cluster, account, kind, name]) => ({
-    cluster,
-    account,
-    kind: KINDS[kind],
-    name,
-  }));
+/** The objects a local run reports it created, without what the server reported of each. */
+export function createdObjects(created: readonly CreatedObject[]): ProvisionedObject[] {
+  return created.map(({ cluster, account, kind, name }) => ({ cluster, account, kind, name }));
 }
 
 /** The objects in one order, to compare sets. */

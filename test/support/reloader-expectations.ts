@@ -3,7 +3,7 @@
  * certificate, key and CA file the rendered nats.conf names, each readable through a mount of its own.
  */
 import { expect } from "vitest";
-import { CONFIG_FILE } from "../../components/kubernetes/pod-security";
+import { CONFIG_FILE } from "../../components/kubernetes/cluster/pod-security";
 
 const TLS_FILE_LINE = /^\s*(?:cert_file|key_file|ca_file): "([^"]+)"$/gm;
 

@@ -5,9 +5,11 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { NatsConnection } from "nats";
 import { allocatePorts, launchTopology as launchLocalTopology, LocalCluster } from "../../components/local";
-import { Cluster, ConfBlock, Ports } from "../../components/model";
-import { PlacedCluster, PortsByCluster } from "../../components/model/local-topology";
+import { localSuperClusterPlacements, PlacedCluster, PortsByCluster } from "../../components/local/local-topology";
+import { Cluster, ConfBlock, Ports, SuperClusterTopology, TlsFiles } from "../../components/model";
+import { connectToCluster } from "./nats-client";
 import { installedServer } from "./nats-cluster";
 
 export interface RunningTopology {
@@ -52,4 +54,32 @@ export async function launchTopology(
     throw error;
   }
   return { runDir, clusters: topology.clusters, cluster: (name) => topology.cluster(name), stop };
+}
+
+/** A running supercluster with a connection to each member, in member order. */
+export interface RunningSuperCluster {
+  placed: PlacedCluster[];
+  topology: RunningTopology;
+  connections: NatsConnection[];
+  /** Closes the connections, kills every server and removes the run directory. */
+  stop(): Promise<void>;
+}
+
+/** Places the supercluster on loopback (its gateways with `gatewayTls` files when given), starts it and connects to each member. */
+export async function launchSuperCluster(superCluster: SuperClusterTopology, prefix: string, readyTimeoutMs: number, gatewayTls?: (runDir: string) => TlsFiles): Promise<RunningSuperCluster> {
+  const { runDir, ports } = await prepareTopology(superCluster.members.map((member) => member.cluster), prefix);
+  const placed = localSuperClusterPlacements(superCluster, ports, runDir, gatewayTls?.(runDir));
+  const topology = await launchTopology(placed, runDir, () => [], readyTimeoutMs);
+  const connections: NatsConnection[] = [];
+  const stop = async () => {
+    await Promise.all(connections.map((connection) => connection.close().catch(() => undefined)));
+    await topology.stop();
+  };
+  try {
+    for (const member of superCluster.members) connections.push(await connectToCluster(topology.cluster(member.cluster.name)));
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { placed, topology, connections, stop };
 }

@@ -1,65 +1,37 @@
 /**
- * The NatsCredentials component under Pulumi mocks. RandomBytes stands in for state: the mock derives each
- * resource's bytes from its name (without the component's name, so two components play two runs of one
+ * The NatsCredentials component under Pulumi mocks. RandomBytes stands in for state: the mocks derive each
+ * resource's bytes from its name (here without the component's name, so two components play two runs of one
  * program) and its keepers (a changed rotation gives new bytes, as the provider replaces the resource), and
- * marks them secret as the provider does.
+ * mark them secret as the provider does.
  */
-import { createHash } from "crypto";
 import type * as PulumiModule from "@pulumi/pulumi";
-import { specialSecretSig, specialSigKey } from "@pulumi/pulumi/runtime/rpc";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { AccountSpec, AccountStream } from "../../components/model/accounts";
-import { validateCluster } from "../../components/model/cluster";
+import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { renderServer } from "../../components/model/server-config";
-import { kubernetesPlacement } from "../../components/model/placement";
+import { kubernetesPlacement } from "../../components/kubernetes/cluster/pod-placement";
+import { installMocks, MockRecorder, nameDerivedValues, RANDOM_BYTES_TYPE, valueOf } from "../../components/testing";
 
 type Credentials = typeof import("../../components/credentials");
 
-const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
 const SECRET = "kubernetes:core/v1:Secret";
 const SEED = /S[OAU][A-Z2-7]{50,}/;
 
-interface Registered {
-  type: string;
-  name: string;
-  inputs: Record<string, any>;
-}
-
 let pulumi: typeof PulumiModule;
 let credentials: Credentials;
-const registered: Registered[] = [];
-
-function mockBytes(name: string, keepers: unknown): Buffer {
-  const withinComponent = name.slice(name.indexOf("-") + 1);
-  return createHash("sha256").update(`${withinComponent}/${JSON.stringify(keepers)}`).digest();
-}
+let mocks: MockRecorder;
 
 beforeAll(async () => {
+  mocks = await installMocks({
+    preview: false,
+    randomValues: { ...nameDerivedValues, bytes: (name, inputs) => nameDerivedValues.bytes(name.slice(name.indexOf("-") + 1), inputs) },
+  });
   pulumi = await import("@pulumi/pulumi");
-  await pulumi.runtime.setMocks(
-    {
-      newResource(args) {
-        registered.push({ type: args.type, name: args.name, inputs: args.inputs });
-        if (args.type === RANDOM_BYTES) {
-          const bytes = mockBytes(args.name, args.inputs.keepers);
-          return { id: args.name, state: { ...args.inputs, base64: pulumi.secret(bytes.toString("base64")), hex: pulumi.secret(bytes.toString("hex")) } };
-        }
-        return { id: `${args.name}-id`, state: args.inputs };
-      },
-      call: (args) => args.inputs,
-    },
-    "nats-jetstream",
-    "test",
-    false,
-  );
   credentials = await import("../../components/credentials");
 });
 
-function valueOf<T>(output: PulumiModule.Output<T>): Promise<T> {
-  return new Promise((resolve) => output.apply((value) => resolve(value)));
-}
-
-const cluster = validateCluster({ name: "nats", tier: "dev" });
+const clusterSpec: ClusterSpec = { name: "nats", tier: "dev" };
+const cluster = validateCluster(clusterSpec);
 const streams: AccountStream[] = [{ name: "ORDERS", account: "shop", subjects: ["orders.>"] }];
 
 function accounts(change: { consumer?: string; apiRotation?: string } = {}): AccountSpec[] {
@@ -97,7 +69,7 @@ async function snapshot(component: InstanceType<Credentials["NatsCredentials"]>)
 }
 
 function run(name: string, args: Partial<PulumiModule.Unwrap<ConstructorParameters<Credentials["NatsCredentials"]>[1]>> = {}) {
-  return new credentials.NatsCredentials(name, { cluster, streams, accounts: accounts(), operatorName: "nats", ...args });
+  return new credentials.NatsCredentials(name, { cluster: clusterSpec, streams, accounts: accounts(), operatorName: "nats", ...args });
 }
 
 describe("NatsCredentials under mocks", () => {
@@ -109,7 +81,7 @@ describe("NatsCredentials under mocks", () => {
   });
 
   it("keeps one RandomBytes of 32 bytes per operator, account and user, renewed by its rotation value", () => {
-    const keys = registered.filter((resource) => resource.type === RANDOM_BYTES && resource.name.startsWith("first-"));
+    const keys = mocks.resources.filter((resource) => resource.type === RANDOM_BYTES_TYPE && resource.name.startsWith("first-"));
     expect(keys.map((key) => key.name)).toEqual([
       "first-operator-key",
       "first-account-key-SYS",
@@ -137,7 +109,7 @@ describe("NatsCredentials under mocks", () => {
 
   it("renews only that user's keys when its rotation value changes", async () => {
     const rotated = await snapshot(run("fourth", { accounts: accounts({ apiRotation: "2027-01" }) }));
-    expect(registered.find((resource) => resource.name === "fourth-user-key-api")!.inputs.keepers).toEqual({ rotation: "2027-01" });
+    expect(mocks.resources.find((resource) => resource.name === "fourth-user-key-api")!.inputs.keepers).toEqual({ rotation: "2027-01" });
     expect(rotated.userPublicKeys.api).not.toBe(first.userPublicKeys.api);
     expect(rotated.userJwts.api).not.toBe(first.userJwts.api);
     expect(rotated.userCreds.api).not.toBe(first.userCreds.api);
@@ -191,15 +163,14 @@ describe("NatsCredentials under mocks", () => {
   });
 
   it("creates one Secret per user, each holding its creds as a secret, and outputs their names", async () => {
-    const secrets = registered.filter((resource) => resource.type === SECRET && resource.name.startsWith("first-"));
+    const secrets = mocks.resources.filter((resource) => resource.type === SECRET && resource.name.startsWith("first-"));
     expect(secrets.map((secret) => secret.name).sort()).toEqual(["first-api-creds", "first-auditor-creds", "first-orders-worker-creds", "first-sys-creds"]);
     for (const secret of secrets) {
       const user = secret.name.replace(/^first-|-creds$/g, "");
       expect(secret.inputs.metadata).toMatchObject({ name: `nats-${user}-creds`, namespace: "nats" });
       // Sent as a secret: the whole stringData is wrapped, by the kubernetes SDK on top of the component's own wrapping.
-      const { stringData } = secret.inputs;
-      expect(stringData[specialSigKey]).toBe(specialSecretSig);
-      expect(stringData.value).toEqual({ [`${user}.creds`]: first.userCreds[user] });
+      expect(secret.secretPaths).toContain("stringData");
+      expect(secret.inputs.stringData).toEqual({ [`${user}.creds`]: first.userCreds[user] });
     }
     expect(await valueOf(component.secretNames!)).toEqual({
       api: "nats-api-creds",
@@ -216,7 +187,7 @@ describe("NatsCredentials under mocks", () => {
   });
 
   it("refuses invalid accounts with one InputPropertiesError before creating anything", () => {
-    const before = registered.length;
+    const before = mocks.resources.length;
     let caught: unknown;
     try {
       run("invalid", { accounts: [{ name: "shop", users: [{ name: "api", publisher: { stream: "NOPE" } }] }] });
@@ -230,7 +201,7 @@ describe("NatsCredentials under mocks", () => {
         reason: 'accounts[0].users[0].publisher.stream: "NOPE" is not allowed; name one of the account\'s streams: ORDERS',
       },
     ]);
-    expect(registered.length).toBe(before);
+    expect(mocks.resources.length).toBe(before);
   });
 
   it("refuses an empty operator rotation value", () => {

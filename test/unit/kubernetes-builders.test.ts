@@ -1,12 +1,12 @@
 /** The pure builders beside the component: quorum, ingress composition, exporter flags, the pods' nats.conf. */
 import { describe, expect, it } from "vitest";
-import { fromRenderedConfig, renderPodConfig } from "../../components/kubernetes/config-map";
-import { maxUnavailableServers } from "../../components/kubernetes/disruption-budget";
-import { buildNetworkPolicy, clusterIngressAllowances } from "../../components/kubernetes/network-policy";
-import { exporterArgs } from "../../components/kubernetes/sidecars";
+import { fromRenderedConfig, renderPodConfig } from "../../components/kubernetes/cluster/config-map";
+import { maxUnavailableServers } from "../../components/kubernetes/cluster/disruption-budget";
+import { buildNetworkPolicy, clusterIngressAllowances } from "../../components/kubernetes/cluster/network-policy";
+import { exporterArgs } from "../../components/kubernetes/cluster/sidecars";
 import { validateCluster } from "../../components/model/cluster";
 import { ConfVariable } from "../../components/model/conf";
-import { kubernetesPlacement } from "../../components/model/placement";
+import { kubernetesPlacement } from "../../components/kubernetes/cluster/pod-placement";
 import { RenderedServer, renderServer } from "../../components/model/server-config";
 import { schemaProblems } from "../support/k8s-schema";
 

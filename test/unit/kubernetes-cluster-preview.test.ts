@@ -3,11 +3,11 @@
  * config sections not yet known (as in a first preview of a gateway) leave only what depends on them unknown.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { unknownValue, valueOf } from "../../components/testing";
 import { expectEachValid } from "../support/component-expectations";
-import { installMocks, MockRecorder, unknownValue, valueOf } from "../support/pulumi-mocks";
+import { componentStack } from "../support/component-stack";
 
 type Components = typeof import("../../components/kubernetes");
-type Pulumi = typeof import("@pulumi/pulumi");
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
@@ -15,17 +15,9 @@ const BUDGET = "kubernetes:policy/v1:PodDisruptionBudget";
 /** A stand-in for a resource whose address is known only after the update, such as a gateway's load balancer. */
 const LOAD_BALANCER = "test:index:LoadBalancer";
 
-let mocks: MockRecorder;
-let components: Components;
-let pulumi: Pulumi;
-
-beforeAll(async () => {
-  mocks = await installMocks({
-    preview: true,
-    extraState: (type) => (type === LOAD_BALANCER ? { hostname: unknownValue } : undefined),
-  });
-  pulumi = await import("@pulumi/pulumi");
-  components = await import("../../components/kubernetes");
+const { mocks, pulumi, components, deploy } = await componentStack({
+  preview: true,
+  extraState: (type) => (type === LOAD_BALANCER ? { hostname: unknownValue } : undefined),
 });
 
 const inputsOf = (type: string) => mocks.ofType(type)[0].inputs;
@@ -33,9 +25,7 @@ const inputsOf = (type: string) => mocks.ofType(type)[0].inputs;
 describe("a preview of a large cluster", () => {
   let cluster: InstanceType<Components["JetStreamCluster"]>;
   beforeAll(async () => {
-    mocks.reset();
-    cluster = new components.JetStreamCluster("nats", { cluster: { name: "nats", tier: "large" } });
-    await mocks.settle();
+    cluster = await deploy(() => new components.JetStreamCluster("nats", { cluster: { name: "nats", tier: "large" } }));
   });
 
   it("shows every object an update would create, each valid", () => {
@@ -64,14 +54,14 @@ describe("a preview of a large cluster", () => {
 
 describe("a preview with a config section not known until the update", () => {
   beforeAll(async () => {
-    mocks.reset();
-    // A CustomResource exposes each property it was given as an Output of the same name.
-    const CustomResource = pulumi.CustomResource as unknown as new (type: string, name: string, props: object) => object;
-    const loadBalancer = new CustomResource(LOAD_BALANCER, "west", { hostname: undefined });
-    const { hostname } = loadBalancer as unknown as { hostname: import("@pulumi/pulumi").Output<string> };
-    const gateway = hostname.apply((host) => ({ gateway: { name: "nats", port: 7222, gateways: [{ name: "west", urls: [`nats://${host}:7222`] }] } }));
-    new components.JetStreamCluster("nats", { cluster: { name: "nats", tier: "small" }, extraConfSections: [gateway] });
-    await mocks.settle();
+    await deploy(() => {
+      // A CustomResource exposes each property it was given as an Output of the same name.
+      const CustomResource = pulumi.CustomResource as unknown as new (type: string, name: string, props: object) => object;
+      const loadBalancer = new CustomResource(LOAD_BALANCER, "west", { hostname: undefined });
+      const { hostname } = loadBalancer as unknown as { hostname: import("@pulumi/pulumi").Output<string> };
+      const gateway = hostname.apply((host) => ({ gateway: { name: "nats", port: 7222, gateways: [{ name: "west", urls: [`nats://${host}:7222`] }] } }));
+      return new components.JetStreamCluster("nats", { cluster: { name: "nats", tier: "small" }, extraConfSections: [gateway] });
+    });
   });
 
   it("leaves the config and the exporter's flags unknown", () => {

@@ -1,11 +1,9 @@
 /** The JetStreamCluster component under Pulumi mocks in update mode: what it would send to Kubernetes. */
 import { beforeAll, describe, expect, it } from "vitest";
+import { ConfVariable } from "../../components/model";
+import { RecordedResource, valueOf } from "../../components/testing";
 import { expectEachValid } from "../support/component-expectations";
-import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-
-type Components = typeof import("../../components/kubernetes");
-type Pulumi = typeof import("@pulumi/pulumi");
-type Model = typeof import("../../components/model");
+import { componentStack } from "../support/component-stack";
 
 const COMPONENT = "nats-jetstream:index:JetStreamCluster";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
@@ -17,24 +15,11 @@ const NETWORK_POLICY = "kubernetes:networking.k8s.io/v1:NetworkPolicy";
 const SERVICE_ACCOUNT = "kubernetes:core/v1:ServiceAccount";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 
-let mocks: MockRecorder;
-let components: Components;
-let pulumi: Pulumi;
-let model: Model;
+const stack = await componentStack({ preview: false });
+const { mocks, pulumi, components } = stack;
 
-beforeAll(async () => {
-  mocks = await installMocks({ preview: false });
-  pulumi = await import("@pulumi/pulumi");
-  model = await import("../../components/model");
-  components = await import("../../components/kubernetes");
-});
-
-async function deploy(name: string, args: import("../../components/kubernetes").JetStreamClusterArgs) {
-  mocks.reset();
-  const cluster = new components.JetStreamCluster(name, args);
-  await mocks.settle();
-  return cluster;
-}
+/** The one JetStreamCluster these args make, alone in the record. */
+const deploy = (name: string, args: import("../../components/kubernetes").JetStreamClusterArgs) => stack.deploy(() => new components.JetStreamCluster(name, args));
 
 const only = (type: string): RecordedResource => {
   const found = mocks.ofType(type);
@@ -327,7 +312,6 @@ describe("options for later features", () => {
   });
 
   it("merges extra config sections, Outputs included, keeping variable references bare, and adds exporter flags", async () => {
-    const { ConfVariable } = model;
     const gateway = pulumi.output("nats://west.example:7222").apply((url) => ({
       gateway: { name: "nats", port: 7222, gateways: [{ name: "west", urls: [url] }] },
     }));

@@ -2,20 +2,13 @@
  * Every way the component refuses its args: one InputPropertiesError naming each bad field, thrown before
  * anything is registered (not even the component itself).
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectRefusal } from "../support/component-expectations";
-import { installMocks, MockRecorder } from "../support/pulumi-mocks";
+import { componentStack } from "../support/component-stack";
 
-type Components = typeof import("../../components/kubernetes");
 type Args = import("../../components/kubernetes").JetStreamClusterArgs;
 
-let mocks: MockRecorder;
-let components: Components;
-
-beforeAll(async () => {
-  mocks = await installMocks({ preview: false });
-  components = await import("../../components/kubernetes");
-});
+const { mocks, components } = await componentStack({ preview: false });
 
 const refusal = (args: Args) => expectRefusal(mocks, () => new components.JetStreamCluster("nats", args));
 

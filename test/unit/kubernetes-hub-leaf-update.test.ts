@@ -4,30 +4,21 @@
  * name, and every RandomBytes bytes derived from its name, so the leaf URLs and JWTs resolve.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadBalancerHostname, valueOf } from "../../components/testing";
 import { expectEachValid } from "../support/component-expectations";
-import { installLoadBalancerMocks, loadBalancerHost, providerReference } from "../support/load-balancer-mocks";
-import { MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { componentStack, providerReference } from "../support/component-stack";
 import { expectReloaderWatchesCertificates } from "../support/reloader-expectations";
 
 type Components = typeof import("../../components/kubernetes");
-type K8s = typeof import("@pulumi/kubernetes");
 type HubAndLeaf = InstanceType<Components["HubAndLeaf"]>;
 type AccountSpec = import("../../components/model").AccountSpec;
 
 const SERVICE = "kubernetes:core/v1:Service";
 const NAMESPACE = "kubernetes:core/v1:Namespace";
 const SECRET = "kubernetes:core/v1:Secret";
-const HUB_LEAF_URL = `nats://${loadBalancerHost("edge-hub-leafnodes")}:7422`;
+const HUB_LEAF_URL = `nats://${loadBalancerHostname("edge-hub-leafnodes")}:7422`;
 
-let mocks: MockRecorder;
-let components: Components;
-let k8s: K8s;
-
-beforeAll(async () => {
-  mocks = await installLoadBalancerMocks(false);
-  k8s = await import("@pulumi/kubernetes");
-  components = await import("../../components/kubernetes");
-});
+const { mocks, components, deploy } = await componentStack({ preview: false });
 
 const ACCOUNTS: AccountSpec[] = [
   {
@@ -47,7 +38,8 @@ const ACCOUNTS: AccountSpec[] = [
 const USERS = ["sys", "factory-leaf", "branch-leaf", "store-leaf", "hub-app"];
 const SITES = ["factory", "branch", "store"] as const;
 /** Where each cluster's objects go: the hub and the factory share the hub's Kubernetes cluster. */
-const PROVIDER_OF: Record<string, string> = { hub: "central", factory: "central", branch: "branch", store: "branch" };
+/** The provider each cluster's objects go to: the component builds one per context its clusters name. */
+const PROVIDER_OF: Record<string, string> = { hub: "edge-kubernetes-central", factory: "edge-kubernetes-central", branch: "edge-kubernetes-branch", store: "edge-kubernetes-branch" };
 
 const natsConf = (cluster: string): string => mocks.named(`edge-${cluster}-config`).inputs.data["nats.conf"];
 const podSpec = (cluster: string) => mocks.named(`edge-${cluster}-statefulset`).inputs.spec.template.spec;
@@ -62,22 +54,18 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
   let hubAndLeaf: HubAndLeaf;
 
   beforeAll(async () => {
-    mocks.reset();
-    const central = new k8s.Provider("central", { context: "central" });
-    const branch = new k8s.Provider("branch", { context: "branch" });
-    hubAndLeaf = new components.HubAndLeaf("edge", {
+    hubAndLeaf = await deploy(() => new components.HubAndLeaf("edge", {
       cloud: "aws",
       createNamespace: true,
       accounts: ACCOUNTS,
-      hub: { name: "hub", tier: "small", namespace: "nats", jetstream: { domain: "hub" }, provider: central, leafnodesService: { loadBalancerSourceRanges: ["203.0.113.0/24"] } },
+      hub: { name: "hub", tier: "small", namespace: "nats", jetstream: { domain: "hub" }, kubernetes: { context: "central" }, leafnodesService: { loadBalancerSourceRanges: ["203.0.113.0/24"] } },
       leafnodesTls: { secretName: "leaf-tls", caSecretName: "leaf-ca" },
       sites: [
         { name: "factory", tier: "dev", namespace: "nats", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf", anonymousClients: true },
-        { name: "branch", tier: "dev", servers: 3, namespace: "edge", jetstream: { domain: "branch" }, account: "edge", user: "branch-leaf", provider: branch },
-        { name: "store", tier: "dev", namespace: "edge", jetstream: { domain: "store" }, account: "edge", user: "store-leaf", localAccount: "edge", provider: branch },
+        { name: "branch", tier: "dev", servers: 3, namespace: "edge", jetstream: { domain: "branch" }, account: "edge", user: "branch-leaf", kubernetes: { context: "branch" } },
+        { name: "store", tier: "dev", namespace: "edge", jetstream: { domain: "store" }, account: "edge", user: "store-leaf", localAccount: "edge", kubernetes: { context: "branch" } },
       ],
-    });
-    await mocks.settle();
+    }));
   });
 
   it("sends each cluster's objects to the provider of its Kubernetes cluster, a site without one to the hub's", () => {
@@ -87,6 +75,15 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
       expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(PROVIDER_OF[cluster!]) });
     }
     for (const cluster of Object.keys(PROVIDER_OF)) expect(objects.some((object) => object.name === `edge-${cluster}-statefulset`)).toBe(true);
+  });
+
+  it("builds one provider per context its clusters name, at the top of the stack", () => {
+    const providers = mocks.ofType("pulumi:providers:kubernetes");
+    expect(providers.map((provider) => [provider.name, provider.inputs.context, provider.options.parent])).toEqual([
+      ["edge-kubernetes-central", "central", ""],
+      ["edge-kubernetes-branch", "branch", ""],
+    ]);
+    expect(hubAndLeaf.providerOf("factory")).toBe(hubAndLeaf.providerOf("hub"));
   });
 
   it("sends only objects that match the Kubernetes schemas, with no unknown field", () => {
@@ -120,7 +117,7 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
     expect(block(conf, "leafnodes")).toBe(
       [
         "leafnodes: {",
-        `  advertise: "${loadBalancerHost("edge-hub-leafnodes")}:7422"`,
+        `  advertise: "${loadBalancerHostname("edge-hub-leafnodes")}:7422"`,
         '  host: "0.0.0.0"',
         "  port: 7422",
         "  tls: {",
@@ -244,13 +241,11 @@ describe("a hub with a site beside it and two sites in another Kubernetes cluste
 
 describe("a hub whose leafnodes listener is reached inside its own Kubernetes cluster", () => {
   beforeAll(async () => {
-    mocks.reset();
-    new components.HubAndLeaf("local", {
+    await deploy(() => new components.HubAndLeaf("local", {
       accounts: ACCOUNTS,
       hub: { name: "hub", tier: "small", jetstream: { domain: "hub" }, leafnodesService: { type: "ClusterIP", allowedCidrs: ["10.0.0.0/8"] } },
       sites: [{ name: "factory", tier: "dev", jetstream: { domain: "factory" }, account: "edge", user: "factory-leaf" }],
-    });
-    await mocks.settle();
+    }));
   });
 
   it("dials the hub by its Service's DNS name, from the CIDRs allowed, with the stack's provider", () => {

@@ -2,22 +2,15 @@
  * Every way the HubAndLeaf component refuses its args: one InputPropertiesError naming each bad field
  * (paths relative to the args), thrown before anything is registered, not even the component.
  */
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { expectRefusal } from "../support/component-expectations";
-import { installMocks, MockRecorder } from "../support/pulumi-mocks";
+import { componentStack } from "../support/component-stack";
 
-type Components = typeof import("../../components/kubernetes");
 type Args = import("../../components/kubernetes").HubAndLeafArgs;
-type Site = import("../../components/kubernetes").LeafSiteArgs;
+type Site = import("../../components/model/leaf").LeafSiteSpec;
 type AccountSpec = import("../../components/model").AccountSpec;
 
-let mocks: MockRecorder;
-let components: Components;
-
-beforeAll(async () => {
-  mocks = await installMocks({ preview: false });
-  components = await import("../../components/kubernetes");
-});
+const { mocks, components } = await componentStack({ preview: false });
 
 const refusal = (args: Args) => expectRefusal(mocks, () => new components.HubAndLeaf("edge", args));
 

@@ -4,21 +4,18 @@
  * a bigger volume, and pins what differs.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, MockRecorder, RecordedResource } from "../support/pulumi-mocks";
+import type { RecordedResource } from "../../components/testing";
+import { componentStack } from "../support/component-stack";
 
-type Components = typeof import("../../components/kubernetes");
 type ClusterSpec = import("../../components/model").ClusterSpec;
 
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 
-let mocks: MockRecorder;
-let components: Components;
+const { mocks, components, deploy } = await componentStack({ preview: false });
 
 /** Every object of one deployment of the cluster `nats`, by resource name. */
 async function render(cluster: ClusterSpec): Promise<Map<string, RecordedResource>> {
-  mocks.reset();
-  new components.JetStreamCluster("nats", { cluster });
-  await mocks.settle();
+  await deploy(() => new components.JetStreamCluster("nats", { cluster }));
   return new Map(mocks.kubernetesObjects().map((resource) => [resource.name, resource]));
 }
 
@@ -55,8 +52,6 @@ let medium: Map<string, RecordedResource>;
 let biggerVolume: Map<string, RecordedResource>;
 
 beforeAll(async () => {
-  mocks = await installMocks({ preview: false });
-  components = await import("../../components/kubernetes");
   small = await render({ name: "nats", tier: "small" });
   medium = await render({ name: "nats", tier: "medium" });
   biggerVolume = await render({ name: "nats", tier: "small", volumeSize: "50Gi" });

@@ -5,30 +5,18 @@
  * would send it, and nothing fails.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { valueOf } from "../../components/testing";
 import { expectEachValid } from "../support/component-expectations";
-import { installLoadBalancerMocks, providerReference } from "../support/load-balancer-mocks";
-import { MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { componentStack, providerReference } from "../support/component-stack";
 
 type Components = typeof import("../../components/kubernetes");
-type K8s = typeof import("@pulumi/kubernetes");
-type Pulumi = typeof import("@pulumi/pulumi");
 type SuperCluster = InstanceType<Components["SuperCluster"]>;
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const STATEFUL_SET = "kubernetes:apps/v1:StatefulSet";
 const CERTIFICATE = "kubernetes:cert-manager.io/v1:Certificate";
 
-let mocks: MockRecorder;
-let components: Components;
-let k8s: K8s;
-let pulumi: Pulumi;
-
-beforeAll(async () => {
-  mocks = await installLoadBalancerMocks(true);
-  pulumi = await import("@pulumi/pulumi");
-  k8s = await import("@pulumi/kubernetes");
-  components = await import("../../components/kubernetes");
-});
+const { mocks, pulumi, components, deploy } = await componentStack({ preview: true });
 
 const CLUSTERS = ["us-east", "eu-west"] as const;
 
@@ -47,15 +35,15 @@ describe("a first preview of two regions behind load balancers", () => {
   let superCluster: SuperCluster;
 
   beforeAll(async () => {
-    mocks.reset();
-    const providers = CLUSTERS.map((cluster) => new k8s.Provider(cluster, { context: cluster }));
-    superCluster = new components.SuperCluster("global", {
-      cloud: "aws",
-      kubernetesVersion: "1.35",
-      gatewayTls: { issuer: { name: "nats-links" } },
-      clusters: members().map((member, index) => ({ ...member, provider: providers[index] })),
-    });
-    await mocks.settle();
+    superCluster = await deploy(
+      () =>
+        new components.SuperCluster("global", {
+          cloud: "aws",
+          kubernetesVersion: "1.35",
+          gatewayTls: { issuer: { name: "nats-links" } },
+          clusters: members().map((member) => ({ ...member, kubernetes: { context: member.name } })),
+        }),
+    );
   });
 
   it("shows every object, each on its cluster's provider", () => {
@@ -63,7 +51,7 @@ describe("a first preview of two regions behind load balancers", () => {
       const own = mocks.kubernetesObjects().filter((object) => object.name.startsWith(`global-${cluster}-`));
       // The cluster's own ten, its gateway Service, policy and Certificate, and the creds Secret of its one user, sys.
       expect(own).toHaveLength(14);
-      for (const object of own) expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(cluster) });
+      for (const object of own) expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(`global-kubernetes-${cluster}`) });
     }
   });
 
@@ -98,15 +86,13 @@ describe("a first preview of two regions behind load balancers", () => {
   it("knows the Service names and client URLs already, not the gateway URLs", async () => {
     expect(await valueOf(superCluster.gatewayServiceNames)).toEqual({ "us-east": "us-east-gateway", "eu-west": "eu-west-gateway" });
     expect(await valueOf(superCluster.clientUrls)).toEqual({ "us-east": "nats://us-east.nats.svc.cluster.local:4222", "eu-west": "nats://eu-west.nats.svc.cluster.local:4222" });
-    expect(await valueOf(superCluster.gatewayUrls, 200)).toBeUndefined();
+    expect(await valueOf(superCluster.gatewayUrls)).toBeUndefined();
   });
 });
 
 describe("a preview where every gateway advertises a host of its own", () => {
   beforeAll(async () => {
-    mocks.reset();
-    new components.SuperCluster("named", { kubernetesVersion: "1.35", gatewayTls: { issuer: { name: "nats-links" } }, clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) });
-    await mocks.settle();
+    await deploy(() => new components.SuperCluster("named", { kubernetesVersion: "1.35", gatewayTls: { issuer: { name: "nats-links" } }, clusters: members((cluster) => ({ advertiseHost: `gateway.${cluster}.example.com` })) }));
   });
 
   it("shows each cluster's whole config, since no address waits on a load balancer", () => {

@@ -4,13 +4,12 @@
  * RandomBytes bytes derived from its name, so gateway lists and operator JWTs resolve.
  */
 import { beforeAll, describe, expect, it } from "vitest";
+import { loadBalancerHostname, RecordedResource, valueOf } from "../../components/testing";
 import { expectEachValid } from "../support/component-expectations";
-import { installLoadBalancerMocks, loadBalancerHost, providerReference } from "../support/load-balancer-mocks";
-import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { componentStack, providerReference } from "../support/component-stack";
 import { expectReloaderWatchesCertificates } from "../support/reloader-expectations";
 
 type Components = typeof import("../../components/kubernetes");
-type K8s = typeof import("@pulumi/kubernetes");
 type SuperCluster = InstanceType<Components["SuperCluster"]>;
 
 const SERVICE = "kubernetes:core/v1:Service";
@@ -25,15 +24,7 @@ const AWS_NLB = {
   "service.beta.kubernetes.io/aws-load-balancer-scheme": "internet-facing",
 };
 
-let mocks: MockRecorder;
-let components: Components;
-let k8s: K8s;
-
-beforeAll(async () => {
-  mocks = await installLoadBalancerMocks(false);
-  k8s = await import("@pulumi/kubernetes");
-  components = await import("../../components/kubernetes");
-});
+const { mocks, components, deploy } = await componentStack({ preview: false });
 
 const natsConf = (resource: string): string => mocks.named(`${resource}-config`).inputs.data["nats.conf"];
 const podSpec = (resource: string) => mocks.named(`${resource}-statefulset`).inputs.spec.template.spec;
@@ -45,7 +36,7 @@ const SOURCES = { loadBalancerSourceRanges: ["198.51.100.0/24", "203.0.113.0/24"
 /** The gateway list every member's config carries: every cluster, each with its load balancer's URL. */
 function gatewayList(component: string, clusters: readonly string[]): string {
   const entries = clusters.map(
-    (cluster) => `    {\n      name: "${cluster}"\n      urls: [\n        "nats://${loadBalancerHost(`${component}-${cluster}-gateway`)}:7222"\n      ]\n    }`,
+    (cluster) => `    {\n      name: "${cluster}"\n      urls: [\n        "nats://${loadBalancerHostname(`${component}-${cluster}-gateway`)}:7222"\n      ]\n    }`,
   );
   return `  gateways: [\n${entries.join(",\n")}\n  ]`;
 }
@@ -55,9 +46,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
   let superCluster: SuperCluster;
 
   beforeAll(async () => {
-    mocks.reset();
-    const providers = Object.fromEntries(CLUSTERS.map((cluster) => [cluster, new k8s.Provider(cluster, { context: cluster })]));
-    superCluster = new components.SuperCluster("global", {
+    superCluster = await deploy(() => new components.SuperCluster("global", {
       cloud: "aws",
       kubernetesVersion: "1.35",
       createNamespace: true,
@@ -65,7 +54,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
       gatewayTls: { secretName: "gateway-tls", caSecretName: "gateway-ca" },
       accounts: [{ name: "shop", subjects: ["shop.>"], users: [{ name: "api", permissions: { publish: ["shop.>"] } }] }],
       clusters: [
-        { name: "us-east", tier: "small", namespace: "nats", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], provider: providers["us-east"], gatewayService: SOURCES },
+        { name: "us-east", tier: "small", namespace: "nats", region: "us-east-1", zones: ["us-east-1a", "us-east-1b", "us-east-1c"], kubernetes: { context: "us-east" }, gatewayService: SOURCES },
         {
           name: "eu-west",
           tier: "small",
@@ -73,13 +62,12 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
           region: "eu-west-1",
           zones: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
           serverNamePrefix: "acme-",
-          provider: providers["eu-west"],
+          kubernetes: { context: "eu-west" },
           gatewayService: SOURCES,
         },
-        { name: "ap-south", tier: "medium", namespace: "messaging", region: "ap-south-1", provider: providers["ap-south"], gatewayService: SOURCES },
+        { name: "ap-south", tier: "medium", namespace: "messaging", region: "ap-south-1", kubernetes: { context: "ap-south" }, gatewayService: SOURCES },
       ],
-    });
-    await mocks.settle();
+    }));
   });
 
   it("sends each cluster's objects, and only those, to its own provider", () => {
@@ -102,9 +90,17 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
     for (const cluster of CLUSTERS) {
       const own = objects.filter((object) => object.name.startsWith(`global-${cluster}-`));
       expect(own.map((object) => `${object.type} ${object.name}`).sort()).toEqual(expected(cluster).sort());
-      for (const object of own) expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(cluster) });
+      for (const object of own) expect({ name: object.name, provider: object.options.provider }).toEqual({ name: object.name, provider: providerReference(`global-kubernetes-${cluster}`) });
     }
     expect(objects).toHaveLength(CLUSTERS.flatMap(expected).length);
+  });
+
+  it("builds one provider per cluster from its context, at the top of the stack, named after the component and the context", () => {
+    const providers = mocks.ofType("pulumi:providers:kubernetes");
+    expect(providers.map((provider) => [provider.name, provider.inputs.context, provider.options.parent])).toEqual(
+      CLUSTERS.map((cluster) => [`global-kubernetes-${cluster}`, cluster, ""]),
+    );
+    for (const cluster of CLUSTERS) expect(superCluster.providerOf(cluster)).toBeDefined();
   });
 
   it("makes every cluster and its gateway objects children of the component, named after it", () => {
@@ -155,7 +151,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
   it("advertises each cluster's load balancer and lists every cluster's gateway, in each cluster's config", () => {
     for (const cluster of CLUSTERS) {
       const conf = natsConf(`global-${cluster}`);
-      expect(conf).toContain(`gateway: {\n  advertise: "${loadBalancerHost(`global-${cluster}-gateway`)}:7222"\n${gatewayList("global", CLUSTERS)}`);
+      expect(conf).toContain(`gateway: {\n  advertise: "${loadBalancerHostname(`global-${cluster}-gateway`)}:7222"\n${gatewayList("global", CLUSTERS)}`);
       expect(conf).toContain(`  name: "${cluster}"\n  port: 7222\n  reject_unknown_cluster: true\n`);
       expect(conf).toContain(`cluster: {\n  host: "0.0.0.0"\n  name: "${cluster}"`);
     }
@@ -252,7 +248,7 @@ describe("three regions on AWS, each in its own Kubernetes cluster", () => {
   it("exports every gateway Service, gateway URL, client URL and creds Secret", async () => {
     expect(await valueOf(superCluster.gatewayServiceNames)).toEqual({ "us-east": "us-east-gateway", "eu-west": "eu-west-gateway", "ap-south": "ap-south-gateway" });
     expect(await valueOf(superCluster.gatewayUrls)).toEqual(
-      Object.fromEntries(CLUSTERS.map((cluster) => [cluster, `nats://${loadBalancerHost(`global-${cluster}-gateway`)}:7222`])),
+      Object.fromEntries(CLUSTERS.map((cluster) => [cluster, `nats://${loadBalancerHostname(`global-${cluster}-gateway`)}:7222`])),
     );
     expect(await valueOf(superCluster.clientUrls)).toEqual({
       "us-east": "nats://us-east.nats.svc.cluster.local:4222",
@@ -273,8 +269,7 @@ describe("two clusters sharing the stack's Kubernetes cluster, behind ClusterIP 
   let superCluster: SuperCluster;
 
   beforeAll(async () => {
-    mocks.reset();
-    superCluster = new components.SuperCluster("pair", {
+    superCluster = await deploy(() => new components.SuperCluster("pair", {
       // The NodePort leaves the Kubernetes cluster; plain text only because the args say so.
       allowPlaintextGateways: true,
       clusters: [
@@ -287,8 +282,7 @@ describe("two clusters sharing the stack's Kubernetes cluster, behind ClusterIP 
           gatewayService: { type: "NodePort", nodePort: 30722, advertiseHost: "gateway.south.example.com", allowedCidrs: ["203.0.113.0/24", "2001:db8::/32"] },
         },
       ],
-    });
-    await mocks.settle();
+    }));
   });
 
   it("uses the stack's provider and creates no namespace", () => {

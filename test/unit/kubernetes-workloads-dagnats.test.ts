@@ -4,24 +4,24 @@
  * secret; and the refusals that come before anything is registered.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { NatsCredentials } from "../../components/credentials/component";
-import type { DagNatsArgs } from "../../components/kubernetes/dagnats";
-import type { DagNatsSettings } from "../../components/kubernetes/dagnats-settings";
+import type { DagNatsArgs } from "../../components/kubernetes/apps/dagnats";
+import type { DagNatsSettings } from "../../components/kubernetes/apps/dagnats";
 import { AccountSpec } from "../../components/model/accounts";
-import { validateCluster } from "../../components/model/cluster";
+import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { workerPermissions } from "../../components/model/permissions";
+import { withJetStreamProvisioners } from "../../components/model/provisioners";
+import { RANDOM_PASSWORD_TYPE, RecordedResource, valueOf } from "../../components/testing";
 import { expectEachValid, expectRefusal } from "../support/component-expectations";
-import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-import { RANDOM_PASSWORD, installWorkloadMocks, stackCredentials } from "../support/workload-stack";
+import { componentStack } from "../support/component-stack";
+import { stackConnection, stackCredentials } from "../support/workload-stack";
 
-type Pulumi = typeof import("@pulumi/pulumi");
-type Components = typeof import("../../components/kubernetes/dagnats");
+type Components = typeof import("../../components/kubernetes");
 
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 const NACK = (kind: string) => `kubernetes:jetstream.nats.io/v1beta2:${kind}`;
-const CUSTOM_TYPES = [SCALED_OBJECT, NACK("Stream"), NACK("Consumer"), NACK("KeyValue")];
 
-const cluster = validateCluster({ name: "nats", tier: "small" });
+const clusterSpec: ClusterSpec = { name: "nats", tier: "small" };
+const cluster = validateCluster(clusterSpec);
 const engine: DagNatsSettings = {
   namespace: "workflows",
   image: "dagnats/dagnats:1.0.0",
@@ -49,24 +49,13 @@ const accounts: AccountSpec[] = [
   },
 ];
 
-let mocks: MockRecorder;
-let pulumi: Pulumi;
-let components: Components;
-let credentials: NatsCredentials;
-
-beforeAll(async () => {
-  mocks = await installWorkloadMocks(false);
-  pulumi = await import("@pulumi/pulumi");
-  components = await import("../../components/kubernetes/dagnats");
-  const provisioners = await import("../../components/kubernetes/jetstream-provisioners");
-  const { dagnatsJetStreamSpecs } = await import("../../components/kubernetes/dagnats-settings");
-  const { streams, keyValues } = dagnatsJetStreamSpecs(engine, cluster);
-  credentials = stackCredentials(cluster, provisioners.withJetStreamProvisioners(accounts, { streams, keyValues }), streams);
-  await mocks.settle();
-});
+const { mocks, pulumi, components, deploy } = await componentStack({ preview: false });
+const { streams, keyValues } = components.dagnatsJetStreamSpecs(engine, cluster);
+const stackAccounts = withJetStreamProvisioners(accounts, { streams, keyValues });
+const credentials = await deploy(() => stackCredentials(clusterSpec, stackAccounts, streams));
 
 function argsWith(dagnats: DagNatsSettings, overrides: Partial<DagNatsArgs> = {}): DagNatsArgs {
-  return { dagnats, cluster, credentials, ...overrides };
+  return { ...stackConnection(clusterSpec, stackAccounts, streams, credentials), dagnats, ...overrides };
 }
 
 const containerOf = (deployment: RecordedResource) => deployment.inputs.spec.template.spec.containers[0];
@@ -74,9 +63,7 @@ const containerOf = (deployment: RecordedResource) => deployment.inputs.spec.tem
 describe("a workflow engine with two task pools", () => {
   let site: InstanceType<Components["DagNats"]>;
   beforeAll(async () => {
-    mocks.reset();
-    site = new components.DagNats("dagnats", argsWith(engine));
-    await mocks.settle();
+    site = await deploy(() => new components.DagNats("dagnats", argsWith(engine)));
   });
 
   it("registers every object, each valid against its schema or CRD", () => {
@@ -84,11 +71,11 @@ describe("a workflow engine with two task pools", () => {
     const count = (type: string) => objects.filter((object) => object.type === type).length;
     expect([NACK("Stream"), NACK("Consumer"), NACK("KeyValue"), SCALED_OBJECT].map(count)).toEqual([7, 3, 16, 1]);
     expect(["kubernetes:apps/v1:Deployment", "kubernetes:policy/v1:PodDisruptionBudget", "kubernetes:core/v1:Secret", "kubernetes:core/v1:Service"].map(count)).toEqual([4, 3, 5, 1]);
-    expectEachValid(objects, { isCustomResource: (type) => CUSTOM_TYPES.includes(type) });
+    expectEachValid(objects);
   });
 
   it("generates the webhook secret and the bridge token once, as Pulumi secrets, into the engine's Secret", async () => {
-    expect(mocks.ofType(RANDOM_PASSWORD).map((password) => [password.name, password.inputs.length])).toEqual([
+    expect(mocks.ofType(RANDOM_PASSWORD_TYPE).map((password) => [password.name, password.inputs.length])).toEqual([
       ["dagnats-webhook-secret", 48],
       ["dagnats-bridge-token", 48],
     ]);

@@ -4,32 +4,27 @@
  * schema; and the refusals that come before anything is registered.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { NatsCredentials } from "../../components/credentials/component";
-import type { JetStreamResourcesArgs } from "../../components/kubernetes/jetstream-resources";
-import type { OpenApiSchema } from "../../components/kubernetes/nack-crd-schemas";
+import type { JetStreamResourcesArgs } from "../../components/kubernetes/jetstream/jetstream-resources";
+import type { OpenApiSchema } from "../../components/kubernetes/jetstream/nack-crd-schemas";
 import { AccountSpec } from "../../components/model/accounts";
-import { validateCluster } from "../../components/model/cluster";
+import { ClusterSpec } from "../../components/model/cluster";
 import { KeyValueSpec } from "../../components/model/kv";
+import * as provisioners from "../../components/model/provisioners";
 import { subjectWithinAny } from "../../components/model/subjects";
 import { StreamSpec } from "../../components/model/streams";
+import { valueOf } from "../../components/testing";
 import { expectEachValid, expectRefusal } from "../support/component-expectations";
-import { MockRecorder, valueOf } from "../support/pulumi-mocks";
-import { installWorkloadMocks, stackCredentials } from "../support/workload-stack";
+import { componentStack } from "../support/component-stack";
+import { accountStreamsOf, stackCredentials } from "../support/workload-stack";
 
-type Components = typeof import("../../components/kubernetes/jetstream-resources");
-type Provisioners = typeof import("../../components/kubernetes/jetstream-provisioners");
+type Components = typeof import("../../components/kubernetes");
 
 const CRD = "kubernetes:apiextensions.k8s.io/v1:CustomResourceDefinition";
 const SECRET = "kubernetes:core/v1:Secret";
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const NACK_TYPES = ["Stream", "Consumer", "KeyValue"].map((kind) => `kubernetes:jetstream.nats.io/v1beta2:${kind}`);
 
-let mocks: MockRecorder;
-let components: Components;
-let provisioners: Provisioners;
-let credentials: NatsCredentials;
-
-const cluster = validateCluster({ name: "nats", tier: "small" });
+const cluster: ClusterSpec = { name: "nats", tier: "small" };
 const streams: StreamSpec[] = [
   {
     name: "ORDERS",
@@ -49,17 +44,14 @@ const stackAccounts: AccountSpec[] = [
   { name: "idle", users: [{ name: "nobody", permissions: { publish: ["$JS.API.INFO"] } }] },
 ];
 
+const accounts = provisioners.withJetStreamProvisioners(stackAccounts, { streams, keyValues });
+
 function argsWith(overrides: Partial<JetStreamResourcesArgs> = {}): JetStreamResourcesArgs {
-  return { cluster, namespace: "nats", streams, keyValues, credentials, ...overrides };
+  return { cluster, namespace: "nats", streams, keyValues, accounts, accountStreams: accountStreamsOf(streams), userCreds: credentials.userCreds, ...overrides };
 }
 
-beforeAll(async () => {
-  mocks = await installWorkloadMocks(false);
-  components = await import("../../components/kubernetes/jetstream-resources");
-  provisioners = await import("../../components/kubernetes/jetstream-provisioners");
-  credentials = stackCredentials(cluster, provisioners.withJetStreamProvisioners(stackAccounts, { streams, keyValues }), streams);
-  await mocks.settle();
-});
+const { mocks, components, deploy } = await componentStack({ preview: false });
+const credentials = await deploy(() => stackCredentials(cluster, accounts, streams));
 
 describe("provisioner users", () => {
   it("are added to each account holding a stream or bucket, and only there", () => {
@@ -85,9 +77,7 @@ describe("provisioner users", () => {
 describe("a stack's streams, consumers and buckets", () => {
   let resources: InstanceType<Components["JetStreamResources"]>;
   beforeAll(async () => {
-    mocks.reset();
-    resources = new components.JetStreamResources("jetstream", argsWith());
-    await mocks.settle();
+    resources = await deploy(() => new components.JetStreamResources("jetstream", argsWith()));
   });
 
   it("registers the CRDs, the creds, the controller and one object per stream, consumer and bucket, under itself", async () => {
@@ -104,7 +94,7 @@ describe("a stack's streams, consumers and buckets", () => {
   });
 
   it("every Kubernetes object fits the Kubernetes schema, every NACK object its CRD", () => {
-    expectEachValid(mocks.kubernetesObjects(), { isCustomResource: (type) => NACK_TYPES.includes(type) });
+    expectEachValid(mocks.kubernetesObjects());
   });
 
   it("installs all five NACK kinds with structural schemas, kept when the stack is destroyed", () => {
@@ -188,9 +178,7 @@ describe("a stack's streams, consumers and buckets", () => {
 
 describe("options", () => {
   it("leaves the CRDs to another owner when asked, and names the controller as asked", async () => {
-    mocks.reset();
-    new components.JetStreamResources("jetstream", argsWith({ installCrds: false, controllerName: "shop-nack", preventDelete: false }));
-    await mocks.settle();
+    await deploy(() => new components.JetStreamResources("jetstream", argsWith({ installCrds: false, controllerName: "shop-nack", preventDelete: false })));
     expect(mocks.ofType(CRD)).toEqual([]);
     expect(mocks.ofType(DEPLOYMENT)[0].inputs.metadata.name).toBe("shop-nack");
     expect(mocks.named("jetstream-stream-shop-orders").inputs.spec.preventDelete).toBe(false);
@@ -198,9 +186,7 @@ describe("options", () => {
   });
 
   it("creates nothing but itself when there is nothing to manage", async () => {
-    mocks.reset();
-    const empty = new components.JetStreamResources("jetstream", argsWith({ streams: [], keyValues: [] }));
-    await mocks.settle();
+    const empty = await deploy(() => new components.JetStreamResources("jetstream", argsWith({ streams: [], keyValues: [] })));
     expect(mocks.resources.map((resource) => resource.type)).toEqual(["nats-jetstream:index:JetStreamResources"]);
     expect(empty.controllerName).toBeUndefined();
     expect(empty.clusterIngress).toEqual([]);
@@ -219,11 +205,15 @@ describe("what is refused", () => {
   it("a provisioner that may not manage streams", async () => {
     const weak: AccountSpec[] = [{ name: "shop", users: [{ name: "fulfilment", worker: { stream: "ORDERS", consumer: "fulfilment" } }, { name: "shop-nack", permissions: { publish: ["$JS.API.INFO"] } }] }];
     const shopStreams = streams.filter((stream) => stream.account === "shop");
-    const weakCredentials = stackCredentials(cluster, weak, shopStreams);
-    await mocks.settle();
-    const { paths, message } = await refusal(argsWith({ streams: shopStreams, keyValues: [], credentials: weakCredentials }));
+    const { paths, message } = await refusal(argsWith({ streams: shopStreams, keyValues: [], accounts: weak, accountStreams: accountStreamsOf(shopStreams) }));
     expect(paths).toEqual(["streams[0].account"]);
     expect(message).toMatch(/let shop-nack manage the account's streams and consumers; it may not publish \$JS\.API\.STREAM\.CREATE\.\*, .*subscribe _INBOX\.>/);
+  });
+
+  it("accounts without the creds the controller connects with", async () => {
+    const { paths, message } = await refusal(argsWith({ userCreds: undefined }));
+    expect(paths).toEqual(["userCreds"]);
+    expect(message).toMatch(/give userCreds with accounts/);
   });
 
   it("streams the cluster cannot hold and a bad namespace, all at once", async () => {

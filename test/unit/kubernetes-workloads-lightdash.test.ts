@@ -5,58 +5,41 @@
  */
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { NatsCredentials } from "../../components/credentials/component";
-import type { LightdashArgs } from "../../components/kubernetes/lightdash";
-import type { LightdashSettings } from "../../components/presets/lightdash";
+import type { LightdashArgs } from "../../components/kubernetes/apps/lightdash";
+import type { LightdashSettings } from "../../components/presets/lightdash-settings";
 import { AccountSpec } from "../../components/model/accounts";
 import { ClusterSpec, validateCluster } from "../../components/model/cluster";
+import * as provisioners from "../../components/model/provisioners";
 import { readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
+import * as settings from "../../components/presets/lightdash-settings";
+import { RANDOM_PASSWORD_TYPE, RecordedResource, valueOf } from "../../components/testing";
 import { expectEachValid, expectRefusal } from "../support/component-expectations";
-import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-import { RANDOM_PASSWORD, installWorkloadMocks, stackCredentials } from "../support/workload-stack";
+import { componentStack } from "../support/component-stack";
+import { stackConnection, stackCredentials } from "../support/workload-stack";
 
-type Pulumi = typeof import("@pulumi/pulumi");
-type Components = typeof import("../../components/kubernetes/lightdash");
-type Settings = typeof import("../../components/presets/lightdash");
-type Provisioners = typeof import("../../components/kubernetes/jetstream-provisioners");
+type Components = typeof import("../../components/kubernetes");
 
 const CONFIG_MAP = "kubernetes:core/v1:ConfigMap";
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
-const CUSTOM_TYPES = [SCALED_OBJECT, ...["Stream", "Consumer"].map((kind) => `kubernetes:jetstream.nats.io/v1beta2:${kind}`)];
 
 const stackFile = readStackFile(stackFilePath(path.resolve(__dirname, "../.."), "lightdash")) as Record<string, unknown>;
 const stackLightdash = stackFile.lightdash as LightdashSettings;
 const stackAccounts = stackFile.accounts as AccountSpec[];
-const cluster = validateCluster(stackFile.cluster as ClusterSpec);
+const clusterSpec = stackFile.cluster as ClusterSpec;
+const cluster = validateCluster(clusterSpec);
 
-let mocks: MockRecorder;
-let pulumi: Pulumi;
-let components: Components;
-let settings: Settings;
-let provisioners: Provisioners;
-let credentials: NatsCredentials;
-
-beforeAll(async () => {
-  mocks = await installWorkloadMocks(false);
-  pulumi = await import("@pulumi/pulumi");
-  components = await import("../../components/kubernetes/lightdash");
-  settings = await import("../../components/presets/lightdash");
-  provisioners = await import("../../components/kubernetes/jetstream-provisioners");
-  const streams = settings.lightdashStreamSpecs(stackLightdash);
-  credentials = stackCredentials(cluster, provisioners.withJetStreamProvisioners(stackAccounts, { streams }), streams);
-  await mocks.settle();
-});
+const stack = await componentStack({ preview: false });
+const { mocks, pulumi, components } = stack;
+const stackStreams = settings.lightdashStreamSpecs(stackLightdash);
+const accounts = provisioners.withJetStreamProvisioners(stackAccounts, { streams: stackStreams });
+const credentials = await stack.deploy(() => stackCredentials(clusterSpec, accounts, stackStreams));
 
 function argsWith(lightdash: LightdashSettings, overrides: Partial<LightdashArgs> = {}): LightdashArgs {
-  return { lightdash, cluster, credentials, ...overrides };
+  return { ...stackConnection(clusterSpec, accounts, stackStreams, credentials), lightdash, ...overrides };
 }
 
-async function deploy(args: LightdashArgs): Promise<InstanceType<Components["Lightdash"]>> {
-  mocks.reset();
-  const site = new components.Lightdash("lightdash", args);
-  await mocks.settle();
-  return site;
-}
+/** The one Lightdash these args make, alone in the record. */
+const deploy = (args: LightdashArgs) => stack.deploy(() => new components.Lightdash("lightdash", args));
 
 const containerOf = (deployment: RecordedResource) => deployment.inputs.spec.template.spec.containers[0];
 
@@ -100,14 +83,14 @@ describe("Lightdash as the stack describes it: NATS, the warehouse worker and th
       "kubernetes:jetstream.nats.io/v1beta2:Stream": 2,
       "kubernetes:jetstream.nats.io/v1beta2:Consumer": 2,
     });
-    expectEachValid(objects, { isCustomResource: (type) => CUSTOM_TYPES.includes(type) });
+    expectEachValid(objects);
     for (const object of objects) {
       if (!object.type.includes("CustomResourceDefinition")) expect(object.inputs.metadata.namespace).toBe("lightdash");
     }
   });
 
   it("generates LIGHTDASH_SECRET and the database password once, as Pulumi secrets, into the Secret", async () => {
-    const passwords = mocks.ofType(RANDOM_PASSWORD);
+    const passwords = mocks.ofType(RANDOM_PASSWORD_TYPE);
     expect(passwords.map((password) => [password.name, password.inputs.length, password.inputs.special])).toEqual([
       ["lightdash-lightdash-secret", 48, false],
       ["lightdash-database-password", 32, false],
@@ -233,7 +216,7 @@ describe("Lightdash with NATS left off", () => {
   });
 
   it("uses the secrets it is given, still as Pulumi secrets, and generates none", async () => {
-    expect(mocks.ofType(RANDOM_PASSWORD)).toEqual([]);
+    expect(mocks.ofType(RANDOM_PASSWORD_TYPE)).toEqual([]);
     expect(await pulumi.isSecret(site.lightdashSecret)).toBe(true);
     expect(await valueOf(site.databasePassword)).toBe("from-the-vault-too");
     expect(mocks.named("lightdash-secrets").inputs.stringData.LIGHTDASH_SECRET).toBe("from-the-vault");
@@ -243,6 +226,39 @@ describe("Lightdash with NATS left off", () => {
     for (const name of ["lightdash-secrets", "lightdash-config", "lightdash-api-deployment", "lightdash-api-service"]) {
       expect(mocks.named(name).options.dependencies).toEqual(expect.arrayContaining([expect.stringMatching(/Namespace::lightdash-namespace$/)]));
     }
+  });
+});
+
+describe("Lightdash whose streams the stack's JetStreamResources declares", () => {
+  beforeAll(async () => {
+    await stack.deploy(() => {
+      const { userCreds, accountStreams } = argsWith(stackLightdash);
+      const jetStream = new components.JetStreamResources("nats-jetstream", { cluster: clusterSpec, namespace: "nats", streams: stackStreams, accounts, accountStreams, userCreds });
+      return new components.Lightdash("lightdash", argsWith(stackLightdash, { jetStream: { streams: stackStreams }, jetStreamObjects: jetStream.objectNames }));
+    });
+  });
+
+  it("declares no streams, controller or CRDs of its own, and still runs both workers with their creds", () => {
+    const own = mocks.resources.filter((resource) => resource.name.startsWith("lightdash-"));
+    expect(own.filter((resource) => resource.type.startsWith("nats-jetstream:index:JetStreamResources") || resource.type.includes("jetstream.nats.io"))).toEqual([]);
+    expect(own.filter((resource) => resource.name.includes("nack") || resource.name.includes("crd"))).toEqual([]);
+    expect(mocks.named("lightdash-warehouse-worker-deployment").inputs.spec.template.spec.volumes[0].secret.secretName).toBe("lightdash-warehouse-worker-nats-creds");
+    expect(mocks.named("lightdash-pre-aggregate-worker-deployment").inputs.metadata.name).toBe("lightdash-pre-aggregate-worker");
+  });
+
+  it("starts the workers once those streams and consumers exist, and the API without waiting for them", () => {
+    const nackObjects = mocks.resources.filter((resource) => resource.type.includes("jetstream.nats.io")).map((resource) => resource.name);
+    expect(nackObjects).toHaveLength(4);
+    const waitsFor = (name: string) => nackObjects.filter((object) => mocks.named(name).options.dependencies.some((urn) => urn.endsWith(`::${object}`)));
+    expect(waitsFor("lightdash-warehouse-worker-deployment").sort()).toEqual([...nackObjects].sort());
+    expect(waitsFor("lightdash-pre-aggregate-worker-deployment").sort()).toEqual([...nackObjects].sort());
+    expect(waitsFor("lightdash-api-deployment")).toEqual([]);
+  });
+
+  it("checks its workers against those streams: a worker's consumer they lack is refused", async () => {
+    const withoutConsumers = stackStreams.map(({ consumers: _consumers, ...stream }) => stream);
+    const { paths } = await expectRefusal(mocks, () => new components.Lightdash("lightdash", argsWith(stackLightdash, { jetStream: { streams: withoutConsumers } })));
+    expect(paths).toEqual(["lightdash.warehouseWorker.consumers[0].durable", "lightdash.preAggregateWorker.consumers[0].durable"]);
   });
 });
 

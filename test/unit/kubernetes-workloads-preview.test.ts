@@ -5,22 +5,22 @@
  */
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import type { NatsCredentials } from "../../components/credentials/component";
-import type { DagNatsSettings } from "../../components/kubernetes/dagnats-settings";
-import type { LightdashSettings } from "../../components/presets/lightdash";
+import type { DagNatsSettings } from "../../components/kubernetes/apps/dagnats";
+import type { LightdashSettings } from "../../components/presets/lightdash-settings";
 import { AccountSpec } from "../../components/model/accounts";
 import { ClusterSpec, validateCluster } from "../../components/model/cluster";
 import { readStackFile, stackFilePath } from "../../components/model/stack";
+import type { RecordedResource } from "../../components/testing";
 import { expectEachValid } from "../support/component-expectations";
-import { MockRecorder, RecordedResource } from "../support/pulumi-mocks";
-import { installWorkloadMocks, stackCredentials } from "../support/workload-stack";
+import { componentStack } from "../support/component-stack";
+import { stackConnection, stackCredentials } from "../support/workload-stack";
 
-type Pulumi = typeof import("@pulumi/pulumi");
 type Components = typeof import("../../components/kubernetes");
 
 const stackFile = readStackFile(stackFilePath(path.resolve(__dirname, "../.."), "lightdash")) as Record<string, unknown>;
 const lightdashSettings = stackFile.lightdash as LightdashSettings;
-const cluster = validateCluster(stackFile.cluster as ClusterSpec);
+const clusterSpec = stackFile.cluster as ClusterSpec;
+const cluster = validateCluster(clusterSpec);
 const engine: DagNatsSettings = {
   namespace: "workflows",
   image: "dagnats/dagnats:1.0.0",
@@ -37,22 +37,12 @@ const workflowsAccount: AccountSpec = {
   ],
 };
 
-let mocks: MockRecorder;
-let pulumi: Pulumi;
-let components: Components;
-let credentials: NatsCredentials;
-
-beforeAll(async () => {
-  mocks = await installWorkloadMocks(true);
-  pulumi = await import("@pulumi/pulumi");
-  components = await import("../../components/kubernetes");
-  const lightdashStreams = components.lightdashStreamSpecs(lightdashSettings);
-  const dagnats = components.dagnatsJetStreamSpecs(engine, cluster);
-  const streams = [...lightdashStreams, ...dagnats.streams];
-  const accounts = components.withJetStreamProvisioners([...(stackFile.accounts as AccountSpec[]), workflowsAccount], { streams, keyValues: dagnats.keyValues });
-  credentials = stackCredentials(cluster, accounts, streams);
-  await mocks.settle();
-});
+const { mocks, pulumi, components, deploy } = await componentStack({ preview: true, newRandomResources: true });
+const dagnats = components.dagnatsJetStreamSpecs(engine, cluster);
+const streams = [...components.lightdashStreamSpecs(lightdashSettings), ...dagnats.streams];
+const accounts = components.withJetStreamProvisioners([...(stackFile.accounts as AccountSpec[]), workflowsAccount], { streams, keyValues: dagnats.keyValues });
+const credentials = await deploy(() => stackCredentials(clusterSpec, accounts, streams));
+const connection = stackConnection(clusterSpec, accounts, streams, credentials);
 
 /** Paths of the values in `inputs` that are not known yet. */
 function unknownPaths(value: unknown, at = ""): string[] {
@@ -62,7 +52,6 @@ function unknownPaths(value: unknown, at = ""): string[] {
   return [];
 }
 
-const isCustomResource = (type: string) => /^kubernetes:(keda\.sh|jetstream\.nats\.io)\//.test(type);
 
 /**
  * The inputs with each value not known yet standing in as a string, as most of them will be; the data of a
@@ -76,7 +65,7 @@ function knownShape(value: unknown, key = ""): unknown {
 }
 
 function expectValid(objects: RecordedResource[]): void {
-  expectEachValid(objects, { isCustomResource, inputsOf: (object) => knownShape(object.inputs) as Record<string, unknown> });
+  expectEachValid(objects, { inputsOf: (object) => knownShape(object.inputs) as Record<string, unknown> });
 }
 
 /** Each object that has unknown inputs, with their paths. */
@@ -92,9 +81,7 @@ function unknownsByObject(): Record<string, string[]> {
 describe("a preview of Lightdash as the stack describes it", () => {
   let site: InstanceType<Components["Lightdash"]>;
   beforeAll(async () => {
-    mocks.reset();
-    site = new components.Lightdash("lightdash", { lightdash: lightdashSettings, cluster, credentials });
-    await mocks.settle();
+    site = await deploy(() => new components.Lightdash("lightdash", { ...connection, lightdash: lightdashSettings }));
   });
 
   it("shows every object an update would create, each valid", () => {
@@ -120,9 +107,7 @@ describe("a preview of Lightdash as the stack describes it", () => {
 describe("a preview of a DagNATS engine", () => {
   let site: InstanceType<Components["DagNats"]>;
   beforeAll(async () => {
-    mocks.reset();
-    site = new components.DagNats("dagnats", { dagnats: engine, cluster, credentials, installNackCrds: false });
-    await mocks.settle();
+    site = await deploy(() => new components.DagNats("dagnats", { ...connection, dagnats: engine, installNackCrds: false }));
   });
 
   it("shows every object, each valid, unknown only where generated values go", async () => {
@@ -144,13 +129,10 @@ describe("a preview of a DagNATS engine", () => {
 
 describe("a preview of a generic worker pool", () => {
   it("shows its objects, unknown only in its creds and KEDA's account key", async () => {
-    mocks.reset();
-    new components.WorkerPool("fetcher", {
+    await deploy(() => new components.WorkerPool("fetcher", {
       pool: { name: "fetcher", namespace: "workflows", image: "example/fetcher:2", user: "dagnats-io", consumers: [{ stream: "TASK_QUEUES", durable: "workers-fetch" }], concurrency: 10, autoscaling: { maxReplicas: 3 } },
-      cluster,
-      credentials,
-    });
-    await mocks.settle();
+      ...connection,
+    }));
     expect(mocks.kubernetesObjects().map((object) => object.name).sort()).toEqual(["fetcher-creds", "fetcher-deployment", "fetcher-disruption-budget", "fetcher-scaled-object"]);
     expectValid(mocks.kubernetesObjects());
     expect(unknownsByObject()).toEqual({

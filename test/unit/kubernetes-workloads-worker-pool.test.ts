@@ -4,30 +4,22 @@
  * anything is registered.
  */
 import { beforeAll, describe, expect, it } from "vitest";
-import type { WorkerPoolArgs, WorkerPoolSettings } from "../../components/kubernetes/worker-pool";
-import type { NatsCredentials } from "../../components/credentials/component";
-import { validateCluster } from "../../components/model/cluster";
-import { JetStreamResources, validateJetStreamResources } from "../../components/model/jetstream-resources";
+import type { WorkerPoolArgs, WorkerPoolSettings } from "../../components/kubernetes/apps/worker-pool";
+import { ClusterSpec } from "../../components/model/cluster";
 import { StreamSpec } from "../../components/model/streams";
+import { RecordedResource, valueOf } from "../../components/testing";
 import { expectEachValid, expectRefusal } from "../support/component-expectations";
-import { MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
-import { installWorkloadMocks, stackCredentials } from "../support/workload-stack";
+import { componentStack } from "../support/component-stack";
+import { stackConnection, stackCredentials } from "../support/workload-stack";
 
-type Pulumi = typeof import("@pulumi/pulumi");
-type Components = typeof import("../../components/kubernetes/worker-pool");
+type Components = typeof import("../../components/kubernetes");
 
 const DEPLOYMENT = "kubernetes:apps/v1:Deployment";
 const BUDGET = "kubernetes:policy/v1:PodDisruptionBudget";
 const SECRET = "kubernetes:core/v1:Secret";
 const SCALED_OBJECT = "kubernetes:keda.sh/v1alpha1:ScaledObject";
 
-let mocks: MockRecorder;
-let pulumi: Pulumi;
-let components: Components;
-let credentials: NatsCredentials;
-let jetStream: JetStreamResources;
-
-const cluster = validateCluster({ name: "nats", tier: "small" });
+const cluster: ClusterSpec = { name: "nats", tier: "small" };
 const streams: StreamSpec[] = [
   { name: "IMAGES", account: "media", subjects: ["images.>"], retention: "workqueue", consumers: [{ durable: "resizer", maxAckPending: 64, workerUser: "resizer" }] },
   { name: "INVOICES", account: "billing", subjects: ["invoices.>"], retention: "workqueue", consumers: [{ durable: "mailer", workerUser: "mailer" }] },
@@ -60,17 +52,11 @@ const resizer: WorkerPoolSettings = {
 };
 
 function argsFor(pool: WorkerPoolSettings): WorkerPoolArgs {
-  return { pool, cluster, credentials, jetStream };
+  return { ...stackConnection(cluster, accounts, streams, credentials), pool, jetStream: { streams } };
 }
 
-beforeAll(async () => {
-  mocks = await installWorkloadMocks(false);
-  pulumi = await import("@pulumi/pulumi");
-  components = await import("../../components/kubernetes/worker-pool");
-  credentials = stackCredentials(cluster, accounts, streams);
-  jetStream = validateJetStreamResources({ streams }, { cluster, accounts: credentials.accounts });
-  await mocks.settle();
-});
+const { mocks, pulumi, components, deploy } = await componentStack({ preview: false });
+const credentials = await deploy(() => stackCredentials(cluster, accounts, streams));
 
 const only = (type: string): RecordedResource => {
   const found = mocks.ofType(type);
@@ -81,9 +67,7 @@ const only = (type: string): RecordedResource => {
 describe("a pool that scales on its consumer's lag", () => {
   let pool: InstanceType<Components["WorkerPool"]>;
   beforeAll(async () => {
-    mocks.reset();
-    pool = new components.WorkerPool("resizer", argsFor(resizer));
-    await mocks.settle();
+    pool = await deploy(() => new components.WorkerPool("resizer", argsFor(resizer)));
   });
 
   it("registers its Secret, Deployment, budget and ScaledObject under itself, each valid", async () => {
@@ -96,7 +80,7 @@ describe("a pool that scales on its consumer's lag", () => {
       [BUDGET, "resizer-disruption-budget"],
     ]);
     for (const child of children) expect(child.options.parent).toBe(urn);
-    expectEachValid(mocks.kubernetesObjects(), { isCustomResource: (type) => type === SCALED_OBJECT });
+    expectEachValid(mocks.kubernetesObjects());
   });
 
   it("writes the pool user's creds, and only those, into a Secret of its namespace, as a Pulumi secret", async () => {
@@ -188,10 +172,8 @@ describe("a pool that scales on its consumer's lag", () => {
 describe("a pool with a fixed replica count", () => {
   let pool: InstanceType<Components["WorkerPool"]>;
   beforeAll(async () => {
-    mocks.reset();
     const { autoscaling: _scaling, ...fixed } = resizer;
-    pool = new components.WorkerPool("resizer", { ...argsFor({ ...fixed, replicas: 3, antiAffinity: undefined }), kedaNamespace: "autoscaling" });
-    await mocks.settle();
+    pool = await deploy(() => new components.WorkerPool("resizer", { ...argsFor({ ...fixed, replicas: 3, antiAffinity: undefined }), kedaNamespace: "autoscaling" }));
   });
 
   it("runs that many pods, spread where it can, with no ScaledObject and no KEDA allowance", () => {

@@ -34,7 +34,7 @@ const pulumiModule = (file: string) => file.includes("node_modules/@pulumi/");
 describe("the module graph of the local launcher", () => {
   it("holds the local back end, the model and the presets, and no @pulumi module or Kubernetes back end file", () => {
     const loaded = modulesLoadedBy("cli/local.ts");
-    expect(loaded).toEqual(expect.arrayContaining(["components/local/provision.ts", "components/model/provisioning.ts", "components/presets/index.ts", "components/presets/lightdash.ts"]));
+    expect(loaded).toEqual(expect.arrayContaining(["components/local/provision.ts", "components/model/provisioning.ts", "components/presets/index.ts", "components/presets/lightdash-settings.ts"]));
     expect(loaded.filter(pulumiModule)).toEqual([]);
     expect(loaded.filter((file) => file.startsWith("components/kubernetes/"))).toEqual([]);
   }, 60_000);

@@ -3,9 +3,9 @@ import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { localAdminName } from "../../components/local/local-credentials";
 import { planCrossClusterCheck, planLeafChecks, planPlacementCheck } from "../../components/local/topology-smoke-plan";
-import { HubAndLeaf } from "../../components/model/leaf";
+import { HubAndLeafTopology } from "../../components/model/leaf";
 import { readStackFile, resolveStack, stackFilePath, StackSpec } from "../../components/model/stack";
-import { SuperCluster } from "../../components/model/supercluster";
+import { SuperClusterTopology } from "../../components/model/supercluster";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
@@ -20,7 +20,7 @@ function adminsOf(stack: ReturnType<typeof resolveStack>): Record<string, string
 
 function leafPlan(spec: StackSpec) {
   const stack = resolveStack("test", spec);
-  return planLeafChecks((stack.topology as { hubAndLeaf: HubAndLeaf }).hubAndLeaf, stack.accounts, adminsOf(stack)).map((check) =>
+  return planLeafChecks((stack.topology as { hubAndLeaf: HubAndLeafTopology }).hubAndLeaf, stack.accounts, adminsOf(stack)).map((check) =>
     "reason" in check
       ? { site: check.site.cluster.name, reason: check.reason }
       : {
@@ -46,7 +46,7 @@ describe("the supercluster smoke check", () => {
       subscriber: "orders-audit",
       subject: "orders.smoke",
     });
-    const placement = planPlacementCheck((stack.topology as { superCluster: SuperCluster }).superCluster, adminsOf(stack));
+    const placement = planPlacementCheck((stack.topology as { superCluster: SuperClusterTopology }).superCluster, adminsOf(stack));
     expect(placement && { admin: placement.admin, from: placement.from.name, to: placement.to.name, tag: placement.tag, replicas: placement.replicas }).toEqual({
       admin: "orders.admin",
       from: "us-east",

@@ -1,10 +1,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE } from "../../components/kubernetes/sidecars";
+import { DEFAULT_EXPORTER_IMAGE, DEFAULT_RELOADER_IMAGE } from "../../components/kubernetes/cluster/sidecars";
 import { Problems } from "../../components/model/errors";
 import { resolveCluster } from "../../components/model/cluster";
-import { imageReference, NATS_SERVER_VERSION, natsServerImage, PINNED_IMAGES } from "../../components/model/images";
+import { pinnedImageReference, NATS_SERVER_VERSION, natsServerImage, PINNED_IMAGES } from "../../components/model/images";
 import { atLeast, DEFAULT_SERVER_VERSION, formatServerVersion, OPTION_SINCE, parseServerVersion } from "../../components/model/version";
 import { DEFAULT_NACK_IMAGE } from "../../components/workloads/nack-controller";
 
@@ -19,7 +19,7 @@ function sourceFiles(dir: string): string[] {
 
 describe("the pinned images", () => {
   it("are the versions of the official NATS charts, each with its reason", () => {
-    expect(Object.values(PINNED_IMAGES).map(imageReference)).toEqual([
+    expect(Object.values(PINNED_IMAGES).map(pinnedImageReference)).toEqual([
       "nats:2.14.6-alpine",
       "natsio/nats-server-config-reloader:0.23.0",
       "natsio/prometheus-nats-exporter:0.20.1",
@@ -34,10 +34,10 @@ describe("the pinned images", () => {
     expect(problems.count).toBe(0);
     expect(formatServerVersion(cluster.serverVersion)).toBe(NATS_SERVER_VERSION);
     expect(DEFAULT_SERVER_VERSION).toBe(NATS_SERVER_VERSION);
-    expect(cluster.image).toBe(imageReference(PINNED_IMAGES.natsServer));
-    expect(DEFAULT_RELOADER_IMAGE).toBe(imageReference(PINNED_IMAGES.configReloader));
-    expect(DEFAULT_EXPORTER_IMAGE).toBe(imageReference(PINNED_IMAGES.exporter));
-    expect(DEFAULT_NACK_IMAGE).toBe(imageReference(PINNED_IMAGES.jetstreamController));
+    expect(cluster.image).toBe(pinnedImageReference(PINNED_IMAGES.natsServer));
+    expect(DEFAULT_RELOADER_IMAGE).toBe(pinnedImageReference(PINNED_IMAGES.configReloader));
+    expect(DEFAULT_EXPORTER_IMAGE).toBe(pinnedImageReference(PINNED_IMAGES.exporter));
+    expect(DEFAULT_NACK_IMAGE).toBe(pinnedImageReference(PINNED_IMAGES.jetstreamController));
   });
 
   it("give a cluster that names another server version the official image of that version", () => {

@@ -4,11 +4,11 @@ import { validateAccounts } from "../../components/model/account-resolution";
 import { AccountSpec } from "../../components/model/accounts";
 import { validateHubAndLeaf } from "../../components/model/leaf";
 import { hubLeafnodesSection, leafRemotesSection, mountedLeafCredentialsFile, siteLeafSection } from "../../components/model/leaf-config";
-import { localHubAndLeafPlacements } from "../../components/model/local-topology";
-import { kubernetesPlacement } from "../../components/model/placement";
+import { localHubAndLeafPlacements } from "../../components/local/local-topology";
+import { kubernetesPlacement } from "../../components/kubernetes/cluster/pod-placement";
 import { renderServer } from "../../components/model/server-config";
 import { readStackConfig, readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
-import { topologyMermaid } from "../../components/model/topology-diagram";
+import { topologyMermaid } from "../../cli/render/topology-diagram";
 import { portsFrom } from "../support/local-ports";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");

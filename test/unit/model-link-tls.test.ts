@@ -5,18 +5,17 @@
  */
 import * as path from "path";
 import { describe, expect, it } from "vitest";
-import { resolveClusterSettings } from "../../components/kubernetes/cluster-args";
-import { renderPodConfig } from "../../components/kubernetes/config-map";
-import { buildCertificate, certificateNames, hostOf, tlsVolumes } from "../../components/kubernetes/listener-tls";
-import { exporterArgs, reloaderArgs } from "../../components/kubernetes/sidecars";
-import { buildStatefulSet } from "../../components/kubernetes/statefulset";
+import { resolveClusterSettings } from "../../components/kubernetes/cluster/cluster-args";
+import { renderPodConfig } from "../../components/kubernetes/cluster/config-map";
+import { buildCertificate, certificateNames, hostOf, tlsVolumes } from "../../components/kubernetes/cluster/listener-tls";
+import { exporterArgs, reloaderArgs } from "../../components/kubernetes/cluster/sidecars";
+import { buildStatefulSet } from "../../components/kubernetes/cluster/statefulset";
 import { Problem, ValidationError } from "../../components/model/errors";
 import { HubAndLeafSpec, validateHubAndLeaf } from "../../components/model/leaf";
 import { validateCluster } from "../../components/model/cluster";
 import { readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
 import { RenderedServer } from "../../components/model/server-config";
 import { validateSuperCluster } from "../../components/model/supercluster";
-import { crdProblems } from "../support/crd-schemas";
 import { schemaProblems } from "../support/k8s-schema";
 import { expectReloaderWatchesCertificates, PodSpecView } from "../support/reloader-expectations";
 
@@ -106,7 +105,7 @@ describe("certificates on Kubernetes", () => {
   it("asks cert-manager for a certificate valid for the dialled address, as server and client, that cert-manager's CRD accepts", () => {
     const hosts = [hostOf("k8s-nats-east-0123456789.elb.us-east-1.amazonaws.com:7222"), hostOf("203.0.113.7:7222"), "east-gateway.nats.svc.cluster.local"];
     const certificate = buildCertificate(cluster, "gateway", issued, hosts) as { apiVersion: string; kind: string; metadata: unknown; spec: Record<string, unknown> };
-    expect(crdProblems(certificate)).toEqual([]);
+    expect(schemaProblems(certificate)).toEqual([]);
     expect(certificate.spec).toMatchObject({
       secretName: "east-gateway-tls",
       dnsNames: ["k8s-nats-east-0123456789.elb.us-east-1.amazonaws.com", "east-gateway.nats.svc.cluster.local"],

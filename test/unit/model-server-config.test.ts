@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
-import { kubernetesPlacement, localPlacements } from "../../components/model/placement";
+import { kubernetesPlacement } from "../../components/kubernetes/cluster/pod-placement";
+import { localPlacements } from "../../components/local/local-placement";
 import { renderServer } from "../../components/model/server-config";
 import { parseServerVersion } from "../../components/model/version";
 

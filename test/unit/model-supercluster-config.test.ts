@@ -3,13 +3,13 @@ import { describe, expect, it } from "vitest";
 import { ConfVariable } from "../../components/model/conf";
 import { gatewaySection } from "../../components/model/gateway-config";
 import { mountedTlsFiles } from "../../components/model/link-tls";
-import { checkDistinctPorts, localSuperClusterPlacements } from "../../components/model/local-topology";
-import { kubernetesPlacement } from "../../components/model/placement";
+import { checkDistinctPorts, localSuperClusterPlacements } from "../../components/local/local-topology";
+import { kubernetesPlacement } from "../../components/kubernetes/cluster/pod-placement";
 import { renderServer } from "../../components/model/server-config";
 import { readStackFile, resolveStack, stackFilePath } from "../../components/model/stack";
 import { SuperClusterSpec, validateSuperCluster } from "../../components/model/supercluster";
 import { serverTagsSection } from "../../components/model/tags";
-import { topologyMermaid } from "../../components/model/topology-diagram";
+import { topologyMermaid } from "../../cli/render/topology-diagram";
 import { portsFrom } from "../support/local-ports";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");

@@ -1,7 +1,7 @@
 /** The Pulumi program (index.ts) under mocks: it deploys the cluster its stack config describes. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Program, programRunner } from "../support/program-run";
-import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { installMocks, MockRecorder, valueOf } from "../../components/testing";
 import { BASES } from "../support/stack-cases";
 import * as path from "path";
 import { readStackConfig } from "../../components/model/stack";
@@ -10,13 +10,8 @@ let mocks: MockRecorder;
 let runProgram: (config: Record<string, unknown>) => Promise<Program>;
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: false,
-    stack: "small",
-    // Gateway and leaf listeners advertise the address their load balancer reports once deployed.
-    extraState: (type, name) =>
-      type === "kubernetes:core/v1:Service" ? { status: { loadBalancer: { ingress: [{ hostname: `${name}.lb.test` }] } } } : undefined,
-  });
+  // Gateway and leaf listeners advertise the address the mocks give their load balancer.
+  mocks = await installMocks({ preview: false, stack: "small" });
   runProgram = programRunner(mocks, await import("@pulumi/pulumi"));
 });
 

@@ -4,11 +4,9 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Program, programRunner } from "../support/program-run";
-import { installMocks, MockRecorder, unknownValue, valueOf } from "../support/pulumi-mocks";
+import { installMocks, MockRecorder, RANDOM_BYTES_TYPE, valueOf } from "../../components/testing";
 
 type Pulumi = typeof import("@pulumi/pulumi");
-
-const RANDOM_BYTES = "random:index/randomBytes:RandomBytes";
 
 let mocks: MockRecorder;
 let pulumi: Pulumi;
@@ -23,11 +21,7 @@ function unknownPaths(value: unknown, path = ""): string[] {
 }
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: true,
-    stack: "dev",
-    extraState: (type) => (type === RANDOM_BYTES ? { base64: unknownValue, hex: unknownValue } : undefined),
-  });
+  mocks = await installMocks({ preview: true, stack: "dev", newRandomResources: true });
   pulumi = await import("@pulumi/pulumi");
   program = await programRunner(mocks, pulumi)({
     cluster: { name: "nats", tier: "small" },
@@ -38,7 +32,7 @@ beforeAll(async () => {
 
 describe("a preview of an operator-mode cluster whose keys are not known yet", () => {
   it("plans one RandomBytes per key and one creds Secret per user, the creds unknown and secret", () => {
-    expect(mocks.ofType(RANDOM_BYTES).map((resource) => resource.name).sort()).toEqual([
+    expect(mocks.ofType(RANDOM_BYTES_TYPE).map((resource) => resource.name).sort()).toEqual([
       "nats-account-key-SYS",
       "nats-account-key-app",
       "nats-operator-key",

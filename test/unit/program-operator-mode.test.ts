@@ -5,7 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Program, programRunner, StackConfig } from "../support/program-run";
-import { installMocks, MockRecorder, RecordedResource, valueOf } from "../support/pulumi-mocks";
+import { installMocks, MockRecorder, RecordedResource, valueOf } from "../../components/testing";
 
 type Pulumi = typeof import("@pulumi/pulumi");
 

@@ -8,9 +8,9 @@ import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { listStacks, readStackConfig, stackFilePath } from "../../components/model/stack";
 import { programRunner, StackConfig } from "../support/program-run";
-import { installMocks, MockRecorder, RecordedResource } from "../support/pulumi-mocks";
+import { installMocks, MockRecorder, RecordedResource } from "../../components/testing";
 import { modelObjects, sortObjects } from "../support/provisioned";
-import { NACK_KINDS } from "../../components/kubernetes/nack-crds";
+import { NACK_KINDS } from "../../components/kubernetes/jetstream/nack-crds";
 import { ProvisionedObject } from "../../components/model/provisioning";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
@@ -22,12 +22,7 @@ let mocks: MockRecorder;
 let runProgram: (config: StackConfig) => Promise<unknown>;
 
 beforeAll(async () => {
-  mocks = await installMocks({
-    preview: false,
-    stack: "provisioning",
-    extraState: (type, name) =>
-      type === "kubernetes:core/v1:Service" ? { status: { loadBalancer: { ingress: [{ hostname: `${name}.lb.test` }] } } } : undefined,
-  });
+  mocks = await installMocks({ preview: false, stack: "provisioning" });
   runProgram = programRunner(mocks, await import("@pulumi/pulumi"));
 });
 

@@ -1,7 +1,7 @@
 /** The Pulumi program checks every key of its namespace with the stack schema before it declares anything. */
 import { beforeAll, describe, expect, it } from "vitest";
 import { Program, programRunner } from "../support/program-run";
-import { installMocks, MockRecorder } from "../support/pulumi-mocks";
+import { installMocks, MockRecorder } from "../../components/testing";
 
 let mocks: MockRecorder;
 let runProgram: (config: Record<string, unknown>) => Promise<Program>;

@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { installMocks, MockRecorder, valueOf } from "../support/pulumi-mocks";
+import { installMocks, MockRecorder, valueOf } from "../../components/testing";
 
 const root = path.resolve(__dirname, "../..");
 let mocks: MockRecorder;

@@ -5,7 +5,6 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import Ajv from "ajv";
 import { parse } from "yaml";
 import { describe, expect, it } from "vitest";
 import { ValidationError } from "../../components/model/errors";
@@ -13,6 +12,7 @@ import { listStacks, stackFilePath } from "../../components/model/stack";
 import { readStackDocument } from "../../components/model/stack-file";
 import { loadCheckedStack } from "../../components/stack-check";
 import { STACK_SCHEMA_FILE, stackSchemaText } from "../../scripts/write-stack-schema";
+import { jsonSchemaCheck } from "../support/json-schema";
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "stack-file-"));
@@ -71,8 +71,7 @@ describe("a stack file", () => {
 });
 
 describe("the shipped stacks", () => {
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  const validate = ajv.compile(JSON.parse(fs.readFileSync(STACK_SCHEMA_FILE, "utf8")));
+  const problemsOf = jsonSchemaCheck(JSON.parse(fs.readFileSync(STACK_SCHEMA_FILE, "utf8")));
 
   it("have a published JSON Schema generated from the current schema (npm run schema)", () => {
     expect(fs.readFileSync(STACK_SCHEMA_FILE, "utf8")).toBe(stackSchemaText());
@@ -82,15 +81,14 @@ describe("the shipped stacks", () => {
     const text = fs.readFileSync(stackFilePath(PROJECT_DIR, name), "utf8");
     expect(text.split("\n")[0]).toBe("# yaml-language-server: $schema=../schema/stack.schema.json");
     expect(() => loadCheckedStack(PROJECT_DIR, name)).not.toThrow();
-    expect(validate(parse(text)), JSON.stringify(validate.errors)).toBe(true);
+    expect(problemsOf(parse(text))).toEqual([]);
   });
 
   it("fail the JSON Schema too when a key is misspelt, at any depth", () => {
     const small = parse(fs.readFileSync(stackFilePath(PROJECT_DIR, "small"), "utf8"));
     small.config["nats-jetstream:cluster"].sever = 3;
-    expect(validate(small)).toBe(false);
-    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: "/config/nats-jetstream:cluster", params: { additionalProperty: "sever" } }));
+    expect(problemsOf(small)).toContain(".config.nats-jetstream:cluster.sever: unknown field");
     const misspeltNamespace = { config: { "nats-jetsream:cluster": { name: "nats", tier: "dev" } } };
-    expect(validate(misspeltNamespace)).toBe(false);
+    expect(problemsOf(misspeltNamespace)).toContain(".config.nats-jetsream:cluster: unknown field");
   });
 });

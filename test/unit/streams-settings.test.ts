@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
 import { consumerSettings, keyValueSettings, nanoseconds, streamSettings } from "../../components/model/jetstream-config";
-import { validateJetStreamResources } from "../../components/model/jetstream-resources";
+import { validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
 
 const cluster = validateCluster({ name: "nats", tier: "small" });
 const accounts = [{ name: "APP", users: [{ name: "worker" }] }];
 
 describe("settings as the JetStream API takes them", () => {
-  const resources = validateJetStreamResources(
+  const resources = validateJetStreamResourceSet(
     {
       streams: [
         {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
 import { ValidationError } from "../../components/model/errors";
-import { JetStreamResourcesSpec, validateJetStreamResources } from "../../components/model/jetstream-resources";
+import { JetStreamResourceSetSpec, validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
 import { StreamSpec } from "../../components/model/streams";
 
 const dev = validateCluster({ name: "nats", tier: "dev" });
@@ -11,12 +11,12 @@ const accounts = [
   { name: "OTHER", users: [{ name: "stranger" }] },
 ];
 
-function resolve(spec: JetStreamResourcesSpec, cluster = small) {
-  return validateJetStreamResources(spec, { cluster, accounts }, "jetstream");
+function resolve(spec: JetStreamResourceSetSpec, cluster = small) {
+  return validateJetStreamResourceSet(spec, { cluster, accounts }, "jetstream");
 }
 
 /** Every problem of the declaration as `path: value -> allowed` lines. */
-function problemsOf(spec: JetStreamResourcesSpec, cluster = small): string[] {
+function problemsOf(spec: JetStreamResourceSetSpec, cluster = small): string[] {
   try {
     resolve(spec, cluster);
   } catch (error) {

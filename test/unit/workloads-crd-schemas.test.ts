@@ -6,12 +6,12 @@
  */
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
-import { validateJetStreamResources } from "../../components/model/jetstream-resources";
-import { dagnats, dagnatsJetStream, DagnatsSpec } from "../../components/workloads/dagnats";
-import { clusterMonitoringEndpoint } from "../../components/workloads/keda";
-import { lightdash, LightdashSpec, lightdashStreams } from "../../components/workloads/lightdash";
+import { validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
+import { dagnats, dagnatsJetStream, DagnatsSpec } from "../../components/workloads/dagnats-objects";
+import { clusterMonitoringEndpoint } from "../../components/kubernetes/apps/lag-scaling";
+import { lightdash, LightdashSpec, lightdashStreams } from "../../components/workloads/lightdash-objects";
 import { nackObjects } from "../../components/workloads/nack-objects";
-import { crdProblems } from "../support/crd-schemas";
+import { schemaProblems } from "../support/k8s-schema";
 
 const cluster = validateCluster({ name: "nats", tier: "small" });
 
@@ -52,7 +52,7 @@ const dagnatsSpec: DagnatsSpec = {
 
 function presetObjects() {
   const engine = dagnatsJetStream(dagnatsSpec, cluster);
-  const resources = validateJetStreamResources(
+  const resources = validateJetStreamResourceSet(
     { streams: [...lightdashStreams(lightdashSpec), ...engine.streams], keyValues: engine.keyValues },
     { cluster, accounts: [{ name: "LIGHTDASH", users: [{ name: "warehouse" }, { name: "pre-aggregate" }] }, { name: "DAGNATS", users: [{ name: "llm" }] }] },
   );
@@ -73,12 +73,12 @@ describe("NACK and KEDA objects against their CRD schemas", () => {
   it.each([...nack.streams, ...nack.consumers, ...nack.keyValues].map((object) => [`${object.kind} ${object.metadata.name}`, object] as const))(
     "%s fits its CRD",
     (_, object) => {
-      expect(crdProblems(object as never)).toEqual([]);
+      expect(schemaProblems(object as never)).toEqual([]);
     },
   );
 
   it("the ScaledObjects fit the CRD and carry the nats-jetstream trigger's keys", () => {
-    for (const object of scaled) expect(crdProblems(object as never)).toEqual([]);
+    for (const object of scaled) expect(schemaProblems(object as never)).toEqual([]);
     expect(scaled[0].spec.triggers[0].metadata).toEqual({
       natsServerMonitoringEndpoint: "nats-headless.nats.svc.cluster.local:8222",
       account: "ACCOUNTPUBLICKEY",
@@ -93,10 +93,11 @@ describe("NACK and KEDA objects against their CRD schemas", () => {
 
   it("refuses an unknown field and a wrong type, so the checks above have teeth", () => {
     const stream = nack.streams[0];
-    expect(crdProblems({ ...stream, spec: { ...stream.spec, maxAgeSeconds: 5 } } as never)[0]).toMatch(/must NOT have additional properties.*maxAgeSeconds/);
-    expect(crdProblems({ ...stream, spec: { ...stream.spec, replicas: "3" } } as never)[0]).toMatch(/spec\/replicas must be integer/);
+    expect(schemaProblems({ ...stream, spec: { ...stream.spec, maxAgeSeconds: 5 } } as never)).toEqual([".spec.maxAgeSeconds: unknown field"]);
+    expect(schemaProblems({ ...stream, spec: { ...stream.spec, replicas: "3" } } as never)).toEqual([".spec.replicas: must be integer"]);
+    expect(schemaProblems({ ...stream, metadata: { ...stream.metadata, name: "Jobs_Stream" } } as never)).toEqual(['.metadata.name: "Jobs_Stream" is not a DNS subdomain']);
     const object = scaled[0];
     const trigger = { ...object.spec.triggers[0], metadata: { ...object.spec.triggers[0].metadata, lagTreshold: "5" } };
-    expect(crdProblems({ ...object, spec: { ...object.spec, triggers: [trigger] } } as never)[0]).toMatch(/additional properties.*lagTreshold/);
+    expect(schemaProblems({ ...object, spec: { ...object.spec, triggers: [trigger] } } as never)).toEqual([".spec.triggers[0].metadata.lagTreshold: unknown field"]);
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
 import { ValidationError } from "../../components/model/errors";
-import { validateJetStreamResources } from "../../components/model/jetstream-resources";
+import { validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
 import { GIBIBYTE, parseBytes } from "../../components/model/quantity";
-import { dagnats, dagnatsJetStream, DagnatsSpec } from "../../components/workloads/dagnats";
+import { dagnats, dagnatsJetStream, DagnatsSpec } from "../../components/workloads/dagnats-objects";
 
 const small = validateCluster({ name: "nats", tier: "small" });
 const dev = validateCluster({ name: "nats", tier: "dev" });
@@ -36,7 +36,7 @@ function problemsOf(overrides: Partial<DagnatsSpec>): string[] {
 
 describe("the engine's streams and buckets", () => {
   const declared = dagnatsJetStream(spec, small);
-  const resources = validateJetStreamResources(declared, { cluster: small, accounts });
+  const resources = validateJetStreamResourceSet(declared, { cluster: small, accounts });
   const byName = new Map(resources.streams.map((stream) => [stream.name, stream]));
 
   it("keep history, events, dead letters, telemetry and trigger fires for their windows, bounded by age", () => {
@@ -99,11 +99,11 @@ describe("the engine's streams and buckets", () => {
     const { streams } = dagnatsJetStream({ ...spec, storeBudget: undefined }, dev);
     const history = streams.find((stream) => stream.name === "WORKFLOW_HISTORY")!;
     expect(parseBytes(history.maxBytes!)).toBeLessThanOrEqual(dev.jetstream.maxFileStore * 0.3);
-    expect(() => validateJetStreamResources(dagnatsJetStream({ ...spec, storeBudget: undefined }, dev), { cluster: dev, accounts })).not.toThrow();
+    expect(() => validateJetStreamResourceSet(dagnatsJetStream({ ...spec, storeBudget: undefined }, dev), { cluster: dev, accounts })).not.toThrow();
   });
 
   it("are refused when the budget does not fit the cluster", () => {
-    expect(() => validateJetStreamResources(dagnatsJetStream(spec, dev), { cluster: dev, accounts })).toThrow(/use at most \d+Mi, the file store of one server/);
+    expect(() => validateJetStreamResourceSet(dagnatsJetStream(spec, dev), { cluster: dev, accounts })).toThrow(/use at most \d+Mi, the file store of one server/);
   });
 });
 

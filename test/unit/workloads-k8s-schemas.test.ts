@@ -9,12 +9,12 @@ import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
-import { dagnats, DagnatsSpec } from "../../components/workloads/dagnats";
-import { clusterMonitoringEndpoint } from "../../components/workloads/keda";
-import { lightdash, LightdashSpec } from "../../components/workloads/lightdash";
+import { dagnats, DagnatsSpec } from "../../components/workloads/dagnats-objects";
+import { clusterMonitoringEndpoint } from "../../components/kubernetes/apps/lag-scaling";
+import { lightdash, LightdashSpec } from "../../components/workloads/lightdash-objects";
 import { nackController } from "../../components/workloads/nack-controller";
 import { kedaMonitorIngressRule } from "../../components/workloads/network-rules";
-import { workerPool } from "../../components/workloads/worker-pool";
+import { workerPool } from "../../components/workloads/worker-pool-objects";
 import { schemaProblems } from "../support/k8s-schema";
 
 type Attribute = { baseName: string; type: string };

@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
 import { ValidationError } from "../../components/model/errors";
 import { consumerSettings, streamSettings } from "../../components/model/jetstream-config";
-import { validateJetStreamResources } from "../../components/model/jetstream-resources";
-import { lightdash, LightdashSpec, lightdashStreams } from "../../components/workloads/lightdash";
+import { validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
+import { lightdash, LightdashSpec, lightdashStreams } from "../../components/workloads/lightdash-objects";
 
 const natsUrl = "nats://nats.nats.svc:4222";
 
@@ -104,7 +104,7 @@ describe("Lightdash with NATS", () => {
 
   it("declares the two work-queue streams in memory with the workers' durable consumers", () => {
     const cluster = validateCluster({ name: "nats", tier: "dev" });
-    const resources = validateJetStreamResources(
+    const resources = validateJetStreamResourceSet(
       { streams: lightdashStreams({ ...enabled, preAggregateWorker: { ...preAggregate, concurrency: 40 } }) },
       { cluster, accounts: [{ name: "LIGHTDASH", users: [{ name: "warehouse" }, { name: "pre-aggregate" }] }] },
     );
@@ -146,7 +146,7 @@ describe("Lightdash's rules for turning NATS on", () => {
   it("refuses a worker concurrency above its consumer's max ack pending", () => {
     const cluster = validateCluster({ name: "nats", tier: "dev" });
     const streams = lightdashStreams({ ...enabled, warehouseWorker: { ...warehouse, concurrency: 10 } });
-    const resources = validateJetStreamResources({ streams }, { cluster, accounts: [{ name: "LIGHTDASH", users: [{ name: "warehouse" }, { name: "pre-aggregate" }] }] });
+    const resources = validateJetStreamResourceSet({ streams }, { cluster, accounts: [{ name: "LIGHTDASH", users: [{ name: "warehouse" }, { name: "pre-aggregate" }] }] });
     expect(() => lightdash({ ...enabled, warehouseWorker: { ...warehouse, concurrency: 20 } }, { resources })).toThrow(
       "lightdash.warehouseWorker.concurrency: 20 is not allowed; use at most 10, the maxAckPending of consumer worker-warehouse: the pool as a whole never has more jobs in flight",
     );

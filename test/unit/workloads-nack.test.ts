@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
 import { ValidationError } from "../../components/model/errors";
-import { validateJetStreamResources } from "../../components/model/jetstream-resources";
+import { validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
 import { goDuration } from "../../components/workloads/go-duration";
 import { nackController, nackCredsPath } from "../../components/workloads/nack-controller";
 import { nackObjects } from "../../components/workloads/nack-objects";
@@ -30,7 +30,7 @@ describe("Go durations for NACK", () => {
 });
 
 describe("NACK objects", () => {
-  const resources = validateJetStreamResources(
+  const resources = validateJetStreamResourceSet(
     {
       streams: [
         {
@@ -116,7 +116,7 @@ describe("NACK objects", () => {
   });
 
   it("refuses two NATS names that fold to one Kubernetes name", () => {
-    const clash = validateJetStreamResources(
+    const clash = validateJetStreamResourceSet(
       { streams: [{ name: "Orders_EU", account: "APP", subjects: ["a"], maxAge: "1h" }, { name: "orders-eu", account: "APP", subjects: ["b"], maxAge: "1h" }] },
       { cluster, accounts },
     );

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model/cluster";
 import { ValidationError } from "../../components/model/errors";
-import { validateJetStreamResources } from "../../components/model/jetstream-resources";
-import { clusterMonitoringEndpoint } from "../../components/workloads/keda";
-import { workerPool, WorkerPoolSpec } from "../../components/workloads/worker-pool";
+import { validateJetStreamResourceSet } from "../../components/model/jetstream-resource-set";
+import { clusterMonitoringEndpoint } from "../../components/kubernetes/apps/lag-scaling";
+import { workerPool, WorkerPoolSpec } from "../../components/workloads/worker-pool-objects";
 
 const cluster = validateCluster({ name: "nats", tier: "small" });
 
@@ -145,7 +145,7 @@ describe("worker pool validation", () => {
   });
 
   it("checks the consumers against the declared streams and their max ack pending", () => {
-    const resources = validateJetStreamResources(
+    const resources = validateJetStreamResourceSet(
       { streams: [{ name: "IMAGES", account: "APP", subjects: ["images.>"], retention: "workqueue", consumers: [{ durable: "resizer", maxAckPending: 4 }] }] },
       { cluster, accounts: [{ name: "APP", users: [] }] },
     );
