@@ -18,6 +18,7 @@ import { createCredsSecrets, CredsSecretsArgs } from "./secrets";
 
 export const NATS_CREDENTIALS_TYPE = "nats-jetstream:index:NatsCredentials";
 
+/** What NatsCredentials takes: the cluster, the accounts with their users, the streams their permissions name, and where to put creds Secrets. */
 export interface NatsCredentialsArgs {
   /**
    * The cluster the accounts run on, as JetStreamCluster is given it: accounts that name no JetStream storage

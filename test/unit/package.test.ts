@@ -232,6 +232,29 @@ describe("the package's public API", () => {
     expect(clashes).toEqual([]);
   });
 
+  it("documents every name it exports, and every field of the interfaces among them", () => {
+    const declared = exportedDeclarations();
+    const undocumented: string[] = [];
+    for (const { name } of publicNames()) {
+      for (const { file } of declared.get(name) ?? []) {
+        for (const statement of parse(path.join(root, file)).statements) {
+          const declaresName = ts.isVariableStatement(statement)
+            ? statement.declarationList.declarations.some((declaration) => ts.isIdentifier(declaration.name) && declaration.name.text === name)
+            : "name" in statement && statement.name !== undefined && (statement.name as ts.Node).getText() === name;
+          if (!declaresName) continue;
+          if (ts.getJSDocCommentsAndTags(statement).length === 0) undocumented.push(`${name} (${file})`);
+          if (!ts.isInterfaceDeclaration(statement)) continue;
+          // An index signature has no name of its own: the interface's comment says what its keys are.
+          for (const member of statement.members.filter((candidate) => !ts.isIndexSignatureDeclaration(candidate))) {
+            if (ts.getJSDocCommentsAndTags(member).length === 0) undocumented.push(`${name}.${member.name?.getText()} (${file})`);
+          }
+        }
+      }
+    }
+    expect(publicNames().length).toBeGreaterThan(0);
+    expect(undocumented).toEqual([]);
+  });
+
   it("declares a name twice in one file only as a value and its type, the as-const enum pattern", () => {
     const pairs = [...exportedDeclarations()].filter(([, declarations]) => declarations.length > 1);
     expect(pairs.length).toBeGreaterThan(0);

@@ -38,16 +38,19 @@ import { workerPoolCredsSecretName } from "./worker-pool";
 import { createNatsApp, createWorkerPool } from "./workload-resources";
 import { appClusterIngress, appCredsSecrets, appJetStreamArgs, appNamespace, AppPlacement, NatsAppArgs, serviceUrl } from "./nats-app-parts";
 
+/** One pool of DagNATS task workers as a stack describes it. */
 export interface DagNatsTaskPoolSettings extends TaskPoolSettings {
   /** Scale on the pool's consumers' lag with KEDA instead of a fixed `replicas`; KEDA must be installed. */
   autoscaling?: LagScalingSettings;
 }
 
+/** The DagNATS engine's own Deployment as a stack describes it. */
 export interface DagNatsEngineSettings extends DagnatsEngineSizing {
   /** The NATS user the engine connects as; it publishes tasks and events and uses every bucket of the account. */
   user: string;
 }
 
+/** A DagNATS engine as a stack describes it: its release, engine and task pools; the streams and buckets follow from them. */
 export interface DagNatsSettings extends DagnatsRelease {
   /** The engine's own Deployment, which schedules the workflows. */
   engine: DagNatsEngineSettings;
@@ -100,6 +103,7 @@ export function dagnatsJetStreamSpecs(settings: DagNatsSettings, cluster: Cluste
 
 export const DAGNATS_TYPE = "nats-jetstream:index:DagNats";
 
+/** What DagNats takes: the engine's settings, and the cluster and credentials it connects through. */
 export interface DagNatsArgs extends NatsAppArgs {
   /** The engine and its task pools. Plain: the pools decide which objects exist. */
   dagnats: DagNatsSettings;

@@ -50,6 +50,7 @@ import { appClusterIngress, appCredsSecrets, appJetStreamArgs, appNamespace, App
 
 export const LIGHTDASH_TYPE = "nats-jetstream:index:Lightdash";
 
+/** What Lightdash takes: the application's settings, and the cluster and credentials its API and workers connect through. */
 export interface LightdashArgs extends NatsAppArgs {
   /** Lightdash as the stack describes it. Plain: which parts are enabled decides which objects exist. */
   lightdash: LightdashSettings;

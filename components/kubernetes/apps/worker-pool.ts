@@ -30,6 +30,7 @@ export interface WorkerPoolSettings extends NatsAppSettings, WorkerPoolJobs {
   autoscaling?: LagScalingSettings;
 }
 
+/** What WorkerPool takes: the pool, and the cluster and credentials it pulls through. */
 export interface WorkerPoolArgs extends NatsWorkloadArgs {
   /** The pool. Plain: scaling decides which objects exist. */
   pool: WorkerPoolSettings;

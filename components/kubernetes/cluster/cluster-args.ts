@@ -29,6 +29,7 @@ import { POD_NAME_VARIABLE } from "./statefulset";
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type ConfSection = Record<string, any>;
 
+/** What JetStreamCluster takes: the cluster's description, who may reach it, and the config sections and pod extras added to its servers. */
 export interface JetStreamClusterArgs {
   /**
    * The cluster: a name and a tier at least; every other figure defaults from the tier. Plain values, not

@@ -11,6 +11,7 @@ import { PROJECT_NAME } from "../../model/stack";
 import { ConfSection, JetStreamClusterArgs } from "./cluster-args";
 import { JetStreamCluster } from "./jetstream-cluster";
 
+/** What deployCluster takes: a JetStreamCluster's args, and the accounts and streams whose credentials it serves. */
 export interface OperatorModeClusterArgs extends Omit<JetStreamClusterArgs, "operatorConfSection"> {
   /** The accounts and their users. The system account SYS, with its operations user `sys`, is always added. */
   accounts?: AccountSpec[];
@@ -20,8 +21,11 @@ export interface OperatorModeClusterArgs extends Omit<JetStreamClusterArgs, "ope
   operatorName?: string;
 }
 
+/** What deployCluster returns: the servers and the credentials they serve, wired together. */
 export interface OperatorModeCluster {
+  /** The servers, in operator mode. */
   cluster: JetStreamCluster;
+  /** The operator, accounts and users the servers trust, with each user's creds. */
   credentials: NatsCredentials;
 }
 

@@ -31,6 +31,10 @@ import { createUserCredsSecret } from "../access/user-creds-secret";
 export const JETSTREAM_RESOURCES_TYPE = "nats-jetstream:index:JetStreamResources";
 const DEFAULT_CONTROLLER_NAME = "nack";
 
+/**
+ * What JetStreamResources takes: the cluster, the streams, consumers and buckets to declare, and the accounts
+ * whose provisioner creds the NACK controller connects with.
+ */
 export interface JetStreamResourcesArgs {
   /**
    * The cluster the streams live on, as JetStreamCluster is given it: replicas default from it and storage

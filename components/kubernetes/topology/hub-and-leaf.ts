@@ -24,6 +24,7 @@ import { topologyProviders } from "./topology-providers";
 
 export const HUB_AND_LEAF_TYPE = "nats-jetstream:index:HubAndLeaf";
 
+/** What HubAndLeaf takes: the hub, the leaf sites, the leafnodes TLS, and the settings and accounts they share. */
 export interface HubAndLeafArgs extends TopologyClusterArgs, TopologyCredentialsArgs {
   /**
    * The hub cluster; it needs a JetStream domain, through which leaf clients reach its JetStream. With a

@@ -22,6 +22,7 @@ import { memberTags } from "./zone-tags";
 
 export const SUPER_CLUSTER_TYPE = "nats-jetstream:index:SuperCluster";
 
+/** What SuperCluster takes: its member clusters, the gateway TLS, and the settings and accounts every member shares. */
 export interface SuperClusterArgs extends TopologyClusterArgs, TopologyCredentialsArgs {
   /**
    * Two or more clusters, each linked to every other by gateways. A cluster whose `kubernetes` target names a
