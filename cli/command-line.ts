@@ -1,8 +1,9 @@
 /**
- * The command line of the project's tools: one stack name and a few options, read strictly by node:util
- * parseArgs. `--help` prints the usage to stdout and ends with 0; anything the tool cannot read (an unknown
- * option, an option without its value, not exactly one stack, a stack the project does not have) prints
- * what was wrong and the usage to stderr and ends with USAGE_EXIT_CODE.
+ * The command line of the project's tools: one stack name (or, for a tool that takes it, `--all`) and a few
+ * options, read strictly by node:util parseArgs. `--help` prints the usage to stdout and ends with 0; anything
+ * the tool cannot read (an unknown option, an option without its value, not exactly one stack, a stack the
+ * project does not have, `--all` beside a stack) prints what was wrong and the usage to stderr and ends with
+ * USAGE_EXIT_CODE.
  */
 import { parseArgs } from "util";
 import { listStacks } from "../components/model/stack";
@@ -30,7 +31,12 @@ export interface CommandSpec {
   options: OptionSpec[];
   /** Every way the tool ends, in order of code. */
   exitCodes: { code: number; meaning: string }[];
+  /** What `--all` does, for a tool that can take every stack instead of one (read by parseStacksCommandLine). */
+  allStacks?: string;
 }
+
+/** `--all`, the flag that names every stack of the project instead of one. */
+export const ALL_STACKS_FLAG = "all";
 
 /** `--help`, which every tool takes. */
 export const HELP_OPTION = { name: "help", short: "h", description: "print this usage and exit" } as const;
@@ -43,19 +49,31 @@ export interface CommandLine {
   options: Record<string, string | boolean | undefined>;
 }
 
+/** A command line of a tool that takes one stack or `--all`. */
+export interface StacksCommandLine {
+  /** The stacks to run: the one named, or with `--all` every stack the project has, in listing order. */
+  stacks: string[];
+  /** Whether `--all` was given. */
+  all: boolean;
+  /** The options given besides `--all`: a string for an option with a value, true for a flag. */
+  options: Record<string, string | boolean | undefined>;
+}
+
 /** A command line the tool cannot read; the message says what was wrong with it. */
 export class UsageError extends Error {}
 
 /** The usage text: how to run the tool, its stacks, its options and its exit codes. */
 export function formatUsage(spec: CommandSpec, stacks: readonly string[]): string {
+  const allLine = spec.allStacks === undefined ? [] : [[`--${ALL_STACKS_FLAG}`, spec.allStacks]];
   const optionLines = [
+    ...allLine,
     ...spec.options.map((option) => [`--${option.name}${option.value === undefined ? "" : ` ${option.value}`}`, option.description]),
     [`-${HELP_OPTION.short}, --${HELP_OPTION.name}`, HELP_OPTION.description],
   ];
   const width = Math.max(...optionLines.map(([flag]) => flag.length));
   const synopsis = spec.options.map((option) => `[--${option.name}${option.value === undefined ? "" : ` ${option.value}`}]`).join(" ");
   return [
-    `usage: ${spec.invocation} <stack> ${synopsis}`.trimEnd(),
+    `usage: ${spec.invocation} <stack>${spec.allStacks === undefined ? "" : `|--${ALL_STACKS_FLAG}`} ${synopsis}`.trimEnd(),
     "",
     spec.summary,
     "",
@@ -69,13 +87,11 @@ export function formatUsage(spec: CommandSpec, stacks: readonly string[]): strin
   ].join("\n");
 }
 
-/**
- * Reads a command line. Returns "help" when help was asked for; throws a UsageError for anything it cannot
- * read, `stacks` being the stacks the project has.
- */
-export function parseCommandLine(spec: CommandSpec, argv: readonly string[], stacks: readonly string[]): CommandLine | "help" {
+/** The options and positionals of a command line, `extraFlags` declared besides the spec's options; "help" when help was asked for. */
+function parseArguments(spec: CommandSpec, argv: readonly string[], extraFlags: readonly string[]): { values: Record<string, string | boolean | undefined>; positionals: string[] } | "help" {
   const options = Object.fromEntries([
     ...spec.options.map((option) => [option.name, { type: option.value === undefined ? ("boolean" as const) : ("string" as const) }]),
+    ...extraFlags.map((flag) => [flag, { type: "boolean" as const }]),
     [HELP_OPTION.name, { type: "boolean" as const, short: HELP_OPTION.short }],
   ]);
   let parsed: { values: Record<string, string | boolean | undefined>; positionals: string[] };
@@ -91,13 +107,41 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], sta
   for (const option of spec.options) {
     if (option.value !== undefined && parsed.values[option.name] === "") throw new UsageError(`Option '--${option.name} <${option.value}>' argument missing`);
   }
-  if (parsed.positionals.length !== 1) {
-    throw new UsageError(parsed.positionals.length === 0 ? "name a stack" : `name one stack, not ${parsed.positionals.length}: ${parsed.positionals.join(" ")}`);
-  }
-  const [stack] = parsed.positionals;
-  if (!stacks.includes(stack)) throw new UsageError(`stack: ${JSON.stringify(stack)} is not allowed; name one of ${stacks.join(", ") || "(no stacks found)"}`);
   const { [HELP_OPTION.name]: _help, ...given } = parsed.values;
-  return { stack, options: given };
+  return { values: given, positionals: parsed.positionals };
+}
+
+/** The one stack the positionals name, one of `stacks`. */
+function oneStack(positionals: readonly string[], stacks: readonly string[]): string {
+  if (positionals.length !== 1) {
+    throw new UsageError(positionals.length === 0 ? "name a stack" : `name one stack, not ${positionals.length}: ${positionals.join(" ")}`);
+  }
+  const [stack] = positionals;
+  if (!stacks.includes(stack)) throw new UsageError(`stack: ${JSON.stringify(stack)} is not allowed; name one of ${stacks.join(", ") || "(no stacks found)"}`);
+  return stack;
+}
+
+/**
+ * Reads a command line. Returns "help" when help was asked for; throws a UsageError for anything it cannot
+ * read, `stacks` being the stacks the project has.
+ */
+export function parseCommandLine(spec: CommandSpec, argv: readonly string[], stacks: readonly string[]): CommandLine | "help" {
+  const parsed = parseArguments(spec, argv, []);
+  if (parsed === "help") return parsed;
+  return { stack: oneStack(parsed.positionals, stacks), options: parsed.values };
+}
+
+/**
+ * Reads the command line of a tool that takes one stack or `--all` (spec.allStacks set), as parseCommandLine
+ * does; `--all` together with a stack name is refused, naming both.
+ */
+export function parseStacksCommandLine(spec: CommandSpec, argv: readonly string[], stacks: readonly string[]): StacksCommandLine | "help" {
+  const parsed = parseArguments(spec, argv, spec.allStacks === undefined ? [] : [ALL_STACKS_FLAG]);
+  if (parsed === "help") return parsed;
+  const { [ALL_STACKS_FLAG]: all, ...options } = parsed.values;
+  if (all !== true) return { stacks: [oneStack(parsed.positionals, stacks)], all: false, options };
+  if (parsed.positionals.length > 0) throw new UsageError(`--${ALL_STACKS_FLAG} takes every stack; it cannot be given with a stack name (${parsed.positionals.join(" ")})`);
+  return { stacks: [...stacks], all: true, options };
 }
 
 /**
@@ -105,9 +149,18 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], sta
  * when help was asked for, USAGE_EXIT_CODE when the command line was refused.
  */
 export function readCommandLine(spec: CommandSpec, argv: readonly string[], projectDir: string): CommandLine | number {
+  return readWith(parseCommandLine, spec, argv, projectDir);
+}
+
+/** readCommandLine for a tool that takes one stack or `--all`. */
+export function readStacksCommandLine(spec: CommandSpec, argv: readonly string[], projectDir: string): StacksCommandLine | number {
+  return readWith(parseStacksCommandLine, spec, argv, projectDir);
+}
+
+function readWith<T>(parse: (spec: CommandSpec, argv: readonly string[], stacks: readonly string[]) => T | "help", spec: CommandSpec, argv: readonly string[], projectDir: string): T | number {
   const stacks = listStacks(projectDir);
   try {
-    const commandLine = parseCommandLine(spec, argv, stacks);
+    const commandLine = parse(spec, argv, stacks);
     if (commandLine !== "help") return commandLine;
     process.stdout.write(`${formatUsage(spec, stacks)}\n`);
     return 0;

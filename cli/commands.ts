@@ -4,19 +4,24 @@ import { CommandSpec, USAGE_EXIT_CODE } from "./command-line";
 /** `--json`, which both tools take: what a script reads, on stdout. */
 const JSON_OPTION_NAME = "json";
 
-/** `npm run render -- <stack> [--out DIR] [--keys FILE] [--json]`. */
+/** `npm run render -- <stack>|--all [--out DIR] [--keys FILE] [--json]`. */
 export const RENDER_COMMAND: CommandSpec = {
   invocation: "npm run render --",
   summary: "Synthesizes the stack's program offline into manifests, per-server nats.conf, a plan of cloud resources and a summary.",
+  allStacks: "render every stack in one process, each into <out>/<stack> with its keys in <keys>/<stack>/keys.json",
   options: [
-    { name: "out", value: "DIR", description: "write the render to DIR (default out/<stack>)" },
-    { name: "keys", value: "FILE", description: "keep the render's key material in FILE, owner-only (default .render/<stack>/keys.json)" },
-    { name: JSON_OPTION_NAME, description: "print one JSON document (what was written, or the problems of a refused stack) instead of the summary" },
+    { name: "out", value: "DIR", description: "write the render to DIR (default out/<stack>; with --all, the parent of one folder per stack, default out)" },
+    {
+      name: "keys",
+      value: "FILE",
+      description: "keep the render's key material in FILE, owner-only (default .render/<stack>/keys.json; with --all, a directory holding <stack>/keys.json per stack, default .render)",
+    },
+    { name: JSON_OPTION_NAME, description: "print one JSON document (what was written, or the problems of a refused stack; with --all, {outcome, stacks}) instead of the summary" },
   ],
   exitCodes: [
     { code: 0, meaning: "rendered (or usage printed)" },
-    { code: 1, meaning: "the render failed" },
-    { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused; nothing was written" },
+    { code: 1, meaning: "the render failed (with --all: some stack's render failed; the others are still rendered)" },
+    { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused; nothing was written for it" },
   ],
 };
 

@@ -1,59 +1,71 @@
 /**
- * `npm run render -- <stack> [--out DIR] [--keys FILE] [--json]`: the stack's program synthesized offline into
- * manifests, per-server nats.conf, a plan of cloud resources and a summary with a topology diagram. Key
+ * `npm run render -- <stack>|--all [--out DIR] [--keys FILE] [--json]`: the stack's program synthesized offline
+ * into manifests, per-server nats.conf, a plan of cloud resources and a summary with a topology diagram. Key
  * material is drawn at random once and kept owner-only in the keystore file, so the configs trust keys only its
  * owner has. With --json it prints one JSON document (a RenderReport, RenderRefusal or RenderFailure) instead
  * of the summary lines.
  *
- * Exit codes: 0 rendered, 1 the render failed, 2 the command line or the stack was refused (see RENDER_COMMAND).
+ * `--all` renders every stack in this one process, each exactly as its own render would: into `<out>/<stack>`
+ * (default out/<stack>), keys in `<keys>/<stack>/keys.json` (default .render/<stack>/keys.json), and with
+ * --json one AllStacksRenderReport. A stack that fails or is refused does not stop the others.
+ *
+ * Exit codes: 0 rendered, 1 a render failed, 2 the command line or a stack was refused (see RENDER_COMMAND).
  */
+// First, before anything loads the Pulumi SDK or nkeys: they make start-up and signing cheaper (see each module).
+import "./render/deferred-sdk-modules";
+import "./render/native-ed25519";
+import * as fs from "fs";
 import * as path from "path";
-import { readStackConfig, stackFilePath } from "../components/model/stack";
-import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
+import { readStacksCommandLine, StacksCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { RENDER_COMMAND } from "./commands";
-import { isRefusal, refusalProblems } from "./refusal";
-import { formatRenderReport, RenderFailure, RenderRefusal, RenderReport } from "./render/report";
+import { defaultKeystoreDir, defaultKeystoreFile, keystoreFileIn } from "./render/keystore-paths";
+import { RenderTarget, renderStack } from "./render/render-stack";
+import { AllStacksRenderReport, formatRenderReport, overallOutcome, StackRenderOutcome } from "./render/report";
 
-async function render(projectDir: string, stackName: string, outDir: string | undefined, keysFile: string | undefined): Promise<RenderReport> {
-  // Loaded once the command line is known to run: the usage needs none of the Pulumi SDK they bring in.
-  const [{ loadCheckedStack }, { defaultKeystoreFile, RenderKeystore }, { synthesize }, { writeRender }, { renderReport }] = await Promise.all([
-    import("../components/stack-check"),
-    import("./render/keystore"),
-    import("./render/synthesize"),
-    import("./render/write"),
-    import("./render/report"),
-  ]);
-  const stack = loadCheckedStack(projectDir, stackName);
-  const keystore = RenderKeystore.open(path.resolve(keysFile ?? defaultKeystoreFile(projectDir, stackName)));
-  const records = await synthesize(projectDir, stackName, readStackConfig(stackFilePath(projectDir, stackName)), keystore);
-  // Saved before the files are written: no rendered config may trust a key the keystore does not hold.
-  keystore.save();
-  const target = path.resolve(outDir ?? path.join(projectDir, "out", stackName));
-  return renderReport(stackName, target, keystore.file, writeRender(stack, records, target));
+/** Where each stack named on the command line renders to: one stack by --out/--keys as given, --all under them. */
+function targetsOf(projectDir: string, { stacks, all, options }: StacksCommandLine): Map<string, RenderTarget> {
+  const out = options.out as string | undefined;
+  const keys = options.keys as string | undefined;
+  if (!all) {
+    const [stack] = stacks;
+    return new Map([[stack, { outDir: path.resolve(out ?? path.join(projectDir, "out", stack)), keysFile: path.resolve(keys ?? defaultKeystoreFile(projectDir, stack)) }]]);
+  }
+  const outRoot = path.resolve(out ?? path.join(projectDir, "out"));
+  const keysDir = path.resolve(keys ?? defaultKeystoreDir(projectDir));
+  return new Map(stacks.map((stack) => [stack, { outDir: path.join(outRoot, stack), keysFile: keystoreFileIn(keysDir, stack) }]));
+}
+
+/** The exit code of a run: a failure before a refusal. */
+function exitCode(outcomes: readonly StackRenderOutcome[]): number {
+  const outcome = overallOutcome(outcomes);
+  return outcome === "failed" ? 1 : outcome === "refused" ? USAGE_EXIT_CODE : 0;
 }
 
 async function main(): Promise<number> {
   const projectDir = process.env.NATS_JETSTREAM_PROJECT_DIR ?? process.cwd();
-  const commandLine = readCommandLine(RENDER_COMMAND, process.argv.slice(2), projectDir);
+  const commandLine = readStacksCommandLine(RENDER_COMMAND, process.argv.slice(2), projectDir);
   if (typeof commandLine === "number") return commandLine;
-  const { stack, options } = commandLine;
-  const json = options.json === true;
-  const print = (document: RenderReport | RenderRefusal | RenderFailure) => process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
-  try {
-    const report = await render(projectDir, stack, options.out as string | undefined, options.keys as string | undefined);
-    if (json) print(report);
-    else for (const line of formatRenderReport(report)) console.log(line);
-    return 0;
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    console.error(`render failed: ${message}`);
-    if (isRefusal(error)) {
-      if (json) print({ outcome: "refused", stack, problems: refusalProblems(error) });
-      return USAGE_EXIT_CODE;
-    }
-    if (json) print({ outcome: "failed", stack, error: message });
-    return 1;
+  const keys = commandLine.options.keys as string | undefined;
+  if (commandLine.all && keys !== undefined && fs.existsSync(keys) && !fs.statSync(keys).isDirectory()) {
+    // One keystore file holds one stack's keys (they are keyed by resource name, which stacks share).
+    console.error(`--keys: ${keys} is a file; with --all it names a directory holding <stack>/keys.json for each stack`);
+    return USAGE_EXIT_CODE;
   }
+  const json = commandLine.options.json === true;
+  const targets = targetsOf(projectDir, commandLine);
+  const outcomes: StackRenderOutcome[] = [];
+  // One after another: the SDK's mocks and config are the process's. Worker threads, one per core, were
+  // tried and were slower, each thread loading the SDK anew.
+  for (const [stack, target] of targets) {
+    const outcome = await renderStack(projectDir, stack, target, commandLine.all);
+    if (outcome.outcome === "rendered" && !json) for (const line of formatRenderReport(outcome)) console.log(line);
+    outcomes.push(outcome);
+  }
+  if (json) {
+    const document: StackRenderOutcome | AllStacksRenderReport = commandLine.all ? { outcome: overallOutcome(outcomes), stacks: outcomes } : outcomes[0];
+    process.stdout.write(`${JSON.stringify(document, null, 2)}\n`);
+  }
+  return exitCode(outcomes);
 }
 
 main().then(

@@ -4,7 +4,7 @@
  * first time a resource is rendered, then kept in an owner-only file. Renders on one machine stay
  * byte-identical, and no one without the file can compute a key the rendered configs trust.
  *
- * One file per stack, apart from the local back end's `.local/<stack>/keys.json`: that one is keyed by
+ * One file per stack (entries are keyed by resource name, which stacks share), apart from the local back end's `.local/<stack>/keys.json`: that one is keyed by
  * account and user and holds the local-only admins too, this one is keyed by Pulumi resource as state is,
  * and each drops the entries its own tool does not use, so one shared file would make the two tools draw
  * each other's keys anew on every other run.
@@ -21,11 +21,6 @@ export { RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE };
 
 /** The special characters a RandomPassword draws from unless `overrideSpecial` names others. */
 const DEFAULT_SPECIAL = "!@#$%&*()-_=+[]{}<>:?";
-
-/** Where a stack's render keeps its key material unless told otherwise; `.render/` is ignored by git. */
-export function defaultKeystoreFile(projectDir: string, stack: string): string {
-  return path.join(projectDir, ".render", stack, "keys.json");
-}
 
 /** One random resource's kept result. */
 export interface KeptValue {

@@ -41,6 +41,23 @@ export interface RenderFailure {
   error: string;
 }
 
+/** What one stack's render ended with. */
+export type StackRenderOutcome = RenderReport | RenderRefusal | RenderFailure;
+
+/** `render --all`: every stack's outcome, in listing order. */
+export interface AllStacksRenderReport {
+  /** "rendered" when every stack was; else "failed" when any stack failed, "refused" when some were refused and none failed. */
+  outcome: "rendered" | "refused" | "failed";
+  /** Each stack's own document, as its single render prints it, in listing order. */
+  stacks: StackRenderOutcome[];
+}
+
+/** The outcome of a run over several stacks: the worst of theirs, a failure before a refusal. */
+export function overallOutcome(stacks: readonly StackRenderOutcome[]): AllStacksRenderReport["outcome"] {
+  if (stacks.some((stack) => stack.outcome === "failed")) return "failed";
+  return stacks.some((stack) => stack.outcome === "refused") ? "refused" : "rendered";
+}
+
 /** The record of a render that wrote `result` into `outDir`, keeping its keys in `keystore`. */
 export function renderReport(stack: string, outDir: string, keystore: string, result: RenderResult): RenderReport {
   const byType = Object.fromEntries(result.resourceCounts);

@@ -1,10 +1,9 @@
 /**
  * Runs the Pulumi program (index.ts) offline, with Pulumi's mock runtime standing in for the engine,
  * and records every resource it registers with the inputs it would send. Random resources get real random
- * values from the render's keystore. One stack per process: @pulumi/pulumi keeps one set of mocks and one
- * config per process.
+ * values from the render's keystore. Stacks run one after another: @pulumi/pulumi keeps one set of mocks and
+ * one config per process, so each run sets both anew and loads the program afresh.
  */
-import * as path from "path";
 import * as pulumi from "@pulumi/pulumi";
 import { PROJECT_NAME } from "../../components/model/stack";
 import { randomProviderState } from "../../components/testing/random-provider";
@@ -45,8 +44,15 @@ function computedState(type: string, name: string, inputs: Record<string, any>, 
   return {};
 }
 
-/** Sets the stack's config as the Pulumi CLI would, keyed `<namespace>:<key>`, objects as JSON. */
+/**
+ * The program the render runs: the project's index.ts beside this tool (index.js when the tool runs compiled),
+ * so a compiled render runs the compiled program.
+ */
+const PROGRAM = require.resolve("../../index");
+
+/** Sets the stack's config as the Pulumi CLI would, keyed `<namespace>:<key>`, objects as JSON, in place of any earlier stack's. */
 export function applyStackConfig(config: Record<string, unknown>): void {
+  pulumi.runtime.setAllConfig({});
   for (const [key, value] of Object.entries(config)) {
     const fullKey = key.includes(":") ? key : `${PROJECT_NAME}:${key}`;
     pulumi.runtime.setConfig(fullKey, typeof value === "string" ? value : JSON.stringify(value));
@@ -54,10 +60,11 @@ export function applyStackConfig(config: Record<string, unknown>): void {
 }
 
 /**
- * Every resource the program at `projectDir` registers for the stack with this config, random values taken
- * from (and drawn into) `keystore`; the caller saves the keystore.
+ * Every resource the program registers for the stack with this config, random values taken from (and drawn
+ * into) `keystore`; the caller saves the keystore. One synthesis at a time: the SDK's mocks and config are
+ * the process's.
  */
-export async function synthesize(projectDir: string, stackName: string, config: Record<string, unknown>, keystore: RenderKeystore): Promise<ResourceRecord[]> {
+export async function synthesize(stackName: string, config: Record<string, unknown>, keystore: RenderKeystore): Promise<ResourceRecord[]> {
   const records: ResourceRecord[] = [];
   pulumi.runtime.setMocks(
     {
@@ -74,8 +81,19 @@ export async function synthesize(projectDir: string, stackName: string, config: 
     true,
   );
   applyStackConfig(config);
-  // The program registers its resources as a side effect of being loaded.
-  require(path.join(projectDir, "index.ts"));
-  await pulumi.runtime.disconnect();
+  // The program registers its resources as a side effect of being loaded, so it is loaded anew for each
+  // stack. The components it imports stay loaded: they keep no state between stacks beyond WeakMaps of
+  // their own instances.
+  delete require.cache[PROGRAM];
+  // The SDK formats a stack trace for every promise and resource it makes, for its leak reports and source
+  // positions, neither of which a render writes or prints; formatting them was an eighth of a render's time.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
+  try {
+    require(PROGRAM);
+    await pulumi.runtime.disconnect();
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
+  }
   return records;
 }
