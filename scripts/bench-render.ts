@@ -49,7 +49,7 @@ function median(values: readonly number[]): number {
 /** The `helm template` case, or why there is none. */
 function helmCase(): BenchCase | string {
   const helm = onPath("helm");
-  if (helm === undefined) return "helm: not installed, skipped (the 0.09 s for `helm template` of the official chart is the figure issue 12 quotes, not measured here)";
+  if (helm === undefined) return "helm: not installed, skipped (the 0.09 s for `helm template` of the official chart was measured elsewhere, not in this run)";
   const chart = process.env.NATS_CHART;
   if (chart === undefined) return "helm: installed, skipped: set NATS_CHART to the official NATS chart (a directory or .tgz; this machine cannot download it)";
   return { name: "helm template (official NATS chart)", command: helm, args: ["template", "nats", chart] };
