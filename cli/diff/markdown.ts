@@ -27,6 +27,7 @@ const RISK_TITLES: Record<RiskKind, string> = {
   "volume-resized": "Volume resized",
   "server-count-changed": "Server count changed",
   "pods-restart": "Pods restart",
+  "config-needs-restart": "Config needs a restart",
   "config-reloaded": "Config reloaded live",
   "credentials-changed": "Credentials change",
   "stream-changed": "Stream changed",

@@ -1,12 +1,15 @@
 /**
  * The risks of applying a stack's diff, most harmful first: lost or replaced storage, then a changed server
- * count and its quorum, then restarts against live config reloads, then credentials, streams and network
- * openings. Each risk names its subject (an object, a user or a stream), never a secret value.
+ * count and its quorum, then restarts, config changes the servers refuse to reload, and live config reloads,
+ * then credentials, streams and network openings. Each risk names its subject (an object, a user or a
+ * stream), never a secret value.
  */
 import { isDeepStrictEqual } from "util";
 import { KubernetesObject, PlacedObject, RenderedStack } from "./rendered-stack";
 import { ObjectRef, refKey, refLabel, refOf } from "./object-ref";
 import type { ObjectChange } from "./stack-diff";
+import { readConfText } from "./conf-text";
+import { refusedReloads } from "./reloadable-settings";
 
 /** The kinds of risk, in order of harm: a report lists risks in this order. */
 export const RISK_KINDS = [
@@ -17,6 +20,7 @@ export const RISK_KINDS = [
   "volume-resized",
   "server-count-changed",
   "pods-restart",
+  "config-needs-restart",
   "config-reloaded",
   "credentials-changed",
   "stream-changed",
@@ -247,6 +251,16 @@ function mountedConfigMaps(objects: Map<string, KubernetesObject>, clusterOf: Ma
   return mounted;
 }
 
+/**
+ * The nats.conf settings a reload refuses among a ConfigMap's changed `.conf` entries, each prefixed with its
+ * entry's name when the ConfigMap holds more than one.
+ */
+function refusedConfigKeys(before: KubernetesObject, after: KubernetesObject): string[] {
+  const [old, next] = [(before.data ?? {}) as Record<string, string>, (after.data ?? {}) as Record<string, string>];
+  const files = [...new Set([...Object.keys(old), ...Object.keys(next)])].filter((file) => file.endsWith(".conf") && old[file] !== next[file]).sort();
+  return files.flatMap((file) => refusedReloads(readConfText(old[file] ?? ""), readConfText(next[file] ?? "")).map((key) => (files.length > 1 ? `${file}: ${key}` : key)));
+}
+
 /** The risks of the diff `objects` from `base` to `head`, most harmful first, then by subject. */
 export function risksOf(base: RenderedStack, head: RenderedStack, objects: readonly ObjectChange[]): Risk[] {
   const [old, next] = [index(base.objects), index(head.objects)];
@@ -276,11 +290,20 @@ export function risksOf(base: RenderedStack, head: RenderedStack, objects: reado
     const workload = mounted.get(refKey(change.ref));
     if (workload === undefined || restarting.has(workload)) continue;
     const reader = next.get(workload)!;
-    risks.push({
-      kind: "config-reloaded",
-      subject: refLabel(change.ref),
-      detail: `${change.fields.map((field) => field.path).join(", ")} changed and the ${reader.kind} ${reader.metadata.name} pod template did not: its config reloader applies it live, no restart`,
-    });
+    const refused = refusedConfigKeys(old.get(refKey(change.ref))!, next.get(refKey(change.ref))!);
+    risks.push(
+      refused.length > 0
+        ? {
+            kind: "config-needs-restart",
+            subject: refLabel(change.ref),
+            detail: `needs a restart: the reloader's signal is refused for ${refused.join(", ")}, and nats-server keeps its whole old config; the change takes effect only when pods restart, and the ${reader.kind} ${reader.metadata.name} pod template did not change, so it won't apply until the next restart`,
+          }
+        : {
+            kind: "config-reloaded",
+            subject: refLabel(change.ref),
+            detail: `${change.fields.map((field) => field.path).join(", ")} changed and the ${reader.kind} ${reader.metadata.name} pod template did not: its config reloader applies it live, no restart`,
+          },
+    );
   }
   risks.push(...credentialRisks(base, head, objects, old, next));
   const rank = (risk: Risk) => RISK_KINDS.indexOf(risk.kind);

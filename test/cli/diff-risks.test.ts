@@ -1,10 +1,13 @@
 import { describe, expect, it } from "vitest";
+import { readConfText } from "../../cli/diff/conf-text";
 import { fieldChanges } from "../../cli/diff/field-diff";
 import { maskGenerated } from "../../cli/diff/generated-material";
 import { formatMarkdown } from "../../cli/diff/markdown";
 import { DiffReport } from "../../cli/diff/report";
 import { KubernetesObject, RenderedStack } from "../../cli/diff/rendered-stack";
+import { refusedReloads } from "../../cli/diff/reloadable-settings";
 import { diffStack } from "../../cli/diff/stack-diff";
+import { ConfVariable, renderConf } from "../../components/model/conf";
 
 function object(kind: string, name: string, spec: Record<string, unknown> = {}, extra: Partial<KubernetesObject> = {}): KubernetesObject {
   return { apiVersion: "v1", kind, metadata: { name, namespace: "nats" }, spec, ...extra };
@@ -84,8 +87,21 @@ describe("the risks of a stack's diff", () => {
   it("tells a pod restart from a config change the reloader applies live", () => {
     const config = (text: string) => object("ConfigMap", "nats-config", undefined, { spec: undefined, data: { "nats.conf": text } });
     const restarted = statefulSet({ template: { spec: { containers: [{ name: "nats", image: "nats:2.14.7" }], volumes: [{ name: "config", configMap: { name: "nats-config" } }] } } });
-    expect(risks(stack([statefulSet(), config("a: 1\nb: 2\n")]), stack([statefulSet(), config("a: 1\nb: 3\n")]))).toEqual(["config-reloaded ConfigMap nats/nats-config"]);
-    expect(risks(stack([statefulSet(), config("a: 1\nb: 2\n")]), stack([restarted, config("a: 1\nb: 3\n")]))).toEqual(["pods-restart StatefulSet nats/nats"]);
+    const before = config('port: 4222\nmax_payload: 1048576\ncluster: {\n  name: "nats"\n  port: 6222\n}\n');
+    const after = config('port: 4222\nmax_payload: 2097152\ncluster: {\n  name: "nats"\n  port: 6222\n}\n');
+    expect(risks(stack([statefulSet(), before]), stack([statefulSet(), after]))).toEqual(["config-reloaded ConfigMap nats/nats-config"]);
+    expect(risks(stack([statefulSet(), before]), stack([restarted, after]))).toEqual(["pods-restart StatefulSet nats/nats"]);
+  });
+
+  it("says a config change with a setting nats-server will not reload needs a restart, and ranks it above a live reload", () => {
+    const config = (name: string, text: string) => object("ConfigMap", name, undefined, { spec: undefined, data: { "nats.conf": text } });
+    const mounting = (name: string, configMap: string) => ({ ...statefulSet({ template: { spec: { volumes: [{ name: "config", configMap: { name: configMap } }] } } }), metadata: { name, namespace: "nats" } });
+    const base = stack([mounting("a", "a-config"), mounting("b", "b-config"), config("a-config", "max_payload: 1\n"), config("b-config", 'max_payload: 1\ncluster: { port: 6222, name: "b" }\n')]);
+    const head = stack([mounting("a", "a-config"), mounting("b", "b-config"), config("a-config", "max_payload: 2\n"), config("b-config", 'max_payload: 2\ncluster: { port: 7222, name: "b" }\n')]);
+    const diff = diffStack("s", base, head);
+    expect(diff.risks.map((risk) => `${risk.kind} ${risk.subject}`)).toEqual(["config-needs-restart ConfigMap nats/b-config", "config-reloaded ConfigMap nats/a-config"]);
+    expect(diff.risks[0].detail).toMatch(/refused for cluster\.port[,;]/);
+    expect(diff.risks[0].detail).toMatch(/won't apply until the next restart/);
   });
 
   it("names the users whose creds change: new, deleted, rotated or with new permissions", () => {
@@ -166,5 +182,23 @@ describe("the Markdown report", () => {
     expect(tiny.length).toBeLessThanOrEqual(4_000);
     expect(tiny.match(/<details>/g)!.length).toBe(tiny.match(/<\/details>/g)!.length);
     expect(tiny).toMatch(/Left out to fit a PR comment: .*stack39\./);
+  });
+});
+
+describe("which nats.conf changes a reload signal applies", () => {
+  it("reads back the settings the project's nats.conf writer wrote, a variable reference as its text", () => {
+    const config = { server_name: new ConfVariable("SERVER_NAME"), port: 4222, cluster: { routes: ["nats://a:6222", "nats://b:6222"], no_advertise: true }, jetstream: {} };
+    expect(readConfText(renderConf(config, "a header\nof two lines"))).toEqual({ ...config, server_name: "$SERVER_NAME" });
+  });
+
+  it("judges a block's nested keys: the cluster reloads but for its listener, JetStream reloads only its switch", () => {
+    const base = { max_payload: 1, cluster: { name: "a", port: 6222, routes: ["x"] }, jetstream: { store_dir: "/data", max_file_store: 1 } };
+    expect(refusedReloads(base, { ...base, max_payload: 2, cluster: { name: "b", port: 6222, routes: ["y"] } })).toEqual([]);
+    expect(refusedReloads(base, { ...base, cluster: { ...base.cluster, port: 7222 }, jetstream: { store_dir: "/other", max_file_store: 2 } })).toEqual([
+      "cluster.port",
+      "jetstream.max_file_store",
+      "jetstream.store_dir",
+    ]);
+    expect(refusedReloads(base, { ...base, server_name: "x", gateway: { name: "g" } })).toEqual(["gateway", "server_name"]);
   });
 });
