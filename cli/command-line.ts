@@ -131,17 +131,39 @@ export function parseCommandLine(spec: CommandSpec, argv: readonly string[], sta
   return { stack: oneStack(parsed.positionals, stacks), options: parsed.values };
 }
 
+/** A command line of one stack or `--all` as given, before the stack is checked against a list. */
+export interface StacksArguments {
+  /** The positionals: the stack named, unless `--all` was given (then none). */
+  positionals: string[];
+  /** Whether `--all` was given. */
+  all: boolean;
+  /** The options given besides `--all`: a string for an option with a value, true for a flag. */
+  options: Record<string, string | boolean | undefined>;
+}
+
+/**
+ * Reads a command line of one stack or `--all` (spec.allStacks set) without checking the stack's name, for a
+ * tool that knows its stacks only later; `--all` together with a stack name is refused, naming both.
+ */
+export function parseStacksArguments(spec: CommandSpec, argv: readonly string[]): StacksArguments | "help" {
+  const parsed = parseArguments(spec, argv, spec.allStacks === undefined ? [] : [ALL_STACKS_FLAG]);
+  if (parsed === "help") return parsed;
+  const { [ALL_STACKS_FLAG]: all, ...options } = parsed.values;
+  if (all === true && parsed.positionals.length > 0) {
+    throw new UsageError(`--${ALL_STACKS_FLAG} takes every stack; it cannot be given with a stack name (${parsed.positionals.join(" ")})`);
+  }
+  return { positionals: parsed.positionals, all: all === true, options };
+}
+
 /**
  * Reads the command line of a tool that takes one stack or `--all` (spec.allStacks set), as parseCommandLine
  * does; `--all` together with a stack name is refused, naming both.
  */
 export function parseStacksCommandLine(spec: CommandSpec, argv: readonly string[], stacks: readonly string[]): StacksCommandLine | "help" {
-  const parsed = parseArguments(spec, argv, spec.allStacks === undefined ? [] : [ALL_STACKS_FLAG]);
+  const parsed = parseStacksArguments(spec, argv);
   if (parsed === "help") return parsed;
-  const { [ALL_STACKS_FLAG]: all, ...options } = parsed.values;
-  if (all !== true) return { stacks: [oneStack(parsed.positionals, stacks)], all: false, options };
-  if (parsed.positionals.length > 0) throw new UsageError(`--${ALL_STACKS_FLAG} takes every stack; it cannot be given with a stack name (${parsed.positionals.join(" ")})`);
-  return { stacks: [...stacks], all: true, options };
+  const { all, options } = parsed;
+  return { stacks: all ? [...stacks] : [oneStack(parsed.positionals, stacks)], all, options };
 }
 
 /**

@@ -1,14 +1,13 @@
 /** The command line of `npm run diff`: one stack or `--all`, the base ref, and `--json`. */
-import { parseArgs } from "util";
-import { CommandSpec, formatUsage, HELP_OPTION, USAGE_EXIT_CODE, UsageError } from "../command-line";
+import { CommandSpec, formatUsage, parseStacksArguments, USAGE_EXIT_CODE, UsageError } from "../command-line";
 
 /** `npm run diff -- <stack>|--all [--base REF] [--json]`. */
 export const DIFF_COMMAND: CommandSpec = {
   invocation: "npm run diff --",
   summary:
     "Renders the stack (or with --all every stack) at the base ref and in the working tree and prints what would change, risks first, as Markdown.",
+  allStacks: "diff every stack of either side instead of naming one",
   options: [
-    { name: "all", description: "diff every stack of either side instead of naming one" },
     { name: "base", value: "REF", description: "the git ref to compare against (default origin/HEAD if it exists, else HEAD)" },
     { name: "json", description: "print the report as one JSON document instead of Markdown" },
   ],
@@ -31,28 +30,18 @@ export interface DiffCommandLine {
 
 /** Reads the command line; "help" when help was asked for, a UsageError for anything it cannot read. */
 export function parseDiffCommandLine(argv: readonly string[]): DiffCommandLine | "help" {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: [...argv],
-      options: { all: { type: "boolean" }, base: { type: "string" }, json: { type: "boolean" }, [HELP_OPTION.name]: { type: "boolean", short: HELP_OPTION.short } },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    throw new UsageError((error as Error).message.split("\n")[0]);
-  }
-  const { values, positionals } = parsed;
-  if (values.help === true) return "help";
-  if (values.base === "") throw new UsageError("Option '--base <REF>' argument missing");
-  if (values.all === true && positionals.length > 0) throw new UsageError(`name a stack or give --all, not both: ${positionals.join(" ")} --all`);
-  if (values.all !== true && positionals.length !== 1) {
+  // The stack is checked later, against the stacks of both sides: one may exist only at the base.
+  const parsed = parseStacksArguments(DIFF_COMMAND, argv);
+  if (parsed === "help") return parsed;
+  const { positionals, all, options } = parsed;
+  if (!all && positionals.length !== 1) {
     throw new UsageError(positionals.length === 0 ? "name a stack, or give --all" : `name one stack, not ${positionals.length}: ${positionals.join(" ")}`);
   }
-  return { ...(values.all === true ? {} : { stack: positionals[0] }), ...(values.base === undefined ? {} : { base: values.base }), json: values.json === true };
+  const base = options.base as string | undefined;
+  return { ...(all ? {} : { stack: positionals[0] }), ...(base === undefined ? {} : { base }), json: options.json === true };
 }
 
 /** The usage text, listing `stacks`. */
 export function diffUsage(stacks: readonly string[]): string {
-  return formatUsage(DIFF_COMMAND, stacks).replace("<stack> [--all]", "<stack>|--all");
+  return formatUsage(DIFF_COMMAND, stacks);
 }
