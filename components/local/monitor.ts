@@ -114,3 +114,17 @@ export async function readLeafInterest(monitorPort: number): Promise<string[][]>
     return [];
   }
 }
+
+/**
+ * Whether the server passes an HTTP probe on `pathAndQuery` as the kubelet judges one: a status from 200 to
+ * 399 within the timeout, whatever the body says.
+ */
+export async function passesProbe(monitorPort: number, pathAndQuery: string): Promise<boolean> {
+  try {
+    const response = await fetch(`http://${LOOPBACK}:${monitorPort}${pathAndQuery}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    await response.arrayBuffer();
+    return response.status >= 200 && response.status < 400;
+  } catch {
+    return false;
+  }
+}

@@ -9,6 +9,7 @@ import type { Input } from "@pulumi/pulumi";
 import { Cluster } from "../../model/cluster";
 import { headlessServiceName, KUBERNETES_CONFIG_DIR, KUBERNETES_PID_FILE, KUBERNETES_STORE_DIR, SERVER_NAME_VARIABLE } from "./pod-placement";
 import { MEBIBYTE } from "../../model/quantity";
+import { ServerProbe, SERVER_PROBES } from "../../model/server-probes";
 import { commonLabels, configMapName, JETSTREAM_CLAIM_TEMPLATE, selectorLabels, serviceAccountName } from "./labels";
 import { CONFIG_FILE, CONFIG_VOLUME, PID_DIR, PID_VOLUME, podSecurityContext, restrictedContainerSecurityContext } from "./pod-security";
 import { exporterContainer, reloaderContainer } from "./sidecars";
@@ -62,7 +63,7 @@ function placement(cluster: Cluster): Pick<k8s.types.input.core.v1.PodSpec, "aff
   };
 }
 
-function healthProbe(path: string, periodSeconds: number, failureThreshold: number): k8s.types.input.core.v1.Probe {
+function healthProbe({ path, periodSeconds, failureThreshold }: ServerProbe): k8s.types.input.core.v1.Probe {
   return { httpGet: { path, port: "monitor" }, initialDelaySeconds: 10, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
 
@@ -106,10 +107,9 @@ export function natsContainer(
       requests: { cpu: cluster.cpu, memory: cluster.memory },
       limits: { memory: cluster.memory },
     },
-    // Startup allows 15 minutes for a server to catch up its streams before liveness applies.
-    startupProbe: healthProbe("/healthz", 10, 90),
-    readinessProbe: healthProbe("/healthz?js-server-only=true", 10, 3),
-    livenessProbe: healthProbe("/healthz?js-enabled-only=true", 30, 3),
+    startupProbe: healthProbe(SERVER_PROBES.startup),
+    readinessProbe: healthProbe(SERVER_PROBES.readiness),
+    livenessProbe: healthProbe(SERVER_PROBES.liveness),
     lifecycle: { preStop: { exec: { command: ["nats-server", `-sl=ldm=${KUBERNETES_PID_FILE}`] } } },
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [

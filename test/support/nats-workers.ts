@@ -1,0 +1,121 @@
+/**
+ * A worker pool for fault tests: workers on their own connections pull from one durable consumer and ack
+ * each message, recording every delivery, so a test can tell a redelivery after a missing ack (allowed) from a
+ * message handed out twice without one (not allowed).
+ */
+import { AckPolicy, ConsumerMessages, DeliverPolicy, JetStreamManager, NatsConnection, nanos } from "nats";
+import { LocalCluster } from "../../components/local";
+import { connectToCluster, waitFor } from "./nats-client";
+
+export interface Delivery {
+  msgId: string;
+  /** The stream sequence of the message delivered. */
+  seq: number;
+  worker: number;
+  /** The server said this delivery is a redelivery (a previous one was not acknowledged in time). */
+  redelivered: boolean;
+  at: number;
+}
+
+/** What the deliveries say once the pool has worked everything off. */
+export interface WorkAudit {
+  /** Distinct messages processed. */
+  processed: number;
+  /** Messages delivered more than once, each time but the first marked as a redelivery by the server. */
+  redelivered: number;
+  /** Messages delivered more than once where a later delivery was not marked as a redelivery. */
+  unexplainedDuplicates: string[];
+}
+
+export interface WorkerPoolOptions {
+  stream: string;
+  durable: string;
+  workers: number;
+  /** How long the server waits for an ack before it redelivers. */
+  ackWaitMs: number;
+  /** Deliveries after which the server gives a message up (unlimited when absent). */
+  maxDeliver?: number;
+  /** The stream sequence the consumer starts at (the stream's first when absent). */
+  startSeq?: number;
+  /** Messages the workers fail (nak, so they are redelivered at once) every time they get them. */
+  fails?: (msgId: string) => boolean;
+}
+
+/** The pool's durable explicit-ack consumer; adding it again with the same settings leaves it as it is. */
+export async function addWorkConsumer(jsm: JetStreamManager, options: WorkerPoolOptions): Promise<void> {
+  await jsm.consumers.add(options.stream, {
+    durable_name: options.durable,
+    ack_policy: AckPolicy.Explicit,
+    ack_wait: nanos(options.ackWaitMs),
+    max_ack_pending: 1_000,
+    ...(options.maxDeliver === undefined ? {} : { max_deliver: options.maxDeliver }),
+    ...(options.startSeq === undefined ? {} : { deliver_policy: DeliverPolicy.StartSequence, opt_start_seq: options.startSeq }),
+  });
+}
+
+export class WorkerPool {
+  readonly deliveries: Delivery[] = [];
+  private readonly connections: NatsConnection[] = [];
+  private readonly subscriptions: ConsumerMessages[] = [];
+  private readonly loops: Promise<void>[] = [];
+
+  private constructor(private readonly options: WorkerPoolOptions) {}
+
+  /** Adds the durable consumer (see addWorkConsumer) and starts the workers, each on a connection of its own. */
+  static async start(local: LocalCluster, jsm: JetStreamManager, options: WorkerPoolOptions): Promise<WorkerPool> {
+    await addWorkConsumer(jsm, options);
+    const pool = new WorkerPool(options);
+    for (let worker = 0; worker < options.workers; worker++) await pool.startWorker(local, worker);
+    return pool;
+  }
+
+  private async startWorker(local: LocalCluster, worker: number): Promise<void> {
+    const nc = await connectToCluster(local);
+    this.connections.push(nc);
+    const consumer = await nc.jetstream().consumers.get(this.options.stream, this.options.durable);
+    const messages = await consumer.consume({ max_messages: 50 });
+    this.subscriptions.push(messages);
+    this.loops.push(
+      (async () => {
+        for await (const message of messages) {
+          const msgId = message.headers?.get("Nats-Msg-Id") || `(no id at ${message.seq})`;
+          this.deliveries.push({ msgId, seq: message.seq, worker, redelivered: message.redelivered, at: Date.now() });
+          if (this.options.fails?.(msgId)) message.nak();
+          else message.ack();
+        }
+      })(),
+    );
+  }
+
+  /**
+   * Waits until the consumer has handed out every message and holds no unacknowledged one; fails after
+   * `timeoutMs` with the consumer's last counts.
+   */
+  async waitUntilWorkedOff(jsm: JetStreamManager, timeoutMs: number): Promise<void> {
+    let last = "no consumer info";
+    await waitFor(`consumer ${this.options.durable} to be worked off`, timeoutMs, async () => {
+      const info = await jsm.consumers.info(this.options.stream, this.options.durable);
+      last = `${info.num_pending} pending, ${info.num_ack_pending} awaiting ack`;
+      return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
+    }).catch((error: Error) => {
+      throw new Error(`${error.message}; last seen: ${last}`);
+    });
+  }
+
+  async stop(): Promise<void> {
+    for (const messages of this.subscriptions) messages.stop();
+    await Promise.allSettled(this.loops);
+    await Promise.all(this.connections.map((nc) => nc.close()));
+  }
+
+  audit(): WorkAudit {
+    const byId = new Map<string, Delivery[]>();
+    for (const delivery of this.deliveries) byId.set(delivery.msgId, [...(byId.get(delivery.msgId) ?? []), delivery]);
+    const repeated = [...byId].filter(([, deliveries]) => deliveries.length > 1);
+    return {
+      processed: byId.size,
+      redelivered: repeated.length,
+      unexplainedDuplicates: repeated.filter(([, deliveries]) => deliveries.slice(1).some((delivery) => !delivery.redelivered)).map(([id]) => id),
+    };
+  }
+}
