@@ -7,6 +7,8 @@ const FAULT_TESTS = "test/conformance/faults-*.test.ts";
 const shared = {
   // Each file gets a fresh module graph: @pulumi/pulumi keeps one set of mocks per process.
   isolate: true,
+  // The CLIs compiled once, before any file runs them (see test/support/compiled-cli.ts).
+  globalSetup: ["test/support/compiled-cli.ts"],
   pool: "forks" as const,
   testTimeout: 60_000,
   hookTimeout: 60_000,

@@ -18,15 +18,5 @@ typecheck=$?
 cat "$typecheck_output"
 [ "$typecheck" -eq 0 ] && echo "type check passed"
 [ "$typecheck" -ne 0 ] && status=$typecheck
-node -e '
-  const fs = require("fs");
-  let r = {};
-  try { r = JSON.parse(fs.readFileSync(process.argv[1], "utf8")); } catch {}
-  // A file that fails to load has no tests to count, so count each such file as one failure.
-  const brokenFiles = (r.testResults ?? []).filter((f) => f.status === "failed" && f.assertionResults.length === 0).length;
-  const typecheckFailed = process.argv[2] === "0" ? 0 : 1;
-  const failed = (r.numFailedTests ?? 0) + brokenFiles + typecheckFailed;
-  const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  console.log(`${r.numPassedTests ?? 0} passed, ${failed} failed` + (skipped ? `, ${skipped} skipped` : ""));
-' "$report" "$typecheck"
+node_modules/.bin/tsx scripts/test-summary.ts "$report" "$typecheck"
 if [ "$status" -ne 0 ]; then exit "$status"; fi

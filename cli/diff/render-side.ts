@@ -28,12 +28,29 @@ export class SideRenderError extends Error {
   }
 }
 
-function tsxOf(treeDir: string): string {
-  return path.join(treeDir, "node_modules", ".bin", "tsx");
+/** Each tree's render CLI, compiled once per diff. */
+const compiledRenderCli = new Map<string, Promise<string[]>>();
+
+/**
+ * How to start a tree's render CLI: compiled to JavaScript by the tree's own build script, as `npm run render`
+ * runs it (loading the TypeScript through tsx cost as much as a render); through tsx for a base from before
+ * that script.
+ */
+function renderCommand(treeDir: string): Promise<string[]> {
+  let command = compiledRenderCli.get(treeDir);
+  if (command === undefined) {
+    const buildScript = path.join(treeDir, "scripts", "build-cli.mjs");
+    command = fs.existsSync(buildScript)
+      ? run(process.execPath, [buildScript], { cwd: treeDir }).then(() => [process.execPath, path.join(treeDir, ".build", "cli", "render.js")])
+      : Promise.resolve([path.join(treeDir, "node_modules", ".bin", "tsx"), path.join(treeDir, "cli", "render.ts")]);
+    compiledRenderCli.set(treeDir, command);
+  }
+  return command;
 }
 
-function renderCli(treeDir: string, args: string[]) {
-  return run(tsxOf(treeDir), [path.join(treeDir, "cli", "render.ts"), ...args], {
+async function renderCli(treeDir: string, args: string[]) {
+  const [program, ...programArgs] = await renderCommand(treeDir);
+  return run(program, [...programArgs, ...args], {
     cwd: treeDir,
     env: { ...process.env, NATS_JETSTREAM_PROJECT_DIR: treeDir },
     timeout: 600_000,

@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { compiledCli } from "../support/compiled-cli";
 import { describe, expect, it } from "vitest";
 import { listStacks } from "../../components/model/stack";
 import { parseStacksCommandLine, UsageError, USAGE_EXIT_CODE } from "../../cli/command-line";
@@ -11,7 +12,6 @@ import { AllStacksRenderReport, RenderReport } from "../../cli/render/report";
 
 const run = promisify(execFile);
 const projectDir = path.resolve(__dirname, "../..");
-const tsx = path.join(projectDir, "node_modules", ".bin", "tsx");
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-all-test-"));
 const shipped = listStacks(projectDir);
 
@@ -29,15 +29,9 @@ function outcomeOf(command: string, args: string[], env: NodeJS.ProcessEnv = {})
   );
 }
 
-/** The render through the TypeScript loader, as the other render tests run it. */
-function renderTs(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
-  return outcomeOf(tsx, [path.join(projectDir, "cli", "render.ts"), ...args], env);
-}
-
-/** The render as `npm run render` runs it: built to .build/ first, then the compiled tool. */
-async function renderCompiled(args: string[]): Promise<Outcome> {
-  await run(process.execPath, [path.join(projectDir, "scripts", "build-cli.mjs")], { cwd: projectDir });
-  return outcomeOf(process.execPath, [path.join(projectDir, ".build", "cli", "render.js"), ...args]);
+/** The render as `npm run render` runs it: the compiled tool (the suite's global setup built it). */
+function renderCompiled(args: string[], env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+  return outcomeOf(process.execPath, [compiledCli("render"), ...args], env);
 }
 
 function readTree(dir: string): Map<string, string> {
@@ -67,7 +61,7 @@ describe("npm run render -- --all", () => {
 
     const keystoresBefore = readTree(keys);
     const singles = await Promise.all(
-      ["dev", "small"].map((stack) => renderTs([stack, "--out", path.join(scratch, "single", stack), "--keys", path.join(keys, stack, "keys.json"), "--json"])),
+      ["dev", "small"].map((stack) => renderCompiled([stack, "--out", path.join(scratch, "single", stack), "--keys", path.join(keys, stack, "keys.json"), "--json"])),
     );
     for (const [index, stack] of ["dev", "small"].entries()) {
       expect(singles[index].code, singles[index].stderr).toBe(0);
@@ -84,7 +78,7 @@ describe("npm run render -- --all", () => {
     fs.copyFileSync(path.join(projectDir, "stacks", "Pulumi.dev.yaml"), path.join(project, "stacks", "Pulumi.dev.yaml"));
     fs.writeFileSync(path.join(project, "stacks", "Pulumi.broken.yaml"), "config:\n  nats-jetstream:cluster:\n    name: nats\n    tier: small\n    servers: 4\n");
     const out = path.join(project, "rendered");
-    const outcome = await renderTs(["--all", "--out", out, "--keys", path.join(project, "keys"), "--json"], { NATS_JETSTREAM_PROJECT_DIR: project });
+    const outcome = await renderCompiled(["--all", "--out", out, "--keys", path.join(project, "keys"), "--json"], { NATS_JETSTREAM_PROJECT_DIR: project });
     expect(outcome.code).toBe(USAGE_EXIT_CODE);
     const report = JSON.parse(outcome.stdout) as AllStacksRenderReport;
     expect(report.outcome).toBe("refused");
@@ -101,7 +95,7 @@ describe("npm run render -- --all", () => {
     const out = path.join(scratch, "refused");
     const keysFile = path.join(scratch, "a-keys-file.json");
     fs.writeFileSync(keysFile, "{}\n");
-    const [withStack, withKeysFile] = await Promise.all([renderTs(["--all", "dev", "--out", out]), renderTs(["--all", "--out", out, "--keys", keysFile])]);
+    const [withStack, withKeysFile] = await Promise.all([renderCompiled(["--all", "dev", "--out", out]), renderCompiled(["--all", "--out", out, "--keys", keysFile])]);
     expect(withStack.code).toBe(USAGE_EXIT_CODE);
     expect(withStack.stderr.split("\n")[0]).toMatch(/--all.*\(dev\)/);
     expect(withKeysFile.code).toBe(USAGE_EXIT_CODE);

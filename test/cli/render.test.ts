@@ -3,6 +3,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { promisify } from "util";
+import { compiledCli } from "../support/compiled-cli";
 import { parseAllDocuments } from "yaml";
 import { beforeAll, describe, expect, it } from "vitest";
 import { keptValueKey, RANDOM_BYTES_TYPE, RANDOM_PASSWORD_TYPE } from "../../cli/render/keystore";
@@ -11,7 +12,6 @@ import { keptBytes, keysNamedIn, nameDerivedBytes, nkeysFrom, readKeystore } fro
 
 const run = promisify(execFile);
 const projectDir = path.resolve(__dirname, "../..");
-const tsx = path.join(projectDir, "node_modules", ".bin", "tsx");
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "render-test-"));
 
@@ -30,7 +30,7 @@ interface RenderOptions {
 }
 
 function renderRun(stack: string, outDir: string, { cwd = projectDir, env = {}, keys = keysFileOf(stack), human = false }: RenderOptions = {}) {
-  return run(tsx, [path.join(projectDir, "cli", "render.ts"), stack, "--out", outDir, ...(keys === null ? [] : ["--keys", keys]), ...(human ? [] : ["--json"])], {
+  return run(process.execPath, [compiledCli("render"), stack, "--out", outDir, ...(keys === null ? [] : ["--keys", keys]), ...(human ? [] : ["--json"])], {
     cwd,
     env: { ...process.env, ...env },
     timeout: 120_000,
