@@ -6,7 +6,9 @@
  * plus `accounts`, `streams` and `keyValues`; see StackSpec), and for the Kubernetes side `kubeconfig`
  * (contents or path, may be secret) or `context` (a context of the ambient kubeconfig), `createNamespace`
  * (default true), `clientNamespaces`, `monitoringNamespace`, and `cloud` ("aws" fronts gateway and leaf
- * listeners with network load balancers), `installNackCrds` (default true). Clusters of a supercluster or
+ * listeners with network load balancers), `installNackCrds` (default true), and with `cloud: aws` an `aws`
+ * block: a node pool per cluster on an existing EKS cluster and the storage classes its tier names, the
+ * cluster's servers pinned to the pool (see components/aws). Clusters of a supercluster or
  * hub-and-leaf stack may each name their own `kubernetes.context`: each context gets its own provider.
  *
  * Every stream, consumer and bucket of the stack (stackProvisioning) is declared as a NACK object on the
@@ -43,6 +45,9 @@ import { JetStreamResourceSetSpec } from "./components/model/jetstream-resource-
 import { readKubeconfig } from "./components/model/stack-file";
 import { PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
 import { checkStack } from "./components/stack-check";
+import { deployNodePools as deployAwsNodePools, deployStorageClasses as deployAwsStorageClasses } from "./components/aws/substrate";
+import { withNodePoolScheduling } from "./components/model/aws-scheduling";
+import type { AwsSpec } from "./components/model/aws-substrate";
 
 const config = new pulumi.Config(PROJECT_NAME);
 
@@ -74,7 +79,9 @@ function readStack(): StackDescription {
     const value = config.getObject(key);
     if (value !== undefined) Object.assign(presets, { [key]: value });
   }
-  return { spec: withPresets(written, presets), presets, stack };
+  // A cluster on a NATS node pool is pinned to it here, so each back end reads the selector and toleration from the cluster.
+  const aws = config.getObject<AwsSpec>("aws");
+  return { spec: withPresets(withNodePoolScheduling({ ...written, ...(aws ? { aws } : {}) }), presets), presets, stack };
 }
 
 /**
@@ -143,6 +150,18 @@ interface StackOutputs {
 /** The accounts as written, with a provisioner user for each account whose objects a NACK controller creates. */
 function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning): StackSpec["accounts"] {
   return provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
+}
+
+/** The stack's node pools, by cluster name; none when the stack declares none. */
+function deployNodePools({ spec, stack }: StackDescription): pulumi.Resource[] {
+  if (stack.aws === undefined || stack.aws.pools.length === 0) return [];
+  return [...deployAwsNodePools(stack.name, spec, stack.aws, { "nats.io/stack": stack.name }).values()];
+}
+
+/** The storage classes the pools' clusters need, each in its cluster's Kubernetes cluster. */
+function deployStorageClasses({ stack }: StackDescription, providerOf: (cluster: string) => k8s.Provider | undefined): pulumi.Resource[] {
+  if (stack.aws === undefined || stack.aws.pools.length === 0) return [];
+  return deployAwsStorageClasses(stack.aws, providerOf);
 }
 
 /** Where a cluster's objects go: its description, its Kubernetes provider (undefined for the ambient one) and what must exist first. */
@@ -225,7 +244,9 @@ function deployOneCluster(description: StackDescription): StackOutputs {
     operatorName: stack.name,
     ...sharedClusterSettings(provisioning),
   };
-  const deployed = deployCluster(clusterSpec.name, clusterArgs, opts);
+  // The servers wait for their nodes and their storage class; without either their pods stay Pending.
+  const substrate = [...deployNodePools(description), ...deployStorageClasses(description, () => provider)];
+  const deployed = deployCluster(clusterSpec.name, clusterArgs, { ...opts, ...(substrate.length > 0 ? { dependsOn: substrate } : {}) });
   const { cluster, credentials } = deployed;
   const accounts = { ...stackAccounts(spec, stack, provisioning), userCreds: credentials.userCreds };
   const jetStream = declareJetStream(description, provisioning, accounts, () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] }));
@@ -266,6 +287,7 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
   const provisioning = stackProvisioning(stack);
   const kubernetes = topologyKubernetes(superclusterSpec.clusters.map((member) => member.kubernetes));
   const accounts = stackAccounts(spec, stack, provisioning);
+  const pools = deployNodePools(description);
   const supercluster = new SuperCluster(
     stack.name,
     {
@@ -280,9 +302,11 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
       streams: accounts.accountStreams,
       operatorName: stack.name,
     },
-    kubernetes.opts,
+    { ...kubernetes.opts, ...(pools.length > 0 ? { dependsOn: pools } : {}) },
   );
   const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
+  // Each region's classes go through that member's provider, which the supercluster made.
+  deployStorageClasses(description, (name) => supercluster.providerOf(name) ?? inherited?.[0]);
   declareJetStream(description, provisioning, { ...accounts, userCreds: supercluster.userCreds }, (name) => ({
     cluster: superclusterSpec.clusters.find((member) => member.name === name)!,
     provider: supercluster.providerOf(name) ?? inherited?.[0],

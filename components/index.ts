@@ -85,6 +85,9 @@ export { IssuerKind } from "./model/link-tls";
 export { ListenerServiceType } from "./model/listener-exposure";
 export { AntiAffinity } from "./workloads/nats-app";
 export { Cloud } from "./model/clouds";
+export { TaintEffect, TolerationOperator } from "./model/pod-settings";
+export type { PodSettings, PodSettingsSpec, PodToleration } from "./model/pod-settings";
+export type { AwsPoolSpec, MemberAwsSpec } from "./model/aws-substrate";
 
 // Checking a description.
 export { checkStack, loadCheckedStack, type StackCheckOptions } from "./stack-check";

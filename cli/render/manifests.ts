@@ -27,6 +27,7 @@ const APPLY_ORDER = [
   "PersistentVolumeClaim",
   "Service",
   "StatefulSet",
+  "DaemonSet",
   "Deployment",
   "PodDisruptionBudget",
   "NetworkPolicy",

@@ -8,6 +8,9 @@ import { manifestFileName, manifestsByProvider, manifestsOf, planOf, serverConfi
 import { LandedObject, landedObjects, landedSection } from "./jetstream";
 import { findLeak } from "./redact";
 import { ResourceRecord } from "./synthesize";
+import { decodedUserData } from "./user-data";
+import { estimateCost } from "../../components/model/cost/estimate";
+import { costMarkdown } from "../../components/model/cost/format";
 
 /** A Kubernetes object written, and the file it is in. */
 export interface WrittenManifest {
@@ -68,6 +71,7 @@ function summaryOf(stack: Stack, counts: Map<string, number>, serverNames: strin
     "```",
     "",
     ...landedSection(jetStream),
+    ...costMarkdown(estimateCost(stack)),
   ].join("\n");
 }
 
@@ -95,6 +99,7 @@ export function writeRender(stack: Stack, records: readonly ResourceRecord[], ou
     configFiles.push({ server, file });
   }
   files.set("plan.json", JSON.stringify(planOf(records), null, 2) + "\n");
+  for (const [file, text] of decodedUserData(records)) files.set(file, text);
   const counts = countByType(records.filter((record) => record.custom));
   const jetStream = landedObjects(stack, records);
   files.set("summary.md", summaryOf(stack, counts, [...configs.keys()].sort(), jetStream));

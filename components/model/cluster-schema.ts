@@ -3,6 +3,7 @@
  * and HubAndLeafSpec declare them. Rules that need the tier or other clusters stay in the resolvers.
  */
 import { z } from "zod";
+import { memberAwsSchema } from "./aws-schema";
 import { ISSUER_KINDS } from "./link-tls";
 import { SERVICE_TYPES } from "./listener-exposure";
 import { MAX_CLUSTER_NAME_LENGTH } from "./names";
@@ -13,6 +14,7 @@ import {
   duration,
   flag,
   imageReference,
+  MAX_INT32,
   MAX_NODE_MEMORY,
   MAX_VOLUME_BYTES,
   natsName,
@@ -21,6 +23,7 @@ import {
   text,
   wholeNumber,
 } from "./schema-fields";
+import { TAINT_EFFECTS, TOLERATION_OPERATORS } from "./pod-settings";
 import { TIER_NAMES } from "./tiers";
 
 /**
@@ -93,6 +96,29 @@ const listenerServiceSchema = z.strictObject({
   nodePort: wholeNumber(30000, 32767).optional(),
 });
 
+const stringMap = (what: string) => z.record(z.string(), z.string({ error: `give ${what} as text` }), { error: `give a map of ${what}` });
+
+/** Pod-level settings of the servers (PodSettingsSpec): scheduling, image pull secrets, labels and annotations. */
+const podSchema = z.strictObject({
+  nodeSelector: stringMap("node label names to values").optional(),
+  tolerations: z
+    .array(
+      z.strictObject({
+        key: text("name the taint key", 316).optional(),
+        operator: oneOf(TOLERATION_OPERATORS).optional(),
+        value: z.string({ error: "give the taint value as text" }).max(63, { error: "use at most 63 characters" }).optional(),
+        effect: oneOf(TAINT_EFFECTS).optional(),
+        tolerationSeconds: wholeNumber(0, MAX_INT32).optional(),
+      }),
+      { error: "list tolerations, each as { key, operator, value, effect }" },
+    )
+    .optional(),
+  priorityClassName: dnsLabel(253, "name a PriorityClass (a DNS name)").optional(),
+  imagePullSecrets: z.array(dnsLabel(253, "name a Secret in the cluster's namespace (a DNS name)"), { error: "list Secret names" }).optional(),
+  labels: stringMap("label names to values").optional(),
+  annotations: stringMap("annotation names to values").optional(),
+});
+
 /** The keys of one cluster (ClusterSpec), shared by a single cluster, a supercluster member, a hub and a site. */
 export const clusterShape = {
   name: dnsLabel(MAX_CLUSTER_NAME_LENGTH),
@@ -110,6 +136,7 @@ export const clusterShape = {
   lameDuck: lameDuckSchema.optional(),
   jetstream: jetStreamSchema.optional(),
   tls: clusterTlsSchema.optional(),
+  pod: podSchema.optional(),
 };
 
 export const clusterSchema = z.strictObject(clusterShape);
@@ -127,6 +154,7 @@ const memberSchema = z.strictObject({
   serverNamePrefix: natsName().optional(),
   kubernetes: kubernetesTargetSchema.optional(),
   gatewayService: listenerServiceSchema.optional(),
+  aws: memberAwsSchema.optional(),
 });
 
 export const superClusterSchema = z.strictObject({

@@ -8,6 +8,7 @@ import { natsServerImage } from "./images";
 import { ClientTls, ClientTlsSpec, resolveClientTls } from "./link-tls";
 import { dnsLabelRule, isDnsLabel, isNatsName, MAX_CLUSTER_NAME_LENGTH, NATS_NAME_RULE } from "./names";
 import { formatBytes, MEBIBYTE, parseBytes, parseMillicores } from "./quantity";
+import { PodSettings, PodSettingsSpec, resolvePodSettings } from "./pod-settings";
 import { isTierName, StorageKind, Tier, TIER_NAMES, TIERS, TierName } from "./tiers";
 import {
   atLeast,
@@ -109,6 +110,8 @@ export interface ClusterSpec {
   jetstream?: JetStreamSpec;
   /** TLS on the servers' own listeners. Default none: plain TCP. */
   tls?: ClusterTlsSpec;
+  /** Node selector, tolerations, priority class, image pull secrets, labels and annotations of the server pods. Default none; a cluster on a NATS node pool gets the pool's selector and toleration. */
+  pod?: PodSettingsSpec;
 }
 
 /** TLS on a cluster's listeners; gateways and leaf links take theirs from the topology (gatewayTls, leafnodesTls). */
@@ -166,6 +169,8 @@ export interface Cluster {
   };
   /** TLS on the client port. Undefined: plain TCP. */
   clientTls: ClientTls | undefined;
+  /** Scheduling, pull secrets, labels and annotations of the server pods; empty where none are given. */
+  pod: PodSettings;
 }
 
 /** Memory the nats-server process needs besides its memory store (the operations guide's minimum). */
@@ -356,6 +361,7 @@ export function resolveCluster(spec: ClusterSpec, path: string, problems: Proble
     terminationGracePeriodSeconds,
     jetstream: { maxMemoryStore, maxFileStore, syncAlways, streamReplicas, domain: js.domain },
     clientTls: resolveClientTls(given.tls?.client, `${path}.tls.client`, problems),
+    pod: resolvePodSettings(given.pod, `${path}.pod`, problems),
   };
 }
 

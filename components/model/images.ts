@@ -58,3 +58,21 @@ export const PINNED_IMAGES = {
 export function pinnedImageReference(image: PinnedImage): string {
   return `${image.repository}:${image.tag}`;
 }
+
+/**
+ * The images of the nats-nvme class's provisioning on AWS, pinned like the NATS ones: the local static
+ * provisioner, which makes a PersistentVolume of each instance-store disk, and its node-cleanup controller,
+ * which releases the volumes of a deleted node. Both from one release of kubernetes-sigs/sig-storage-local-static-provisioner.
+ */
+export const LOCAL_STORAGE_IMAGES = {
+  provisioner: {
+    repository: "registry.k8s.io/sig-storage/local-volume-provisioner",
+    tag: "v2.9.0",
+    reason: "the newest release (its chart's appVersion 2.9.0); discovers mount points under hostDir, as nodeadm's Mount strategy leaves each disk",
+  },
+  nodeCleanup: {
+    repository: "registry.k8s.io/sig-storage/local-volume-node-cleanup",
+    tag: "v2.9.0",
+    reason: "the same release as the provisioner; takes --storageclass-names, --pvc-deletion-delay and --stale-pv-discovery-interval",
+  },
+} as const satisfies Record<string, PinnedImage>;

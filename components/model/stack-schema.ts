@@ -14,6 +14,7 @@
  */
 import { z } from "zod";
 import { accountSchema } from "./accounts-schema";
+import { awsSchema, costSchema } from "./aws-schema";
 import { CLOUDS } from "./clouds";
 import { clusterSchema, hubLeafSchema, superClusterSchema } from "./cluster-schema";
 import { Problem } from "./errors";
@@ -53,6 +54,11 @@ export const stackKeysShape = {
     .regex(KUBERNETES_VERSION_PATTERN, { error: KUBERNETES_VERSION_RULE })
     .optional()
     .meta({ description: 'The Kubernetes version the stack targets, MAJOR.MINOR such as "1.35".' }),
+  aws: awsSchema.optional().meta({ description: "With cloud: aws, a NATS node pool on an existing EKS cluster and the storage classes the tier needs; instance types per tier." }),
+  acceptNodeLocalDataLoss: flag()
+    .optional()
+    .meta({ description: "Allow file streams and buckets with fewer than 3 replicas on nats-nvme instance storage, whose data dies with its node. Default false: refused." }),
+  cost: costSchema.optional().meta({ description: "What the cost estimate cannot read from the topology: the rate clients write into JetStream." }),
 };
 
 export const stackKeysSchema = z.strictObject(stackKeysShape);

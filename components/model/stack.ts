@@ -6,6 +6,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Account, AccountSpec } from "./accounts";
+import { AwsSpec, AwsSubstrate, resolveAwsSubstrate } from "./aws-substrate";
+import { CostSpec, resolveCostSpec, CostInputs } from "./cost/cost-spec";
+import { checkInstanceStorageReplicas } from "./instance-storage";
 import { Cloud, CLOUDS } from "./clouds";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
@@ -50,6 +53,12 @@ export interface StackSpec {
   kubernetesVersion?: string;
   /** The cloud whose load balancers front the gateway and leafnodes listeners: "aws" makes them internet-facing NLBs. */
   cloud?: Cloud;
+  /** With `cloud: aws`: a NATS node pool on an existing EKS cluster and the storage classes the tier needs. */
+  aws?: AwsSpec;
+  /** Allow file streams and buckets with fewer than 3 replicas on nats-nvme instance storage, whose data dies with its node. Default false. */
+  acceptNodeLocalDataLoss?: boolean;
+  /** What the cost estimate cannot read from the topology. */
+  cost?: CostSpec;
 }
 
 /** Every key a stack file may hold, for readers that take them one by one (the Pulumi program's config). */
@@ -69,6 +78,10 @@ export interface Stack {
   accounts: Account[];
   /** The stack's streams (with their consumers) and key-value buckets, every default filled in. */
   jetstream: JetStreamResourceSet;
+  /** The node pools and storage classes the stack provisions on AWS; undefined when it asks for none. */
+  aws: AwsSubstrate | undefined;
+  /** What the cost estimate reads beyond the topology. */
+  cost: CostInputs;
 }
 
 
@@ -108,8 +121,12 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   const { jetstream } = resolved;
   // Leaf users get what their sites' hub streams and clients need, which only the topology knows.
   const accounts = grantLeafUsers(topology!.kind === "hub-leaf" ? topology!.hubAndLeaf : undefined, resolved.accounts, spec.accounts, jetstream.streams, problems);
+  const clusters = topologyClusters(topology!);
+  const aws = resolveAwsSubstrate(spec, topology!, problems);
+  checkInstanceStorageReplicas(clusters, jetstream, spec.acceptNodeLocalDataLoss === true, problems);
+  const cost = resolveCostSpec(spec.cost, "cost", problems);
   problems.throwIfAny();
-  return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream };
+  return { name, clusters, topology: topology!, jetStreamHome: home, accounts, jetstream, aws, cost };
 }
 
 /**

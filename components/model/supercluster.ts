@@ -2,6 +2,7 @@
  * A supercluster: JetStream clusters in different regions joined by gateways into one subject space and one
  * JetStream meta group, as a stack describes it (SuperClusterSpec) and as the back ends use it (SuperClusterTopology).
  */
+import type { MemberAwsSpec } from "./aws-substrate";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems } from "./errors";
 import { checkProvidersAgree, KubernetesTarget, KubernetesTargetSpec, resolveKubernetesTarget } from "./kubernetes-target";
@@ -34,6 +35,11 @@ export interface SuperClusterMemberSpec extends ClusterSpec {
   kubernetes?: KubernetesTargetSpec;
   /** The Service in front of the cluster's gateway listener. Default: a LoadBalancer. */
   gatewayService?: ListenerServiceSpec;
+  /**
+   * A NATS node pool for this cluster on an existing EKS cluster in the member's `region` (with `cloud: aws`).
+   * The program creates it (nats-jetstream/aws, deployNodePools); SuperCluster itself does not read it. Default none.
+   */
+  aws?: MemberAwsSpec;
 }
 
 /** Certificates for gateway connections: from a cert-manager issuer, or from Secrets in every cluster's namespace. */

@@ -68,7 +68,15 @@ async function main(): Promise<void> {
     accounts: [{ name: "shop", users: [{ name: "orders-api", publisher: { stream: "ORDERS" } }] }],
     streams: [{ name: "ORDERS", account: "shop", subjects: ["orders.>"] }],
   });
+  // The AWS substrate, through its own entry point and the oldest @pulumi/aws the package admits.
+  const { NatsNodePool } = await import("nats-jetstream/aws");
+  const pool = new NatsNodePool("events-pool", {
+    cluster: { name: "events", tier: "large", namespace: "messaging" },
+    aws: { clusterName: "platform", subnets: { "us-east-1a": "subnet-0a1b2c3d4e5f60001", "us-east-1b": "subnet-0a1b2c3d4e5f60002", "us-east-1c": "subnet-0a1b2c3d4e5f60003" } },
+    region: "us-east-1",
+  });
   await mocks.settle();
+  const nodeGroup = mocks.ofType("aws:eks/nodeGroup:NodeGroup")[0]?.inputs;
   const report = {
     sdkVersion: require("@pulumi/pulumi/package.json").version,
     sdkOfPackage: require.resolve("@pulumi/pulumi", { paths: [require.resolve("nats-jetstream")] }),
@@ -76,6 +84,9 @@ async function main(): Promise<void> {
     componentsAreConsumerResources: [cluster, credentials].map((component) => component instanceof pulumi.ComponentResource),
     kubernetesObjects: mocks.kubernetesObjects().map((object) => object.type),
     randomBytes: mocks.ofType("random:index/randomBytes:RandomBytes").length,
+    awsSdkVersion: require("@pulumi/aws/package.json").version,
+    poolIsConsumerResource: pool instanceof pulumi.ComponentResource,
+    nodeGroup: { clusterName: nodeGroup?.clusterName, instanceTypes: nodeGroup?.instanceTypes, launchTemplates: mocks.ofType("aws:ec2/launchTemplate:LaunchTemplate").length },
   };
   process.stdout.write(JSON.stringify(report));
 }
@@ -134,6 +145,9 @@ describe("a consumer project on the oldest Pulumi SDKs the package admits", () =
     componentsAreConsumerResources: boolean[];
     kubernetesObjects: string[];
     randomBytes: number;
+    awsSdkVersion: string;
+    poolIsConsumerResource: boolean;
+    nodeGroup: { clusterName: string; instanceTypes: string[]; launchTemplates: number };
   };
 
   beforeAll(async () => {
@@ -181,5 +195,12 @@ describe("a consumer project on the oldest Pulumi SDKs the package admits", () =
     expect(count("kubernetes:core/v1:ServiceAccount")).toBe(1);
     // The operator, SYS and its user sys, the account shop and its user orders-api.
     expect(report.randomBytes).toBe(5);
+  });
+
+  it("creates a NATS node pool through nats-jetstream/aws on the oldest @pulumi/aws it admits", () => {
+    expect(report.awsSdkVersion).toBe(oldest["@pulumi/aws"]);
+    expect(report.poolIsConsumerResource).toBe(true);
+    // The large tier's default type, with its NVMe disks mounted by the launch template's user data.
+    expect(report.nodeGroup).toEqual({ clusterName: "platform", instanceTypes: ["i4i.4xlarge"], launchTemplates: 1 });
   });
 });

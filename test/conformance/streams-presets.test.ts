@@ -59,10 +59,15 @@ function presetResources(cluster: Cluster): JetStreamResourceSet {
   );
 }
 
+/** How long one JetStream API request may take before the test fails on it. */
+const JETSTREAM_API_TIMEOUT_MS = 20_000;
+
 /** Creates every stream, consumer and bucket and checks what the server reports back against the settings and the NACK objects. */
 async function createAndCompare(nc: NatsConnection, resources: JetStreamResourceSet): Promise<void> {
-  const jsm = await nc.jetstreamManager();
-  const js = nc.jetstream();
+  // Each R3 create is a proposal through the meta group and then the new stream's own group; on two loaded
+  // cores that can take longer than the client's 5 s default, so each request gets a longer deadline.
+  const jsm = await nc.jetstreamManager({ timeout: JETSTREAM_API_TIMEOUT_MS });
+  const js = nc.jetstream({ timeout: JETSTREAM_API_TIMEOUT_MS });
   const nack = nackObjects(resources, { namespace: "nats", credsPath: (account) => `/etc/nack/creds/${account}/user.creds` });
 
   for (const stream of resources.streams) {

@@ -16,11 +16,15 @@
  */
 import * as clientModels from "@kubernetes/client-node/dist/gen/models/all.js";
 import { CustomResourceDefinition } from "kubernetes-models/apiextensions.k8s.io/v1/CustomResourceDefinition";
+import { DaemonSet } from "kubernetes-models/apps/v1/DaemonSet";
 import { Deployment } from "kubernetes-models/apps/v1/Deployment";
 import { StatefulSet } from "kubernetes-models/apps/v1/StatefulSet";
 import { NetworkPolicy } from "kubernetes-models/networking.k8s.io/v1/NetworkPolicy";
 import { PodDisruptionBudget } from "kubernetes-models/policy/v1/PodDisruptionBudget";
+import { ClusterRole } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRole";
+import { ClusterRoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/ClusterRoleBinding";
 import { Role } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role";
+import { StorageClass } from "kubernetes-models/storage.k8s.io/v1/StorageClass";
 import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/RoleBinding";
 import { ConfigMap } from "kubernetes-models/v1/ConfigMap";
 import { Namespace } from "kubernetes-models/v1/Namespace";
@@ -39,11 +43,15 @@ type ModelClass = new (data: object) => TypedModel;
 /** The kinds this project creates, by `apiVersion/kind`. */
 const TYPE_VALIDATORS: Record<string, ModelClass> = {
   "apiextensions.k8s.io/v1/CustomResourceDefinition": CustomResourceDefinition as unknown as ModelClass,
+  "apps/v1/DaemonSet": DaemonSet,
   "apps/v1/Deployment": Deployment,
   "apps/v1/StatefulSet": StatefulSet,
   "networking.k8s.io/v1/NetworkPolicy": NetworkPolicy,
   "policy/v1/PodDisruptionBudget": PodDisruptionBudget,
+  "rbac.authorization.k8s.io/v1/ClusterRole": ClusterRole,
+  "rbac.authorization.k8s.io/v1/ClusterRoleBinding": ClusterRoleBinding as unknown as ModelClass,
   "rbac.authorization.k8s.io/v1/Role": Role,
+  "storage.k8s.io/v1/StorageClass": StorageClass as unknown as ModelClass,
   "rbac.authorization.k8s.io/v1/RoleBinding": RoleBinding as unknown as ModelClass,
   "v1/ConfigMap": ConfigMap,
   "v1/Namespace": Namespace,

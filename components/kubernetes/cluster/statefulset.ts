@@ -63,6 +63,16 @@ function placement(cluster: Cluster): Pick<k8s.types.input.core.v1.PodSpec, "aff
   };
 }
 
+/** The stack's node selector, tolerations, priority class and pull secrets; fields left out when not given, as the API server would. */
+function podScheduling({ pod }: Cluster): Pick<k8s.types.input.core.v1.PodSpec, "nodeSelector" | "tolerations" | "priorityClassName" | "imagePullSecrets"> {
+  return {
+    ...(Object.keys(pod.nodeSelector).length > 0 ? { nodeSelector: pod.nodeSelector } : {}),
+    ...(pod.tolerations.length > 0 ? { tolerations: pod.tolerations } : {}),
+    ...(pod.priorityClassName !== undefined ? { priorityClassName: pod.priorityClassName } : {}),
+    ...(pod.imagePullSecrets.length > 0 ? { imagePullSecrets: pod.imagePullSecrets.map((name) => ({ name })) } : {}),
+  };
+}
+
 function healthProbe({ path, periodSeconds, failureThreshold }: ServerProbe): k8s.types.input.core.v1.Probe {
   return { httpGet: { path, port: "monitor" }, initialDelaySeconds: 10, periodSeconds, timeoutSeconds: 5, failureThreshold };
 }
@@ -139,10 +149,11 @@ export function buildStatefulSet(cluster: Cluster, pod: PodOptions): k8s.apps.v1
       volumeClaimTemplates: [jetstreamClaimTemplate(cluster)],
       template: {
         metadata: {
-          labels: commonLabels(cluster),
+          // The stack's own labels and annotations never replace the cluster's (the model refuses those keys).
+          labels: { ...cluster.pod.labels, ...commonLabels(cluster) },
           // Evicting a server drops a Raft peer that must then catch its streams up again: the autoscaler's
           // scale-down should leave its node alone.
-          annotations: { [SAFE_TO_EVICT_ANNOTATION]: "false" },
+          annotations: { ...cluster.pod.annotations, [SAFE_TO_EVICT_ANNOTATION]: "false" },
         },
         spec: {
           serviceAccountName: serviceAccountName(cluster),
@@ -152,6 +163,7 @@ export function buildStatefulSet(cluster: Cluster, pod: PodOptions): k8s.apps.v1
           terminationGracePeriodSeconds: cluster.terminationGracePeriodSeconds,
           securityContext: podSecurityContext(),
           ...placement(cluster),
+          ...podScheduling(cluster),
           containers: [
             natsContainer(cluster, pod.extraVolumeMounts, pod),
             reloaderContainer(pod.reloaderImage, pod.reloaderArgs, pod.extraVolumeMounts),

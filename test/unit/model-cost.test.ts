@@ -1,0 +1,81 @@
+/**
+ * The cost estimate of every shipped stack, pinned against figures worked out by hand from the price table:
+ * each line and the total, to the cent.
+ */
+import * as path from "path";
+import { describe, expect, it } from "vitest";
+import { estimateCost } from "../../components/model/cost/estimate";
+import { costDrivers, costMarkdown } from "../../components/model/cost/format";
+import { PRICES } from "../../components/model/cost/prices";
+import { listStacks } from "../../components/model/stack";
+import { loadCheckedStack } from "../../components/stack-check";
+
+const ROOT = path.resolve(__dirname, "../..");
+const HOURS = 730;
+const MONTH_SECONDS = HOURS * 3600;
+const round = (value: number) => Math.round(value * 100) / 100;
+
+// Prices as the table holds them, restated so that a changed table fails here until the figures are redone.
+const FARGATE = { vcpu: 0.04048, gb: 0.004445 };
+const GP3_GB = 0.08;
+/** Servers priced by what they request: count × (CPUs × vCPU-hour + GiB × GB-hour) × 730 h. */
+const requested = (count: number, cpus: number, gib: number) => round(count * (cpus * FARGATE.vcpu + gib * FARGATE.gb) * HOURS);
+/** GB written in a month at a rate in bytes per second. */
+const gbWritten = (bytesPerSecond: number) => (bytesPerSecond * MONTH_SECONDS) / 1e9;
+
+const SMALL_SERVERS = requested(3, 2, 2); // 196.77
+const SMALL_STORAGE = round(3 * 20 * GP3_GB); // 4.80
+const DEV_SERVERS = requested(1, 1, 0.5); // 31.17
+
+/** Each shipped stack's lines (per month, in order) and total. */
+const EXPECTED: Record<string, { lines: number[]; total: number }> = {
+  dev: { lines: [DEV_SERVERS, 0.08, 0], total: 31.25 },
+  small: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
+  // gp3 at the medium tier's 6000 IOPS and 250 MiB/s: 3000 and 125 above the included baseline.
+  medium: { lines: [requested(3, 4, 8), round(3 * (100 * GP3_GB + 3000 * 0.005 + 125 * 0.04)), 0], total: 516.48 },
+  // Without a pool, nats-nvme servers are priced as the large tier's AWS type, i4i.4xlarge.
+  large: { lines: [round(5 * 1.373 * HOURS), 0, 0], total: 5011.45 },
+  "large-aws": { lines: [round(5 * 1.373 * HOURS), 0, round(gbWritten(2 * 2 ** 20) * 3 * 0.02)], total: 5342.13 },
+  lightdash: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
+  supercluster: {
+    lines: [SMALL_SERVERS, SMALL_SERVERS, SMALL_SERVERS, SMALL_STORAGE, SMALL_STORAGE, SMALL_STORAGE, round(gbWritten(2 ** 20) * 3 * 0.02), round(gbWritten(2 ** 20) * 2 * 0.02), round(3 * 0.0225 * HOURS)],
+    total: 929.56,
+  },
+  "hub-leaf": {
+    lines: [SMALL_SERVERS, DEV_SERVERS, DEV_SERVERS, SMALL_STORAGE, 0.08, 0.08, round(gbWritten(256 * 1024) * 3 * 0.02), round(gbWritten(256 * 1024) * 2 * 0.09), round(0.0225 * HOURS)],
+    total: 445.83,
+  },
+};
+
+describe("the cost estimate", () => {
+  it("covers every shipped stack", () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(listStacks(ROOT));
+  });
+
+  it.each(Object.entries(EXPECTED))("of %s matches the figures worked out by hand", (name, expected) => {
+    const estimate = estimateCost(loadCheckedStack(ROOT, name));
+    expect(estimate.lines.map((line) => line.monthly)).toEqual(expected.lines);
+    expect(estimate.total).toBe(expected.total);
+    expect(round(expected.lines.reduce((sum, value) => sum + value, 0))).toBe(expected.total);
+  });
+
+  it("prices from the one dated table, and names its date and source", () => {
+    const estimate = estimateCost(loadCheckedStack(ROOT, "large-aws"));
+    expect(estimate.priceDate).toBe(PRICES.date);
+    expect(PRICES.date).toMatch(/^\d{4}-\d{2}-\d{2}$/);
+    const markdown = costMarkdown(estimate).join("\n");
+    expect(markdown).toContain(`as of ${PRICES.date}`);
+    expect(markdown).toContain("aws.amazon.com/ec2/pricing/on-demand");
+    expect(markdown).toContain("| **total** | | | **$5,342.13** |");
+  });
+
+  it("shows what drives the cost: gateways and leaf links as egress of their own, storage by class", () => {
+    const supercluster = estimateCost(loadCheckedStack(ROOT, "supercluster"));
+    expect(supercluster.lines.map((line) => line.item)).toContain("gateway egress: every write to 2 other region(s)");
+    expect(costDrivers(supercluster)).toBe("servers 64%, transfer 30%, load balancers 5%, storage 2%");
+    const hubLeaf = estimateCost(loadCheckedStack(ROOT, "hub-leaf"));
+    expect(hubLeaf.lines.map((line) => line.item)).toContain("leaf egress: every write to 2 site(s) over the internet");
+    const medium = estimateCost(loadCheckedStack(ROOT, "medium"));
+    expect(medium.lines[1]).toMatchObject({ category: "storage", item: "nats: 3 × 100Gi on nats-ssd (gp3)" });
+  });
+});
