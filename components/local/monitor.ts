@@ -117,11 +117,11 @@ export async function readLeafInterest(monitorPort: number): Promise<string[][]>
 
 /**
  * Whether the server passes an HTTP probe on `pathAndQuery` as the kubelet judges one: a status from 200 to
- * 399 within the timeout, whatever the body says.
+ * 399 within `timeoutMs` (the probe's timeoutSeconds), whatever the body says.
  */
-export async function passesProbe(monitorPort: number, pathAndQuery: string): Promise<boolean> {
+export async function passesProbe(monitorPort: number, pathAndQuery: string, timeoutMs = REQUEST_TIMEOUT_MS): Promise<boolean> {
   try {
-    const response = await fetch(`http://${LOOPBACK}:${monitorPort}${pathAndQuery}`, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
+    const response = await fetch(`http://${LOOPBACK}:${monitorPort}${pathAndQuery}`, { signal: AbortSignal.timeout(timeoutMs) });
     await response.arrayBuffer();
     return response.status >= 200 && response.status < 400;
   } catch {

@@ -36,7 +36,7 @@ export async function rollingRestart(local: LocalCluster, readyTimeoutMs: number
     for (const probe of [SERVER_PROBES.startup, SERVER_PROBES.readiness]) {
       const outcome = await waitFor(`${server.name} to pass the probe on ${probe.path} after its restart`, readyTimeoutMs, async () => {
         if (!server.running) return "exited";
-        return (await passesProbe(server.ports.monitor, probe.path)) ? "passed" : undefined;
+        return (await passesProbe(server.ports.monitor, probe.path, probe.timeoutSeconds * 1000)) ? "passed" : undefined;
       });
       if (outcome === "exited") throw new Error(`${server.name} exited after its restart:\n${server.logTail()}`);
     }

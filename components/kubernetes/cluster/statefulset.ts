@@ -73,8 +73,8 @@ function podScheduling({ pod }: Cluster): Pick<k8s.types.input.core.v1.PodSpec, 
   };
 }
 
-function healthProbe({ path, periodSeconds, failureThreshold }: ServerProbe): k8s.types.input.core.v1.Probe {
-  return { httpGet: { path, port: "monitor" }, initialDelaySeconds: 10, periodSeconds, timeoutSeconds: 5, failureThreshold };
+function healthProbe({ path, periodSeconds, timeoutSeconds, failureThreshold }: ServerProbe): k8s.types.input.core.v1.Probe {
+  return { httpGet: { path, port: "monitor" }, initialDelaySeconds: 10, periodSeconds, timeoutSeconds, failureThreshold };
 }
 
 /** Holds the pod's name when SERVER_NAME puts a prefix before it. */
