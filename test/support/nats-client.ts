@@ -6,13 +6,20 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
-/** Polls `probe` every 100 ms until it returns a value other than undefined; fails with `what` after `timeoutMs`. */
+/**
+ * Polls `probe` every 100 ms until it returns a value other than undefined; after `timeoutMs` fails naming
+ * `what` was awaited and how the last try ended (the error the probe threw, or that it was not there yet).
+ */
 export async function waitFor<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = await probe().catch(() => undefined);
+    let lastTry = "the last try found it not there yet";
+    const value = await probe().catch((error: unknown) => {
+      lastTry = `the last try threw: ${error instanceof Error ? error.message : String(error)}`;
+      return undefined;
+    });
     if (value !== undefined) return value;
-    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000}s waiting for ${what}`);
+    if (Date.now() > deadline) throw new Error(`gave up after ${timeoutMs / 1000}s waiting for ${what}; ${lastTry}`);
     await sleep(100);
   }
 }
