@@ -1,0 +1,71 @@
+/**
+ * A network partition: one server of three loses its cluster network (its namespace's cluster link goes
+ * down, as when a zone is cut off), while its clients can still reach it. The majority keeps acknowledging
+ * writes; the cut-off server refuses them (a write sent to it is never acknowledged); after the heal it
+ * catches up, and the audit finds nothing lost and every replica identical.
+ */
+import { connect, NatsConnection } from "nats";
+import { afterEach, describe, expect, it } from "vitest";
+import { validateCluster } from "../../components/model";
+import { streamLeader, waitUntilCaughtUp } from "../support/nats-client";
+import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
+import { SteadyPublisher } from "../support/nats-publisher";
+import { NetnsCluster } from "../support/netns-cluster";
+
+const CLUSTER = validateCluster({ name: "partition3", tier: "small" });
+/** Writes tried through the cut-off server while it is cut off. */
+const PROBES = 5;
+
+describe("a 3-server cluster split by a network partition", () => {
+  let cluster: NetnsCluster | undefined;
+  const connections: NatsConnection[] = [];
+  let publisher: SteadyPublisher | undefined;
+
+  afterEach(async () => {
+    await publisher?.stop();
+    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+    await cluster?.stop();
+    cluster = publisher = undefined;
+  });
+
+  it("writes on in the majority, refuses writes in the minority, and loses nothing after the heal", { timeout: 120_000 }, async () => {
+    cluster = await NetnsCluster.start(CLUSTER);
+    const { local } = cluster;
+    const setup = await connect({ servers: local.clientUrls, ignoreClusterUpdates: true });
+    connections.push(setup);
+    const jsm = await setup.jetstreamManager();
+    await createFaultStream(jsm, 3);
+    const leader = await streamLeader(jsm, FAULT_STREAM);
+    // The server cut off is a follower, so the stream's leader stays in the majority.
+    const isolated = local.servers.find((server) => server.name !== leader)!;
+    const majority = local.servers.filter((server) => server !== isolated);
+
+    // The load goes through the majority only; a second connection speaks to the isolated server alone.
+    const load = await connect({ servers: majority.map((server) => server.clientUrl), ignoreClusterUpdates: true });
+    const minority = await connect({ servers: [isolated.clientUrl], ignoreClusterUpdates: true });
+    connections.push(load, minority);
+    publisher = steadyLoad(load.jetstream());
+    publisher.start();
+    await publisher.waitForMore(200, 15_000);
+
+    const cutAt = Date.now();
+    cluster.cut(serverIndex(local, isolated.name));
+    await publisher.waitForMore(300, 30_000);
+    const stall = secondsWithoutWrites(publisher, cutAt, Date.now());
+    const acceptedByMinority = await probeWrites(minority.jetstream(), PROBES);
+    expect(acceptedByMinority, "writes acknowledged through the cut-off server").toBe(0);
+
+    const healedAt = Date.now();
+    cluster.heal(serverIndex(local, isolated.name));
+    await waitUntilCaughtUp(local, jsm, FAULT_STREAM, isolated.name, 60_000);
+    const caughtUpAfter = (Date.now() - healedAt) / 1000;
+    await publisher.waitForMore(100, 15_000);
+    await publisher.stop();
+
+    await auditAndReport("3 servers, one cut off", local, load, publisher, {
+      "longest-stall-in-majority": `${stall.toFixed(1)}s`,
+      "minority-writes-acknowledged": `${acceptedByMinority}/${PROBES}`,
+      "caught-up-after-heal": `${caughtUpAfter.toFixed(1)}s`,
+    });
+  });
+});
