@@ -187,10 +187,11 @@ describe("the CI workflow", () => {
     expect(runs.indexOf(testCommand!)).toBeGreaterThan(runs.indexOf("npm ci --no-audit --no-fund"));
   });
 
-  it("sets up Node.js 20 with the npm cache, in a Debian 12 container for its nats-server", () => {
+  it("sets up Node.js 20 with the npm cache, in a privileged Debian 12 container for its nats-server and fault tests", () => {
     const [job] = Object.values(ci.jobs);
     expect(stepUsing(job, "actions/setup-node").with).toEqual({ "node-version": 20, cache: "npm" });
-    expect(job.container).toBe("node:20-bookworm");
+    // Privileged, so the fault tests may mount a tmpfs and create network namespaces.
+    expect(job.container).toEqual({ image: "node:20-bookworm", options: "--privileged" });
   });
 });
 
