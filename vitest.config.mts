@@ -22,17 +22,19 @@ const everyCore = { ...shared, maxWorkers: availableParallelism() };
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...everyCore, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"] } },
-      { test: { ...everyCore, name: "conformance", include: ["test/conformance/**/*.test.ts"], exclude: [FAULT_TESTS] } },
+      { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"] } },
+      { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "conformance", include: ["test/conformance/**/*.test.ts"], exclude: [FAULT_TESTS] } },
       {
         test: {
           ...shared,
           name: "faults",
           include: [FAULT_TESTS],
-          // Real servers under fault injection measure timing; on two cores, files running beside them would
-          // skew leader elections and catch-up enough to turn a fault test into a load test. Vitest runs a
-          // project without file parallelism after the others, one file at a time, alone.
-          fileParallelism: false,
+          // Real servers under fault injection measure timing; on two cores, the unit and conformance files
+          // (type loading, renders, many servers at once) would skew leader elections and catch-up enough to
+          // turn a fault test into a load test. So the fault files run in a group of their own after the
+          // others, two at a time: each is a few servers under a light load, mostly waiting on them.
+          sequence: { groupOrder: 1 },
+          maxWorkers: 2,
         },
       },
     ],
