@@ -10,6 +10,7 @@ import { projectKeys, readKubeconfig, readStackDocument } from "./model/stack-fi
 import { mergeProblems } from "./model/schema-problems";
 import { checkStackKeys } from "./model/stack-schema";
 import { checkWorkerConsumers } from "./model/worker-consumers";
+import { resolveMonitoringInto } from "./model/monitoring/monitoring";
 import { PresetSpec, resolveStackWithPresets, withPresets } from "./presets";
 
 /** What checkStack may look into besides the keys themselves. */
@@ -34,6 +35,7 @@ export function checkStack(name: string, values: Record<string, unknown>, option
   try {
     stack = resolveStackWithPresets(name, spec, spec);
     checkWorkerConsumers(withPresets(spec, spec).accounts ?? [], stack.jetstream.streams, references);
+    if (keys?.monitoring !== undefined) resolveMonitoringInto(keys.monitoring, stack.jetstream.streams, references);
   } catch (error) {
     if (error instanceof ValidationError) resolved = error.problems;
     // Only values the schema refused can trip a resolver up; the schema's problems already say why.
