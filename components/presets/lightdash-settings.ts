@@ -4,6 +4,7 @@
  * the NATS user of the API and of each worker. Also the account those users need, for the stack's accounts.
  */
 import { AccountSpec, UserSpec } from "../model/accounts";
+import { ScaledWorkerPool } from "../model/monitoring/alert-rules";
 import { StreamSpec } from "../model/streams";
 import { ResourceRequirements } from "../workloads/k8s-types";
 import { userCredsRef } from "../workloads/creds-volume";
@@ -14,6 +15,7 @@ import {
   lightdashStreams,
   LightdashWorkerSizing,
   LightdashWorkerSpec,
+  LIGHTDASH_CONCURRENCY,
   PRE_AGGREGATE_CONSUMER,
   PRE_AGGREGATE_STREAM,
   PRE_AGGREGATE_SUBJECTS,
@@ -161,4 +163,29 @@ export function lightdashAccount(settings: LightdashSettings): AccountSpec | und
   if (lightdashWorkerEnabled(settings, "warehouse")) users.push(workerUser("warehouse", WAREHOUSE_STREAM, WAREHOUSE_CONSUMER));
   if (preAggregate) users.push(workerUser("preAggregate", PRE_AGGREGATE_STREAM, PRE_AGGREGATE_CONSUMER));
   return { name: settings.account, users };
+}
+
+/**
+ * Lightdash's worker pools that KEDA scales, each with the consumer it pulls from and the lag per pod KEDA
+ * aims for (the pool's lagThreshold, else its concurrency, as lagScaledObject sets it): what their lag
+ * alerts are measured against.
+ */
+export function lightdashScaledPools(settings: LightdashSettings): ScaledWorkerPool[] {
+  if (!lightdashNatsEnabled(settings)) return [];
+  const kinds: { kind: WorkerKind; stream: string; durable: string }[] = [
+    { kind: "warehouse", stream: WAREHOUSE_STREAM, durable: WAREHOUSE_CONSUMER },
+    { kind: "preAggregate", stream: PRE_AGGREGATE_STREAM, durable: PRE_AGGREGATE_CONSUMER },
+  ];
+  return kinds.flatMap(({ kind, stream, durable }) => {
+    const worker = workerSettings(settings, kind);
+    if (worker?.enabled !== true || worker.autoscaling === undefined) return [];
+    return [
+      {
+        name: lightdashWorkerName(settings, kind),
+        consumers: [{ stream, durable }],
+        maxReplicas: worker.autoscaling.maxReplicas,
+        lagThreshold: worker.autoscaling.lagThreshold ?? worker.concurrency ?? LIGHTDASH_CONCURRENCY,
+      },
+    ];
+  });
 }
