@@ -20,6 +20,8 @@ import { Monitoring } from "./monitoring";
 
 /** One dashboard: its uid, title and the JSON model Grafana imports. */
 export interface GrafanaDashboard {
+  /** What it shows: health, storage, streams, pools or links. */
+  kind: string;
   uid: string;
   title: string;
   /** File name in the ConfigMap the sidecar reads. */
@@ -79,7 +81,7 @@ function build(cluster: Cluster, kind: string, title: string, rows: { title: str
     builder.withRow(new dashboard.RowBuilder(row.title).id(++id));
     row.panels.forEach((entry) => builder.withPanel(entry.id(++id)));
   }
-  return { uid: uid(cluster.name, kind), title: `NATS ${cluster.name}: ${title}`, fileName: `nats-${cluster.name}-${kind}.json`, json: builder.build() };
+  return { kind, uid: uid(cluster.name, kind), title: `NATS ${cluster.name}: ${title}`, fileName: `nats-${cluster.name}-${kind}.json`, json: builder.build() };
 }
 
 function healthDashboard(cluster: Cluster, monitoring: Monitoring): GrafanaDashboard {
