@@ -29,9 +29,12 @@ export function monitoredStack(name: string, keys: Record<string, unknown>, moni
   return { name, stack, monitoring: resolved, rules: stack.clusters.map((cluster) => ({ cluster, groups: clusterAlertRules(stack, cluster, resolved, pools) })) };
 }
 
-/** Every stack of stacks/ with Prometheus on and the seed defaults. */
+/** Every stack of stacks/ with its own `monitoring`, or Prometheus on with the seed defaults where it has none. */
 export function everyMonitoredStack(): MonitoredStack[] {
-  return listStacks(PROJECT_DIR).map((name) => monitoredStack(name, readStackFile(stackFilePath(PROJECT_DIR, name)) as Record<string, unknown>));
+  return listStacks(PROJECT_DIR).map((name) => {
+    const keys = stackKeys(name);
+    return monitoredStack(name, keys, (keys.monitoring as MonitoringSpec | undefined) ?? { prometheus: true });
+  });
 }
 
 /** A stack file's keys as written. */
