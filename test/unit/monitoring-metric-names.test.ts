@@ -1,7 +1,9 @@
 /**
- * The alert rules read only metrics the pinned exporter emits: the list in test/fixtures, read from the
- * exporter's source at the version the pods run.
+ * The alert rules read only metrics the pinned exporter emits (the list in test/fixtures, read from the
+ * exporter's source at the version the pods run), and each alert has its runbook in the README.
  */
+import * as fs from "fs";
+import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { PINNED_IMAGES } from "../../components/model/images";
 import { everyMonitoredStack } from "../support/monitored-stacks";
@@ -29,5 +31,17 @@ describe("metric names", () => {
       ),
     );
     expect(unknown).toEqual([]);
+  });
+});
+
+describe("the README's Alerts section", () => {
+  it("has a table row and a runbook heading for every alert any stack's rules raise", () => {
+    const readme = fs.readFileSync(path.resolve(__dirname, "../../README.md"), "utf8");
+    const section = readme.slice(readme.indexOf("\n## Alerts\n"), readme.indexOf("\n## Using the components\n"));
+    const alerts = new Set(everyMonitoredStack().flatMap((monitored) => monitored.rules.flatMap(({ groups }) => groups.flatMap((group) => group.rules.map((rule) => rule.alert)))));
+    for (const alert of alerts) {
+      expect(section, alert).toContain(`| [${alert}](#${alert.toLowerCase()}) |`);
+      expect(section, alert).toContain(`\n#### ${alert}\n`);
+    }
   });
 });
