@@ -10,7 +10,8 @@ import { projectKeys, readKubeconfig, readStackDocument } from "./model/stack-fi
 import { mergeProblems } from "./model/schema-problems";
 import { checkStackKeys } from "./model/stack-schema";
 import { checkWorkerConsumers } from "./model/worker-consumers";
-import { resolveMonitoringInto } from "./model/monitoring/monitoring";
+import { Monitoring, resolveMonitoring, resolveMonitoringInto } from "./model/monitoring/monitoring";
+import { MonitoringSpec } from "./model/monitoring/monitoring-schema";
 import { PresetSpec, resolveStackWithPresets, withPresets } from "./presets";
 
 /** What checkStack may look into besides the keys themselves. */
@@ -48,5 +49,12 @@ export function checkStack(name: string, values: Record<string, unknown>, option
 
 /** Reads a named stack's file, checks it whole and resolves it with its presets: what the render and local tools run. */
 export function loadCheckedStack(projectDir: string, stackName: string): Stack {
-  return checkStack(stackName, projectKeys(readStackDocument(existingStackFile(projectDir, stackName))), { kubeconfig: (value) => readKubeconfig(value, projectDir) });
+  return loadCheckedStackWithMonitoring(projectDir, stackName).stack;
+}
+
+/** loadCheckedStack, with the stack's `monitoring` resolved: the thresholds a local status marks figures against. */
+export function loadCheckedStackWithMonitoring(projectDir: string, stackName: string): { stack: Stack; monitoring: Monitoring } {
+  const keys = projectKeys(readStackDocument(existingStackFile(projectDir, stackName)));
+  const stack = checkStack(stackName, keys, { kubeconfig: (value) => readKubeconfig(value, projectDir) });
+  return { stack, monitoring: resolveMonitoring(keys.monitoring as MonitoringSpec | undefined, stack.jetstream.streams) };
 }

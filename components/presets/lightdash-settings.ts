@@ -4,7 +4,7 @@
  * the NATS user of the API and of each worker. Also the account those users need, for the stack's accounts.
  */
 import { AccountSpec, UserSpec } from "../model/accounts";
-import { ScaledWorkerPool } from "../model/monitoring/alert-rules";
+import type { ScaledWorkerPool } from "../model/monitoring/alert-rules";
 import { StreamSpec } from "../model/streams";
 import { ResourceRequirements } from "../workloads/k8s-types";
 import { userCredsRef } from "../workloads/creds-volume";
