@@ -68,7 +68,7 @@ function rule(alert: string, severity: Severity, expr: string, forDuration: stri
   return { alert, expr, for: forDuration, labels: { severity, ...labels }, annotations: { summary, description, runbook_url: runbookUrl(alert) } };
 }
 
-/** Prometheus's duration text for whole seconds. */
+/** Whole seconds as a reader writes the duration: 60 as 1m, 90 as 90s. */
 function seconds(value: number): string {
   return value % 60 === 0 ? `${value / 60}m` : `${value}s`;
 }

@@ -5,7 +5,9 @@
  * Every query reads only metrics the pinned exporter emits, scoped by the cluster's `nats_cluster` label.
  *
  * Built with Grafana's foundation SDK, whose builders are generated from Grafana's own dashboard schema, so
- * the JSON has the fields and shapes Grafana reads. The Prometheus data source is a dashboard variable:
+ * the JSON has the fields and shapes Grafana reads. (tsconfig.json maps the SDK's subpaths to its dist/ for
+ * resolvers that do not read package exports, such as the Pulumi host's ts-node; Node loads them through
+ * the exports.) The Prometheus data source is a dashboard variable:
  * Grafana's sidecar provisions dashboards into installations whose data source names differ.
  */
 import { createHash } from "crypto";
@@ -26,7 +28,8 @@ export interface GrafanaDashboard {
   title: string;
   /** File name in the ConfigMap the sidecar reads. */
   fileName: string;
-  json: dashboard.Dashboard;
+  /** The dashboard JSON model, as plain data: what the ConfigMap holds. */
+  json: Record<string, unknown>;
 }
 
 const DATASOURCE = { type: "prometheus", uid: "${datasource}" };
@@ -81,7 +84,7 @@ function build(cluster: Cluster, kind: string, title: string, rows: { title: str
     builder.withRow(new dashboard.RowBuilder(row.title).id(++id));
     row.panels.forEach((entry) => builder.withPanel(entry.id(++id)));
   }
-  return { kind, uid: uid(cluster.name, kind), title: `NATS ${cluster.name}: ${title}`, fileName: `nats-${cluster.name}-${kind}.json`, json: builder.build() };
+  return { kind, uid: uid(cluster.name, kind), title: `NATS ${cluster.name}: ${title}`, fileName: `nats-${cluster.name}-${kind}.json`, json: { ...builder.build() } };
 }
 
 function healthDashboard(cluster: Cluster, monitoring: Monitoring): GrafanaDashboard {
