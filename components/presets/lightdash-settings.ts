@@ -4,11 +4,10 @@
  * the NATS user of the API and of each worker. Also the account those users need, for the stack's accounts.
  */
 import { AccountSpec, UserSpec } from "../model/accounts";
-import type { ScaledWorkerPool } from "../model/monitoring/alert-rules";
 import { StreamSpec } from "../model/streams";
 import { ResourceRequirements } from "../workloads/k8s-types";
 import { userCredsRef } from "../workloads/creds-volume";
-import { LagScalingSettings, LagScalingSpec } from "../workloads/keda";
+import { LagScalingSettings, LagScalingSpec, ScaledWorkerPool } from "../workloads/keda";
 import {
   LightdashRelease,
   LightdashSpec,

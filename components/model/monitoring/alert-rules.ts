@@ -14,7 +14,10 @@
 import { Cluster } from "../cluster";
 import { Stack } from "../stack";
 import { Stream } from "../streams";
+import type { ScaledWorkerPool } from "../../workloads/keda";
 import { Monitoring } from "./monitoring";
+
+export type { ScaledWorkerPool };
 
 /** The label the PodMonitor sets on every target of a cluster: the cluster's name. */
 export const CLUSTER_LABEL = "nats_cluster";
@@ -35,15 +38,6 @@ export interface AlertRuleGroup {
   rules: AlertRule[];
 }
 
-/** A worker pool that KEDA scales on its consumers' lag: the preset pools' alert fires before the scaler runs out of pods. */
-export interface ScaledWorkerPool {
-  /** The pool's Deployment. */
-  name: string;
-  consumers: readonly { stream: string; durable: string }[];
-  maxReplicas: number;
-  /** Pending plus unacknowledged messages per pod KEDA aims for. */
-  lagThreshold: number;
-}
 
 /** Share of the lag at which KEDA asks for maxReplicas that a pool's lag alert fires at: the scaler still has room. */
 export const POOL_LAG_SHARE = 0.8;
