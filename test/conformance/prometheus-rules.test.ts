@@ -128,7 +128,7 @@ const jobs = monitoredStack(
     ...jobsKeys,
     streams: [...(jobsKeys.streams as object[]), { name: "DEAD_LETTERS", account: "app", subjects: ["dead.>"], maxAge: "720h" }],
   },
-  { prometheus: true, deadLetterStreams: ["DEAD_LETTERS"], consumerLag: [{ stream: "JOBS", consumer: "workers" }] },
+  { prometheus: true, namespaces: ["monitoring"], deadLetterStreams: ["DEAD_LETTERS"], consumerLag: [{ stream: "JOBS", consumer: "workers" }] },
 );
 const supercluster = monitoredStack("supercluster", stackKeys("supercluster"));
 const hubLeaf = monitoredStack("hub-leaf", stackKeys("hub-leaf"));

@@ -21,7 +21,7 @@ export interface MonitoredStack {
 }
 
 /** A stack file's keys with `monitoring` set, checked and resolved, with its clusters' rules. */
-export function monitoredStack(name: string, keys: Record<string, unknown>, monitoring: MonitoringSpec = { prometheus: true }): MonitoredStack {
+export function monitoredStack(name: string, keys: Record<string, unknown>, monitoring: MonitoringSpec = { prometheus: true, namespaces: ["monitoring"] }): MonitoredStack {
   const withMonitoring = { ...keys, monitoring };
   const stack = checkStack(name, withMonitoring);
   const resolved = resolveMonitoring(monitoring, stack.jetstream.streams);
@@ -33,7 +33,7 @@ export function monitoredStack(name: string, keys: Record<string, unknown>, moni
 export function everyMonitoredStack(): MonitoredStack[] {
   return listStacks(PROJECT_DIR).map((name) => {
     const keys = stackKeys(name);
-    return monitoredStack(name, keys, (keys.monitoring as MonitoringSpec | undefined) ?? { prometheus: true });
+    return monitoredStack(name, keys, (keys.monitoring as MonitoringSpec | undefined) ?? { prometheus: true, namespaces: ["monitoring"] });
   });
 }
 

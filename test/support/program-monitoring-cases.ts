@@ -93,7 +93,7 @@ export function describeMonitoredProgram(preview: boolean): void {
 
   describe(`${preview ? "a preview" : "an update"} of a monitored supercluster`, () => {
     it("watches each cluster through its own Kubernetes provider, with gateway alerts for the others", async () => {
-      await runProgram({ ...stackKeys("supercluster"), monitoring: { prometheus: true } });
+      await runProgram({ ...stackKeys("supercluster"), monitoring: { prometheus: true, namespaces: ["monitoring"] } });
       const podMonitors = mocks.ofType(POD_MONITOR);
       expect(podMonitors.map((object) => object.inputs.spec.podMetricsEndpoints[0].relabelings[0].replacement).sort()).toEqual(["ap-south", "eu-west", "us-east"]);
       const providers = new Set(podMonitors.map((object) => object.options.provider));
@@ -113,7 +113,7 @@ export function describeMonitoredProgram(preview: boolean): void {
     });
 
     it("keeps the rules and dashboards but no PodMonitor when the stack turns it off", async () => {
-      await runProgram({ ...small, monitoring: { prometheus: true, podMonitor: { enabled: false } } });
+      await runProgram({ ...small, monitoring: { prometheus: true, namespaces: ["monitoring"], podMonitor: { enabled: false } } });
       expect(mocks.ofType(POD_MONITOR)).toEqual([]);
       expect(mocks.ofType(PROMETHEUS_RULE)).toHaveLength(1);
       expect(dashboards().length).toBeGreaterThan(0);

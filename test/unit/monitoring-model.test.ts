@@ -41,6 +41,7 @@ const CASES: BadInput[] = [
   ["a negative lag", "jobs", (s) => (s.monitoring = { consumerLag: [{ stream: "JOBS", consumer: "workers", pending: -5 }] }), "monitoring.consumerLag[0].pending"],
   ["an undeclared dead-letter stream", "jobs", (s) => (s.monitoring = { deadLetterStreams: ["DEAD_LETTERS"] }), "monitoring.deadLetterStreams[0]"],
   ["a monitoring namespace that is no DNS label", "jobs", (s) => (s.monitoring = { namespaces: ["Monitoring"] }), "monitoring.namespaces[0]"],
+  ["Prometheus with no namespace let in to scrape", "jobs", (s) => (s.monitoring = { prometheus: true }), "monitoring.namespaces"],
   ["a PodMonitor label value with a space", "jobs", (s) => (s.monitoring = { podMonitor: { labels: { release: "kube prometheus" } } }), "monitoring.podMonitor.labels.release"],
 ];
 
