@@ -6,9 +6,10 @@
  * plus `accounts`, `streams` and `keyValues`; see StackSpec), and for the Kubernetes side `kubeconfig`
  * (contents or path, may be secret) or `context` (a context of the ambient kubeconfig), `createNamespace`
  * (default true), `clientNamespaces`, `monitoringNamespace`, and `cloud` ("aws" fronts gateway and leaf
- * listeners with network load balancers), `installNackCrds` (default true), and with `cloud: aws` an `aws`
- * block: a node pool per cluster on an existing EKS cluster and the storage classes its tier names, the
- * cluster's servers pinned to the pool (see components/aws). Clusters of a supercluster or
+ * listeners with network load balancers), `installNackCrds` (default true), `monitoring` (Prometheus
+ * scraping, alert rules and Grafana dashboards per cluster, and the namespaces that may scrape), and with
+ * `cloud: aws` an `aws` block: a node pool per cluster on an existing EKS cluster and the storage classes its
+ * tier names, the cluster's servers pinned to the pool (see components/aws). Clusters of a supercluster or
  * hub-and-leaf stack may each name their own `kubernetes.context`: each context gets its own provider.
  *
  * Every stream, consumer and bucket of the stack (stackProvisioning) is declared as a NACK object on the
@@ -42,8 +43,11 @@ import {
 } from "./components/model";
 import { decodeProgramConfig } from "./components/model/config-values";
 import { JetStreamResourceSetSpec } from "./components/model/jetstream-resource-set";
+import { ClusterMonitoring } from "./components/kubernetes/monitoring/cluster-monitoring";
+import { Monitoring, resolveMonitoring } from "./components/model/monitoring/monitoring";
+import { MonitoringSpec } from "./components/model/monitoring/monitoring-schema";
 import { readKubeconfig } from "./components/model/stack-file";
-import { PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
+import { lightdashScaledPools, PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
 import { checkStack } from "./components/stack-check";
 import { deployNodePools as deployAwsNodePools, deployStorageClasses as deployAwsStorageClasses } from "./components/aws/substrate";
 import { withNodePoolScheduling } from "./components/model/aws-scheduling";
@@ -56,6 +60,7 @@ interface StackDescription {
   spec: StackSpec;
   presets: PresetSpec;
   stack: Stack;
+  monitoring: Monitoring;
 }
 
 function readStack(): StackDescription {
@@ -79,9 +84,11 @@ function readStack(): StackDescription {
     const value = config.getObject(key);
     if (value !== undefined) Object.assign(presets, { [key]: value });
   }
+  // checkStack has checked `monitoring` against the streams already; resolving it again only fills in defaults.
+  const monitoring = resolveMonitoring(config.getObject<MonitoringSpec>("monitoring"), stack.jetstream.streams);
   // A cluster on a NATS node pool is pinned to it here, so each back end reads the selector and toleration from the cluster.
   const aws = config.getObject<AwsSpec>("aws");
-  return { spec: withPresets(withNodePoolScheduling({ ...written, ...(aws ? { aws } : {}) }), presets), presets, stack };
+  return { spec: withPresets(withNodePoolScheduling({ ...written, ...(aws ? { aws } : {}) }), presets), presets, stack, monitoring };
 }
 
 /**
@@ -101,13 +108,14 @@ function stackProvider(): k8s.Provider | undefined {
  * Settings every cluster of a topology shares, from the stack's config. Namespaces named for clients also
  * let in the NACK controllers, which run in the namespaces of the clusters that hold JetStream objects.
  */
-function sharedClusterSettings(provisioning: Provisioning): TopologyClusterArgs {
+function sharedClusterSettings(provisioning: Provisioning, monitoring: Monitoring): TopologyClusterArgs {
   const clientNamespaces = config.getObject<string[]>("clientNamespaces");
   const controllerNamespaces = provisioning.targets.map((target) => target.cluster.namespace);
   return {
     createNamespace: config.getBoolean("createNamespace") ?? true,
     clientNamespaces: clientNamespaces === undefined ? undefined : [...new Set([...clientNamespaces, ...controllerNamespaces])],
     monitoringNamespace: config.get("monitoringNamespace"),
+    monitoringNamespaces: monitoring.namespaces.length === 0 ? undefined : monitoring.namespaces,
     cloud: config.get("cloud") as Cloud | undefined,
   };
 }
@@ -231,6 +239,20 @@ function jetStreamSpecOf({ spec, stack }: StackDescription, target: Provisioning
   };
 }
 
+/**
+ * Declares each cluster's PodMonitor, alert rules and dashboards, as far as the stack's `monitoring` asks,
+ * beside the cluster in its namespace and through its provider. Lightdash's scaled pools bring their lag alerts.
+ */
+function declareMonitoring(description: StackDescription, placementOf: (cluster: string) => ClusterPlacement): void {
+  const { stack, monitoring, presets } = description;
+  if (!monitoring.prometheus && !monitoring.podMonitor.enabled && !monitoring.dashboards) return;
+  const workerPools = presets.lightdash === undefined ? [] : lightdashScaledPools(presets.lightdash);
+  for (const cluster of stack.clusters) {
+    const { provider, dependsOn } = placementOf(cluster.name);
+    new ClusterMonitoring(`${cluster.name}-monitoring`, { stack, clusterName: cluster.name, monitoring, workerPools }, { ...(provider ? { providers: [provider] } : {}), dependsOn });
+  }
+}
+
 function deployOneCluster(description: StackDescription): StackOutputs {
   const { spec, presets, stack } = description;
   const clusterSpec = spec.cluster as ClusterSpec;
@@ -242,14 +264,16 @@ function deployOneCluster(description: StackDescription): StackOutputs {
     accounts: accountsWithProvisioners(spec, provisioning),
     streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
     operatorName: stack.name,
-    ...sharedClusterSettings(provisioning),
+    ...sharedClusterSettings(provisioning, description.monitoring),
   };
   // The servers wait for their nodes and their storage class; without either their pods stay Pending.
   const substrate = [...deployNodePools(description), ...deployStorageClasses(description, () => provider)];
   const deployed = deployCluster(clusterSpec.name, clusterArgs, { ...opts, ...(substrate.length > 0 ? { dependsOn: substrate } : {}) });
   const { cluster, credentials } = deployed;
   const accounts = { ...stackAccounts(spec, stack, provisioning), userCreds: credentials.userCreds };
-  const jetStream = declareJetStream(description, provisioning, accounts, () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] }));
+  const placement = () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] });
+  const jetStream = declareJetStream(description, provisioning, accounts, placement);
+  declareMonitoring(description, placement);
   // Lightdash's streams are the stack's: the home cluster's controller declares them with the others, and
   // Lightdash's workers wait for them.
   const home = provisioning.targets.find((target) => target.cluster.name === stack.jetStreamHome.name);
@@ -291,7 +315,7 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
   const supercluster = new SuperCluster(
     stack.name,
     {
-      ...sharedClusterSettings(provisioning),
+      ...sharedClusterSettings(provisioning, description.monitoring),
       ...kubernetes.settings,
       clusters: superclusterSpec.clusters,
       gatewayTls: superclusterSpec.gatewayTls,
@@ -307,11 +331,13 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
   const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
   // Each region's classes go through that member's provider, which the supercluster made.
   deployStorageClasses(description, (name) => supercluster.providerOf(name) ?? inherited?.[0]);
-  declareJetStream(description, provisioning, { ...accounts, userCreds: supercluster.userCreds }, (name) => ({
+  const placement = (name: string) => ({
     cluster: superclusterSpec.clusters.find((member) => member.name === name)!,
     provider: supercluster.providerOf(name) ?? inherited?.[0],
     dependsOn: [supercluster.clusters[name]],
-  }));
+  });
+  declareJetStream(description, provisioning, { ...accounts, userCreds: supercluster.userCreds }, placement);
+  declareMonitoring(description, placement);
   return {
     clientUrls: supercluster.clientUrls,
     gatewayUrls: supercluster.gatewayUrls,
@@ -331,7 +357,7 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
   const hubAndLeaf = new HubAndLeaf(
     stack.name,
     {
-      ...sharedClusterSettings(provisioning),
+      ...sharedClusterSettings(provisioning, description.monitoring),
       ...kubernetes.settings,
       hub: hubLeafSpec.hub,
       sites: hubLeafSpec.sites,
@@ -345,11 +371,13 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
   );
   const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
   const clusters = [hubLeafSpec.hub, ...hubLeafSpec.sites];
-  declareJetStream(description, provisioning, { ...accounts, userCreds: hubAndLeaf.userCreds }, (name) => ({
+  const placement = (name: string) => ({
     cluster: clusters.find((cluster) => cluster.name === name)!,
     provider: hubAndLeaf.providerOf(name) ?? inherited?.[0],
     dependsOn: [name === hubLeafSpec.hub.name ? hubAndLeaf.hub : hubAndLeaf.sites[name]],
-  }));
+  });
+  declareJetStream(description, provisioning, { ...accounts, userCreds: hubAndLeaf.userCreds }, placement);
+  declareMonitoring(description, placement);
   return {
     clientUrls: hubAndLeaf.clientUrls,
     leafUrl: hubAndLeaf.leafUrl,

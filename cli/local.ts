@@ -27,7 +27,8 @@ import {
 } from "../components/local";
 import { formatServerVersion, Stack, stackProvisioning, ValidationError } from "../components/model";
 import { jetStreamProvisionerName } from "../components/model/provisioners";
-import { loadCheckedStack } from "../components/stack-check";
+import { Monitoring } from "../components/model/monitoring/monitoring";
+import { loadCheckedStackWithMonitoring } from "../components/stack-check";
 import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { LOCAL_COMMAND } from "./commands";
 import { RunOutput } from "./local/run-output";
@@ -163,8 +164,9 @@ async function main(argv: readonly string[]): Promise<number> {
   if (typeof commandLine === "number") return commandLine;
   const output = new RunOutput(commandLine.options.json === true);
   let stack: Stack;
+  let monitoring: Monitoring;
   try {
-    stack = loadCheckedStack(projectDir, commandLine.stack);
+    ({ stack, monitoring } = loadCheckedStackWithMonitoring(projectDir, commandLine.stack));
   } catch (error) {
     if (error instanceof ValidationError) {
       output.refused(commandLine.stack, error.message, refusalProblems(error));
@@ -183,7 +185,7 @@ async function main(argv: readonly string[]): Promise<number> {
       output.progress("smoke check, through the stack's own creds:");
       await smokeCheckStack(stack, topology, credentials, (local, user) => connectAs(local, credentials, user), (result) => output.check(result));
       const { provisioned, checks } = output;
-      output.ready(await readRunSummary({ stack, topology, credentials, binary, runDir, provisioned, checks, managers: (cluster) => managersOf(run, cluster) }));
+      output.ready(await readRunSummary({ stack, topology, credentials, binary, runDir, provisioned, checks, monitoring, managers: (cluster) => managersOf(run, cluster) }));
     });
     const first = await Promise.race([ready.then(() => "ready" as const), signal]);
     if (first !== "ready") {

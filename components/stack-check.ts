@@ -8,8 +8,10 @@ import { checkKubeContexts, KubeconfigSource } from "./model/kubeconfig-contexts
 import { existingStackFile, Stack, StackSpec } from "./model/stack";
 import { projectKeys, readKubeconfig, readStackDocument } from "./model/stack-file";
 import { mergeProblems } from "./model/schema-problems";
-import { checkStackKeys } from "./model/stack-schema";
+import { checkStackKeys, StackKeysCheck } from "./model/stack-schema";
 import { checkWorkerConsumers } from "./model/worker-consumers";
+import { Monitoring, resolveMonitoring, resolveMonitoringInto } from "./model/monitoring/monitoring";
+import { MonitoringSpec } from "./model/monitoring/monitoring-schema";
 import { PresetSpec, resolveStackWithPresets, withPresets } from "./presets";
 
 /** What checkStack may look into besides the keys themselves. */
@@ -34,6 +36,10 @@ export function checkStack(name: string, values: Record<string, unknown>, option
   try {
     stack = resolveStackWithPresets(name, spec, spec);
     checkWorkerConsumers(withPresets(spec, spec).accounts ?? [], stack.jetstream.streams, references);
+    if (keys?.monitoring !== undefined) {
+      resolveMonitoringInto(keys.monitoring, stack.jetstream.streams, references);
+      checkScrapersLetIn(keys, references);
+    }
   } catch (error) {
     if (error instanceof ValidationError) resolved = error.problems;
     // Only values the schema refused can trip a resolver up; the schema's problems already say why.
@@ -44,7 +50,24 @@ export function checkStack(name: string, values: Record<string, unknown>, option
   return stack;
 }
 
+/**
+ * A Prometheus the stack says is there must be let in: the NetworkPolicy admits to the metrics port only the
+ * cluster's own servers and the namespaces named, so without one every scrape would time out.
+ */
+function checkScrapersLetIn(keys: NonNullable<StackKeysCheck["keys"]>, problems: Problems): void {
+  const monitoring = keys.monitoring!;
+  if (monitoring.prometheus !== true || (monitoring.namespaces ?? []).length > 0 || keys.monitoringNamespace !== undefined) return;
+  problems.add("monitoring.namespaces", undefined, "name the namespace Prometheus runs in (or set monitoringNamespace): the NetworkPolicy lets only the namespaces named read the metrics port");
+}
+
 /** Reads a named stack's file, checks it whole and resolves it with its presets: what the render and local tools run. */
 export function loadCheckedStack(projectDir: string, stackName: string): Stack {
-  return checkStack(stackName, projectKeys(readStackDocument(existingStackFile(projectDir, stackName))), { kubeconfig: (value) => readKubeconfig(value, projectDir) });
+  return loadCheckedStackWithMonitoring(projectDir, stackName).stack;
+}
+
+/** loadCheckedStack, with the stack's `monitoring` resolved: the thresholds a local status marks figures against. */
+export function loadCheckedStackWithMonitoring(projectDir: string, stackName: string): { stack: Stack; monitoring: Monitoring } {
+  const keys = projectKeys(readStackDocument(existingStackFile(projectDir, stackName)));
+  const stack = checkStack(stackName, keys, { kubeconfig: (value) => readKubeconfig(value, projectDir) });
+  return { stack, monitoring: resolveMonitoring(keys.monitoring as MonitoringSpec | undefined, stack.jetstream.streams) };
 }

@@ -13,6 +13,9 @@ import { ServerBinary } from "./server-binary";
 import { SmokeCheckResult } from "./smoke-result";
 import { connectExamples, formatTopologyLinks, readTopologyLinks, TopologyLinks } from "./stack-status";
 import { AccountManager, ClusterStatus, ConnectExample, CredsFile, formatCredsHelp, formatEndpoints, formatStatus, readStatus } from "./status";
+import { Monitoring, resolveMonitoring } from "../model/monitoring/monitoring";
+import { WatchedFigure } from "../model/monitoring/watch";
+import { formatWatchedFigures, readWatchedFigures } from "./watch-readings";
 
 /** A local run of a stack, up and checked. */
 export interface RunSummary {
@@ -30,6 +33,8 @@ export interface RunSummary {
   /** Every smoke check's result, in order. */
   checks: SmokeCheckResult[];
   clusters: ClusterStatus[];
+  /** Each cluster's key figures from its servers' /varz and /jsz, against the thresholds of the stack's alert rules. */
+  watch: { cluster: string; figures: WatchedFigure[] }[];
   links: TopologyLinks;
   /** Every user's creds file, the run's JetStream admins included. */
   creds: CredsFile[];
@@ -48,6 +53,8 @@ export interface RunRecord {
   checks: SmokeCheckResult[];
   /** The JetStream managers of the accounts whose streams a cluster's table lists. */
   managers: (cluster: string) => Promise<AccountManager[]>;
+  /** The stack's `monitoring`, resolved; default the production checklist's thresholds. */
+  monitoring?: Monitoring;
 }
 
 /** Reads the state of every cluster and the links between them, and gathers the run's creds and examples. */
@@ -68,6 +75,7 @@ export async function readRunSummary(run: RunRecord): Promise<RunSummary> {
     provisioned: run.provisioned,
     checks: run.checks,
     clusters,
+    watch: await Promise.all(topology.clusters.map(async (local) => ({ cluster: local.name, figures: await readWatchedFigures(local, run.monitoring ?? resolveMonitoring(undefined, stack.jetstream.streams)) }))),
     links: await readTopologyLinks(stack, topology, credentials),
     creds: credentials.generated.users.map((user) => ({
       user: user.name,
@@ -85,7 +93,10 @@ export function formatRunSummary(summary: RunSummary, cwd = process.cwd()): stri
   const links = formatTopologyLinks(summary.links, summary.clusters.map((cluster) => cluster.cluster));
   const home = summary.clusters.find((cluster) => cluster.cluster === summary.jetStreamHome)!;
   return [
-    ...summary.clusters.flatMap((cluster) => ["", formatStatus(cluster), "", formatEndpoints(cluster)]),
+    ...summary.clusters.flatMap((cluster) => {
+      const watched = summary.watch.find((entry) => entry.cluster === cluster.cluster);
+      return ["", formatStatus(cluster), ...(watched === undefined ? [] : ["", formatWatchedFigures(cluster.cluster, watched.figures)]), "", formatEndpoints(cluster)];
+    }),
     ...(links.length > 0 ? ["", links.join("\n")] : []),
     "",
     formatCredsHelp(summary.creds, summary.examples, home.clientUrls, cwd),

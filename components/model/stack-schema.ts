@@ -21,6 +21,7 @@ import { Problem } from "./errors";
 import { keyValueSchema, streamSchema } from "./jetstream-schema";
 import { KUBERNETES_VERSION_PATTERN, KUBERNETES_VERSION_RULE } from "./kubernetes-version";
 import { lightdashSchema } from "./lightdash-schema";
+import { monitoringSchema } from "./monitoring/monitoring-schema";
 import { dnsLabel, flag, oneOf, text } from "./schema-fields";
 import { PARSE_OPTIONS, schemaProblems } from "./schema-problems";
 
@@ -45,6 +46,7 @@ export const stackKeysShape = {
     .optional()
     .meta({ description: "Namespaces whose pods may connect to the client port. Default: the cluster's own." }),
   monitoringNamespace: dnsLabel().optional().meta({ description: "Namespace whose pods may read the monitor and metrics ports." }),
+  monitoring: monitoringSchema.optional().meta({ description: "Prometheus scraping, alert rules and dashboards, with the thresholds the rules page at." }),
   cloud: oneOf(CLOUDS, `use ${CLOUDS.join(" or ")}, or leave it out for no cloud-specific load balancer settings`)
     .optional()
     .meta({ description: "Cloud whose load balancers front the gateway and leaf listeners." }),

@@ -7,13 +7,14 @@ import { AccountSpec, UserSpec } from "../model/accounts";
 import { StreamSpec } from "../model/streams";
 import { ResourceRequirements } from "../workloads/k8s-types";
 import { userCredsRef } from "../workloads/creds-volume";
-import { LagScalingSettings, LagScalingSpec } from "../workloads/keda";
+import { LagScalingSettings, LagScalingSpec, ScaledWorkerPool } from "../workloads/keda";
 import {
   LightdashRelease,
   LightdashSpec,
   lightdashStreams,
   LightdashWorkerSizing,
   LightdashWorkerSpec,
+  LIGHTDASH_CONCURRENCY,
   PRE_AGGREGATE_CONSUMER,
   PRE_AGGREGATE_STREAM,
   PRE_AGGREGATE_SUBJECTS,
@@ -161,4 +162,29 @@ export function lightdashAccount(settings: LightdashSettings): AccountSpec | und
   if (lightdashWorkerEnabled(settings, "warehouse")) users.push(workerUser("warehouse", WAREHOUSE_STREAM, WAREHOUSE_CONSUMER));
   if (preAggregate) users.push(workerUser("preAggregate", PRE_AGGREGATE_STREAM, PRE_AGGREGATE_CONSUMER));
   return { name: settings.account, users };
+}
+
+/**
+ * Lightdash's worker pools that KEDA scales, each with the consumer it pulls from and the lag per pod KEDA
+ * aims for (the pool's lagThreshold, else its concurrency, as lagScaledObject sets it): what their lag
+ * alerts are measured against.
+ */
+export function lightdashScaledPools(settings: LightdashSettings): ScaledWorkerPool[] {
+  if (!lightdashNatsEnabled(settings)) return [];
+  const kinds: { kind: WorkerKind; stream: string; durable: string }[] = [
+    { kind: "warehouse", stream: WAREHOUSE_STREAM, durable: WAREHOUSE_CONSUMER },
+    { kind: "preAggregate", stream: PRE_AGGREGATE_STREAM, durable: PRE_AGGREGATE_CONSUMER },
+  ];
+  return kinds.flatMap(({ kind, stream, durable }) => {
+    const worker = workerSettings(settings, kind);
+    if (worker?.enabled !== true || worker.autoscaling === undefined) return [];
+    return [
+      {
+        name: lightdashWorkerName(settings, kind),
+        consumers: [{ stream, durable }],
+        maxReplicas: worker.autoscaling.maxReplicas,
+        lagThreshold: worker.autoscaling.lagThreshold ?? worker.concurrency ?? LIGHTDASH_CONCURRENCY,
+      },
+    ];
+  });
 }

@@ -63,6 +63,16 @@ export interface LagScalingSettings {
   cooldownPeriod?: number;
 }
 
+/** A worker pool that KEDA scales on its consumers' lag, as its lag alert measures it (see alert-rules.ts). */
+export interface ScaledWorkerPool {
+  /** The pool's Deployment. */
+  name: string;
+  consumers: readonly { stream: string; durable: string }[];
+  maxReplicas: number;
+  /** Pending plus unacknowledged messages per pod KEDA aims for. */
+  lagThreshold: number;
+}
+
 /** The settings with what the cluster and the credentials know filled in. */
 export interface LagScalingSpec extends LagScalingSettings {
   /** The account as `/jsz` names it: its public key in operator mode, `$G` without accounts. */

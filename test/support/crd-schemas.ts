@@ -7,6 +7,10 @@
  *   listed. Each object schema is closed here, since a CRD schema cannot say `additionalProperties: false`.
  * - KEDA (`keda.sh/v1alpha1` ScaledObject): transcribed below from KEDA's CRD, with the keys of the
  *   nats-jetstream trigger's metadata, which KEDA reads from a free-form map and so would not refuse.
+ * - prometheus-operator (`monitoring.coreos.com/v1` PodMonitor, PrometheusRule): transcribed below from its
+ *   CRDs (example/prometheus-operator-crd/monitoring.coreos.com_podmonitors.yaml and _prometheusrules.yaml),
+ *   the fields this package may set, with the CRDs' patterns and required fields; the field types are also
+ *   checked by @kubernetes-models/prometheus-operator's validators (k8s-schema.ts).
  * - cert-manager (`cert-manager.io/v1` Certificate): transcribed below from cert-manager's CRD
  *   (deploy/crds/cert-manager.io_certificates.yaml), the fields the listeners' certificates may use, with
  *   the CRD's own enums and required fields.
@@ -103,6 +107,74 @@ const certificateSchema = closed(
   ["issuerRef", "secretName"],
 );
 
+const PROMETHEUS_DURATION = { type: "string", pattern: "^(0|(([0-9]+)y)?(([0-9]+)w)?(([0-9]+)d)?(([0-9]+)h)?(([0-9]+)m)?(([0-9]+)s)?(([0-9]+)ms)?)$" };
+const labelSelector = closed({
+  matchLabels: stringMap,
+  matchExpressions: { type: "array", items: closed({ key: string, operator: string, values: strings }, ["key", "operator"]) },
+});
+const relabelConfig = closed({
+  action: { type: "string", enum: ["replace", "Replace", "keep", "Keep", "drop", "Drop", "hashmod", "HashMod", "labelmap", "LabelMap", "labeldrop", "LabelDrop", "labelkeep", "LabelKeep", "lowercase", "Lowercase", "uppercase", "Uppercase", "keepequal", "KeepEqual", "dropequal", "DropEqual"] },
+  modulus: integer,
+  regex: string,
+  replacement: string,
+  separator: string,
+  sourceLabels: { type: "array", items: { type: "string", pattern: "^[a-zA-Z_][a-zA-Z0-9_]*$" } },
+  targetLabel: string,
+});
+const podMonitorSchema = closed(
+  {
+    jobLabel: string,
+    podTargetLabels: strings,
+    selector: labelSelector,
+    namespaceSelector: closed({ any: boolean, matchNames: strings }),
+    sampleLimit: integer,
+    podMetricsEndpoints: {
+      type: "array",
+      items: closed({
+        port: string,
+        portNumber: integer,
+        path: string,
+        scheme: { type: "string", enum: ["http", "https", "HTTP", "HTTPS"] },
+        interval: PROMETHEUS_DURATION,
+        scrapeTimeout: PROMETHEUS_DURATION,
+        honorLabels: boolean,
+        relabelings: { type: "array", items: relabelConfig },
+        metricRelabelings: { type: "array", items: relabelConfig },
+      }),
+    },
+  },
+  ["selector"],
+);
+const prometheusRuleSchema = closed({
+  groups: {
+    type: "array",
+    items: closed(
+      {
+        name: { type: "string", minLength: 1 },
+        interval: PROMETHEUS_DURATION,
+        labels: stringMap,
+        limit: integer,
+        rules: {
+          type: "array",
+          items: closed(
+            {
+              alert: string,
+              record: string,
+              expr: { anyOf: [integer, string] },
+              for: PROMETHEUS_DURATION,
+              keep_firing_for: PROMETHEUS_DURATION,
+              labels: stringMap,
+              annotations: stringMap,
+            },
+            ["expr"],
+          ),
+        },
+      },
+      ["name"],
+    ),
+  },
+});
+
 /** The spec schema of each custom resource kind, by `apiVersion/kind`, every object closed to unknown fields. */
 export const CUSTOM_RESOURCE_SPEC_SCHEMAS: Readonly<Record<string, object>> = {
   "jetstream.nats.io/v1beta2/Stream": closedSchema(NACK_SPEC_SCHEMAS.Stream),
@@ -110,4 +182,6 @@ export const CUSTOM_RESOURCE_SPEC_SCHEMAS: Readonly<Record<string, object>> = {
   "jetstream.nats.io/v1beta2/KeyValue": closedSchema(NACK_SPEC_SCHEMAS.KeyValue),
   "keda.sh/v1alpha1/ScaledObject": scaledObjectSchema,
   "cert-manager.io/v1/Certificate": certificateSchema,
+  "monitoring.coreos.com/v1/PodMonitor": podMonitorSchema,
+  "monitoring.coreos.com/v1/PrometheusRule": prometheusRuleSchema,
 };

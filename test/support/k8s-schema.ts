@@ -9,7 +9,9 @@
  *   field of its type with the field's type (attributeTypeMap). Walking an object along those lists finds
  *   every field the API does not know.
  *
- * Custom resources (NACK, KEDA, cert-manager) are checked against their CRDs' spec schemas (crd-schemas.ts).
+ * Custom resources (NACK, KEDA, cert-manager, prometheus-operator) are checked against their CRDs' spec
+ * schemas (crd-schemas.ts); prometheus-operator's also against @kubernetes-models/prometheus-operator's
+ * validators, compiled from its CRDs, which check every field's type and pattern but not unknown fields.
  *
  * Unknown fields matter because the API server drops them (or refuses them under strict field validation):
  * a misspelt `readinessProbe` would deploy pods without one.
@@ -32,6 +34,7 @@ import { PersistentVolumeClaim } from "kubernetes-models/v1/PersistentVolumeClai
 import { Secret } from "kubernetes-models/v1/Secret";
 import { Service } from "kubernetes-models/v1/Service";
 import { ServiceAccount } from "kubernetes-models/v1/ServiceAccount";
+import { PodMonitor, PrometheusRule } from "@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1";
 import { CUSTOM_RESOURCE_SPEC_SCHEMAS, NATS_JETSTREAM_TRIGGER_METADATA } from "./crd-schemas";
 import { jsonSchemaCheck, problemLine } from "./json-schema";
 
@@ -106,6 +109,12 @@ function typeProblems(object: Record<string, unknown>, Model: ModelClass): strin
   }
 }
 
+/** Custom resources whose kubernetes-models validators check field types too. */
+const CUSTOM_RESOURCE_MODELS: Record<string, ModelClass> = {
+  "monitoring.coreos.com/v1/PodMonitor": PodMonitor as unknown as ModelClass,
+  "monitoring.coreos.com/v1/PrometheusRule": PrometheusRule as unknown as ModelClass,
+};
+
 const CUSTOM_RESOURCE_CHECKS = Object.fromEntries(Object.entries(CUSTOM_RESOURCE_SPEC_SCHEMAS).map(([key, schema]) => [key, jsonSchemaCheck(schema)]));
 const checkTriggerMetadata = jsonSchemaCheck(NATS_JETSTREAM_TRIGGER_METADATA);
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/;
@@ -132,7 +141,8 @@ export function schemaProblems(object: Record<string, unknown>): string[] {
   const kind = object.kind;
   if (typeof apiVersion !== "string" || typeof kind !== "string") return [".: apiVersion and kind are required"];
   const custom = CUSTOM_RESOURCE_CHECKS[`${apiVersion}/${kind}`];
-  if (custom) return customResourceProblems(object, custom);
+  const typed = CUSTOM_RESOURCE_MODELS[`${apiVersion}/${kind}`];
+  if (custom) return [...(typed ? typeProblems(object, typed) : []), ...customResourceProblems(object, custom)];
   const Model = TYPE_VALIDATORS[`${apiVersion}/${kind}`];
   if (!Model) return [`.: no schema known here for ${apiVersion} ${kind}`];
   const version = apiVersion.split("/").pop()!;

@@ -21,7 +21,7 @@ describe("the disruption budget", () => {
 describe("ingress allowances", () => {
   it("compose: a later feature adds its port by adding an entry", () => {
     const allowances = [
-      ...clusterIngressAllowances(small, { clientNamespaces: ["nats"], monitoringNamespace: undefined }),
+      ...clusterIngressAllowances(small, { clientNamespaces: ["nats"], monitoringNamespaces: [] }),
       { ports: [small.ports.gateway], from: [{ namespace: "nats-west" }, { clusterPods: true as const }] },
     ];
     const policy = buildNetworkPolicy(small, allowances) as Record<string, any>;

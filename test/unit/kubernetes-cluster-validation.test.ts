@@ -42,6 +42,7 @@ describe("the Kubernetes options", () => {
     ["an empty client namespace list", { clientNamespaces: [] }, "clientNamespaces", /name at least one namespace/],
     ["a client namespace that is no DNS label", { clientNamespaces: ["apps", "Bad_NS"] }, "clientNamespaces[1]", /"Bad_NS" is not allowed; name a namespace/],
     ["a monitoring namespace that is no DNS label", { monitoringNamespace: "monitoring!" }, "monitoringNamespace", /"monitoring!" is not allowed/],
+    ["a further monitoring namespace that is no DNS label", { monitoringNamespaces: ["keda", "Prom_NS"] }, "monitoringNamespaces[1]", /"Prom_NS" is not allowed; name a namespace/],
     ["a malformed cluster domain", { clusterDomain: "cluster..local" }, "clusterDomain", /use the DNS domain the kubelets are configured with/],
     ["an empty reloader image", { reloaderImage: "" }, "reloaderImage", /name a container image/],
     ["an exporter image with a space", { exporterImage: "prom exporter" }, "exporterImage", /name a container image/],

@@ -30,7 +30,7 @@ function everyObject(cluster: Cluster): Record<string, unknown>[] {
       extraVolumeMounts: [{ name: "creds", mountPath: "/etc/nats-creds", readOnly: true }],
     }),
     buildDisruptionBudget(cluster),
-    buildNetworkPolicy(cluster, clusterIngressAllowances(cluster, { clientNamespaces: ["apps"], monitoringNamespace: "monitoring" })),
+    buildNetworkPolicy(cluster, clusterIngressAllowances(cluster, { clientNamespaces: ["apps"], monitoringNamespaces: ["monitoring"] })),
   ] as Record<string, unknown>[];
 }
 

@@ -49,6 +49,11 @@ export interface JetStreamClusterArgs {
    */
   monitoringNamespace?: string;
   /**
+   * Further namespaces whose pods may read the monitor and metrics ports, such as Prometheus's and KEDA's
+   * when they differ. Default: none.
+   */
+  monitoringNamespaces?: string[];
+  /**
    * Further nats.conf sections (accounts, gateways, leaf nodes), merged after the cluster's own. A section
    * that sets a value the cluster's config already sets differently is an error. Sections may be Outputs,
    * made with `apply` on the values they need: `pulumi.output` and `pulumi.secret` copy a plain object they
@@ -89,7 +94,8 @@ export interface ClusterSettings {
   cluster: Cluster;
   createNamespace: boolean;
   clientNamespaces: string[];
-  monitoringNamespace: string | undefined;
+  /** monitoringNamespace and monitoringNamespaces, each once. */
+  monitoringNamespaces: string[];
   extraConfSections: pulumi.Input<ConfBlock>[];
   operatorConfSection: pulumi.Input<ConfBlock> | undefined;
   extraVolumes: k8s.types.input.core.v1.Volume[];
@@ -163,6 +169,9 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
     clientNamespaces.forEach((namespace, index) => checkNamespace(problems, `clientNamespaces[${index}]`, namespace));
   }
   if (given.monitoringNamespace !== undefined) checkNamespace(problems, "monitoringNamespace", given.monitoringNamespace);
+  const monitoringNamespaces = given.monitoringNamespaces ?? [];
+  if (!Array.isArray(monitoringNamespaces)) problems.add("monitoringNamespaces", monitoringNamespaces, "list the namespaces, or leave it out");
+  else monitoringNamespaces.forEach((namespace, index) => checkNamespace(problems, `monitoringNamespaces[${index}]`, namespace));
 
   const clusterDomain = given.clusterDomain ?? DEFAULT_CLUSTER_DOMAIN;
   if (typeof clusterDomain !== "string" || clusterDomain.length > 253 || !DNS_NAME.test(clusterDomain)) {
@@ -190,7 +199,7 @@ export function resolveClusterSettings(args: JetStreamClusterArgs): ClusterSetti
     cluster,
     createNamespace: given.createNamespace ?? false,
     clientNamespaces,
-    monitoringNamespace: given.monitoringNamespace,
+    monitoringNamespaces: [...new Set([...(given.monitoringNamespace === undefined ? [] : [given.monitoringNamespace]), ...(Array.isArray(monitoringNamespaces) ? monitoringNamespaces : [])])],
     extraConfSections: [...((given.extraConfSections ?? []) as pulumi.Input<ConfBlock>[]), ...(clientTls ? [clientTlsSection(clientTls.files, cluster.clientTls!.verify)] : [])],
     operatorConfSection: given.operatorConfSection as pulumi.Input<ConfBlock> | undefined,
     extraVolumes: [...extraVolumes, ...(clientTls?.volumes ?? [])],

@@ -102,7 +102,7 @@ export class JetStreamCluster extends pulumi.ComponentResource {
       `${name}-network-policy`,
       buildNetworkPolicy(
         cluster,
-        clusterIngressAllowances(cluster, { clientNamespaces: settings.clientNamespaces, monitoringNamespace: settings.monitoringNamespace }),
+        clusterIngressAllowances(cluster, { clientNamespaces: settings.clientNamespaces, monitoringNamespaces: settings.monitoringNamespaces }),
       ),
       inNamespace,
     );

@@ -19,15 +19,14 @@ export interface IngressAllowance {
 export interface ClusterAccess {
   /** Namespaces whose pods may connect as clients. */
   clientNamespaces: string[];
-  /** Namespace whose pods may read the monitor and metrics ports; undefined for none besides the servers. */
-  monitoringNamespace: string | undefined;
+  /** Namespaces whose pods may read the monitor and metrics ports besides the servers (Prometheus, KEDA, dashboards). */
+  monitoringNamespaces: readonly string[];
 }
 
-/** Clients from the namespaces allowed, routes between the servers only, monitoring from its namespace. */
+/** Clients from the namespaces allowed, routes between the servers only, monitoring from its namespaces. */
 export function clusterIngressAllowances(cluster: Cluster, access: ClusterAccess): IngressAllowance[] {
   const { client, cluster: routes, monitor, metrics } = cluster.ports;
-  const monitoringPeers: IngressPeer[] = [{ clusterPods: true }];
-  if (access.monitoringNamespace !== undefined) monitoringPeers.push({ namespace: access.monitoringNamespace });
+  const monitoringPeers: IngressPeer[] = [{ clusterPods: true }, ...access.monitoringNamespaces.map((namespace) => ({ namespace }))];
   return [
     { ports: [client], from: access.clientNamespaces.map((namespace) => ({ namespace })) },
     { ports: [routes], from: [{ clusterPods: true }] },

@@ -22,6 +22,8 @@ export interface TopologyClusterArgs extends TopologyKubernetesArgs {
   clientNamespaces?: string[];
   /** Namespace whose pods may read every cluster's monitor and metrics ports. Default: none. */
   monitoringNamespace?: string;
+  /** Further namespaces whose pods may read every cluster's monitor and metrics ports. Default: none. */
+  monitoringNamespaces?: string[];
   /** DNS domain of the Kubernetes clusters. Default cluster.local. */
   clusterDomain?: string;
   /** Image of the config-reloader sidecar. */
@@ -56,10 +58,11 @@ export const ARGS_ROOT = "@args";
 /** What a topology forwards to each of its JetStreamClusters. */
 export function sharedClusterArgs(
   args: TopologyClusterArgs,
-): Pick<JetStreamClusterArgs, "clientNamespaces" | "monitoringNamespace" | "clusterDomain" | "reloaderImage" | "exporterImage"> {
+): Pick<JetStreamClusterArgs, "clientNamespaces" | "monitoringNamespace" | "monitoringNamespaces" | "clusterDomain" | "reloaderImage" | "exporterImage"> {
   return {
     clientNamespaces: args.clientNamespaces,
     monitoringNamespace: args.monitoringNamespace,
+    monitoringNamespaces: args.monitoringNamespaces,
     clusterDomain: args.clusterDomain,
     reloaderImage: args.reloaderImage,
     exporterImage: args.exporterImage,
