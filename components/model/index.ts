@@ -21,6 +21,8 @@ export * from "./subject-overlap";
 export * from "./streams";
 export * from "./consumers";
 export * from "./kv";
+export * from "./backups";
+export * from "./backup-rules";
 export * from "./jetstream-resource-set";
 export * from "./jetstream-config";
 export * from "./jetstream-targets";

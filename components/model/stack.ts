@@ -6,6 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Account, AccountSpec } from "./accounts";
+import { BackupPolicy, BackupsSpec, resolveBackups } from "./backups";
 import { Cloud, CLOUDS } from "./clouds";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
@@ -43,6 +44,8 @@ export interface StackSpec {
   streams?: StreamSpec[];
   /** Key-value buckets, each in one of `accounts`. */
   keyValues?: KeyValueSpec[];
+  /** Scheduled backups of the file-backed streams and buckets, and where they go. Default: none. */
+  backups?: BackupsSpec;
   /**
    * The Kubernetes version the stack deploys to, "MAJOR.MINOR" (e.g. "1.35"). Needed by what Kubernetes
    * provides only from some version on: a supercluster's `zones` need 1.35 or newer.
@@ -53,7 +56,7 @@ export interface StackSpec {
 }
 
 /** Every key a stack file may hold, for readers that take them one by one (the Pulumi program's config). */
-export const STACK_SPEC_KEYS = ["cluster", "supercluster", "hubLeaf", "accounts", "streams", "keyValues"] as const satisfies readonly (keyof StackSpec)[];
+export const STACK_SPEC_KEYS = ["cluster", "supercluster", "hubLeaf", "accounts", "streams", "keyValues", "backups"] as const satisfies readonly (keyof StackSpec)[];
 
 /** A validated stack. */
 export interface Stack {
@@ -69,6 +72,8 @@ export interface Stack {
   accounts: Account[];
   /** The stack's streams (with their consumers) and key-value buckets, every default filled in. */
   jetstream: JetStreamResourceSet;
+  /** The backup policy, when the stack has one. */
+  backups: BackupPolicy | undefined;
 }
 
 
@@ -108,8 +113,9 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   const { jetstream } = resolved;
   // Leaf users get what their sites' hub streams and clients need, which only the topology knows.
   const accounts = grantLeafUsers(topology!.kind === "hub-leaf" ? topology!.hubAndLeaf : undefined, resolved.accounts, spec.accounts, jetstream.streams, problems);
+  const backups = resolveBackups(spec.backups, jetstream, name, problems);
   problems.throwIfAny();
-  return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream };
+  return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream, backups };
 }
 
 /**
