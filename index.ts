@@ -16,6 +16,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedConnection } from "./components/kubernetes/access/nats-access";
 import { deployCluster } from "./components/kubernetes/cluster/deploy-cluster";
+import { withBackupUsers } from "./components/model/backup-users";
 import { withProvisionersFor } from "./components/model/provisioners";
 import { JetStreamResources } from "./components/kubernetes/jetstream/jetstream-resources";
 import { Lightdash } from "./components/kubernetes/apps/lightdash";
@@ -141,8 +142,10 @@ interface StackOutputs {
 }
 
 /** The accounts as written, with a provisioner user for each account whose objects a NACK controller creates. */
-function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning): StackSpec["accounts"] {
-  return provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
+function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning, stack: Stack): StackSpec["accounts"] {
+  const accounts = provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
+  // The backup policy's users get creds like every other user: its CronJobs and restore Jobs mount them.
+  return stack.backups === undefined || accounts === undefined ? accounts : withBackupUsers(accounts, stack.backups.targets);
 }
 
 /** Where a cluster's objects go: its description, its Kubernetes provider (undefined for the ambient one) and what must exist first. */
@@ -161,7 +164,7 @@ interface StackAccounts {
 
 /** The stack's accounts with their provisioner users, and the streams their users name, as every component is given them. */
 function stackAccounts(spec: StackSpec, stack: Stack, provisioning: Provisioning): Omit<StackAccounts, "userCreds"> {
-  return { accounts: accountsWithProvisioners(spec, provisioning) ?? [], accountStreams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues) };
+  return { accounts: accountsWithProvisioners(spec, provisioning, stack) ?? [], accountStreams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues) };
 }
 
 /**
@@ -220,7 +223,7 @@ function deployOneCluster(description: StackDescription): StackOutputs {
   const opts = provider ? { providers: [provider] } : undefined;
   const clusterArgs = {
     cluster: clusterSpec,
-    accounts: accountsWithProvisioners(spec, provisioning),
+    accounts: accountsWithProvisioners(spec, provisioning, stack),
     streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
     operatorName: stack.name,
     ...sharedClusterSettings(provisioning),
@@ -276,7 +279,7 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
       allowPlaintextGateways: superclusterSpec.allowPlaintextGateways,
       // Read as text: as JSON, a version such as "1.30" would become the number 1.3.
       kubernetesVersion: config.get("kubernetesVersion"),
-      accounts: accountsWithProvisioners(spec, provisioning),
+      accounts: accountsWithProvisioners(spec, provisioning, stack),
       streams: accounts.accountStreams,
       operatorName: stack.name,
     },
@@ -313,7 +316,7 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
       sites: hubLeafSpec.sites,
       leafnodesTls: hubLeafSpec.leafnodesTls,
       allowPlaintextLeafnodes: hubLeafSpec.allowPlaintextLeafnodes,
-      accounts: accountsWithProvisioners(spec, provisioning),
+      accounts: accountsWithProvisioners(spec, provisioning, stack),
       streams: accounts.accountStreams,
       operatorName: stack.name,
     },

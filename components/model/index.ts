@@ -23,6 +23,7 @@ export * from "./consumers";
 export * from "./kv";
 export * from "./backups";
 export * from "./backup-rules";
+export * from "./backup-users";
 export * from "./jetstream-resource-set";
 export * from "./jetstream-config";
 export * from "./jetstream-targets";

@@ -6,7 +6,8 @@
 import * as fs from "fs";
 import * as path from "path";
 import { Account, AccountSpec } from "./accounts";
-import { BackupPolicy, BackupsSpec, resolveBackups } from "./backups";
+import { backupUserNames } from "./backup-users";
+import { BackupPolicy, BackupsSpec, resolveBackups, BackupTarget } from "./backups";
 import { Cloud, CLOUDS } from "./clouds";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
@@ -102,6 +103,16 @@ function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefi
   return { kind: "cluster", cluster: resolveCluster(spec.cluster!, "cluster", problems) };
 }
 
+/** A declared user may not take the name of a backup or restore user the backup policy adds. */
+function checkBackupUserNames(accounts: AccountSpec[] | undefined, targets: readonly BackupTarget[], problems: Problems): void {
+  const taken = backupUserNames(targets);
+  (Array.isArray(accounts) ? accounts : []).forEach((account, accountIndex) =>
+    (Array.isArray(account?.users) ? account.users : []).forEach((user, userIndex) => {
+      if (taken.includes(user?.name)) problems.add(`accounts[${accountIndex}].users[${userIndex}].name`, user.name, `rename the user: the backups policy adds a user of that name to account ${account.name}`);
+    }),
+  );
+}
+
 /** Checks a whole stack; throws a ValidationError naming every problem by its path in the stack file. */
 export function resolveStack(name: string, spec: StackSpec): Stack {
   const problems = new Problems();
@@ -114,6 +125,7 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   // Leaf users get what their sites' hub streams and clients need, which only the topology knows.
   const accounts = grantLeafUsers(topology!.kind === "hub-leaf" ? topology!.hubAndLeaf : undefined, resolved.accounts, spec.accounts, jetstream.streams, problems);
   const backups = resolveBackups(spec.backups, jetstream, name, problems);
+  if (backups !== undefined) checkBackupUserNames(spec.accounts, backups.targets, problems);
   problems.throwIfAny();
   return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream, backups };
 }

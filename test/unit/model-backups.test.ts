@@ -88,3 +88,34 @@ describe("the field rules", () => {
   it.each(["my-nats-backups", "nats.backups.example", "abc"])("accept the bucket name %s", (name) => expect(isS3BucketName(name)).toBe(true));
   it.each(["ab", "-nats", "nats..backups", "a".repeat(64), "nats-s3alias", "nats_backups"])("refuse the bucket name %s", (name) => expect(isS3BucketName(name)).toBe(false));
 });
+
+describe("the backup and restore users", () => {
+  it("are added to each account holding a backed-up stream, with the snapshot or restore API of those streams only", () => {
+    const { accounts } = checkStack("shop", stack());
+    const app = accounts.find((account) => account.name === "app")!;
+    const backup = app.users.find((user) => user.name === "app-backup")!;
+    expect(backup.permissions).toEqual({
+      publish: [
+        "$JS.API.INFO",
+        "$JS.API.STREAM.INFO.KV_settings",
+        "$JS.API.STREAM.INFO.ORDERS",
+        "$JS.API.STREAM.SNAPSHOT.KV_settings",
+        "$JS.API.STREAM.SNAPSHOT.ORDERS",
+        "$JS.SNAPSHOT.ACK.KV_settings.>",
+        "$JS.SNAPSHOT.ACK.ORDERS.>",
+      ],
+      subscribe: ["_INBOX_app-backup.>"],
+      allowResponses: false,
+    });
+    const restore = app.users.find((user) => user.name === "app-restore")!;
+    expect(restore.permissions.publish).toContain("$JS.API.STREAM.RESTORE.ORDERS");
+    expect(restore.permissions.publish).toContain("$JS.SNAPSHOT.RESTORE.KV_settings.>");
+    expect(restore.permissions.publish.filter((subject) => subject.includes("CACHE") || subject.includes("sessions"))).toEqual([]);
+  });
+
+  it("refuse a declared user that takes one of their names", () => {
+    const keys = stack();
+    keys.accounts[0].users.push({ name: "app-backup", publisher: { stream: "ORDERS" } });
+    expect(expectRefusedAt(refusal(keys), "accounts[0].users[1].name").allowed).toMatch(/the backups policy adds a user of that name to account app/);
+  });
+});
