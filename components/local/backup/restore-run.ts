@@ -73,6 +73,29 @@ async function waitForReplicas(jsm: JetStreamManager, stream: string, replicas: 
   );
 }
 
+async function accountManagers(backup: CheckedBackup, connection: (account: string) => Promise<NatsConnection>): Promise<Map<string, JetStreamManager>> {
+  const managers = new Map<string, JetStreamManager>();
+  for (const account of new Set(backup.entries.map((entry) => entry.account))) managers.set(account, await jetstreamManager(await connection(account)));
+  return managers;
+}
+
+/** The backup's streams that exist in the target already, as `<account>/<stream>`. */
+export async function existingStreams(
+  backup: CheckedBackup,
+  connection: (account: string) => Promise<NatsConnection>,
+  managers?: Map<string, JetStreamManager>,
+): Promise<string[]> {
+  const byAccount = managers ?? (await accountManagers(backup, connection));
+  const present: string[] = [];
+  for (const entry of backup.entries) if (await exists(byAccount.get(entry.account)!, entry.stream)) present.push(`${entry.account}/${entry.stream}`);
+  return present;
+}
+
+/** The refusal of a restore over existing streams, naming them and how to go ahead. */
+export function existingRefusal(present: readonly string[]): RestoreRefused {
+  return new RestoreRefused(`restore refused, nothing was changed: stream(s) ${present.join(", ")} already exist in the target; delete them, or pass --replace to have them deleted and restored from the backup`);
+}
+
 /** Restores every entry of `backup`, each as a user of its account given by `connection`. */
 export async function restoreBackup(
   backup: CheckedBackup,
@@ -80,13 +103,9 @@ export async function restoreBackup(
   options: RestoreOptions,
   onStream: (report: StreamRestoreReport) => void = () => undefined,
 ): Promise<StreamRestoreReport[]> {
-  const managers = new Map<string, JetStreamManager>();
-  for (const account of new Set(backup.entries.map((entry) => entry.account))) managers.set(account, await jetstreamManager(await connection(account)));
-  const present: string[] = [];
-  for (const entry of backup.entries) if (await exists(managers.get(entry.account)!, entry.stream)) present.push(`${entry.account}/${entry.stream}`);
-  if (present.length > 0 && options.replace !== true) {
-    throw new RestoreRefused(`restore refused, nothing was changed: stream(s) ${present.join(", ")} already exist in the target; delete them, or pass --replace to have them deleted and restored from the backup`);
-  }
+  const managers = await accountManagers(backup, connection);
+  const present = await existingStreams(backup, connection, managers);
+  if (present.length > 0 && options.replace !== true) throw existingRefusal(present);
   const reports: StreamRestoreReport[] = [];
   for (const entry of backup.entries) {
     const started = Date.now();
