@@ -16,7 +16,9 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedConnection } from "./components/kubernetes/access/nats-access";
 import { deployCluster } from "./components/kubernetes/cluster/deploy-cluster";
+import { BackupSchedule } from "./components/kubernetes/backups/backup-schedule";
 import { withBackupUsers } from "./components/model/backup-users";
+import { backupTargetsByCluster } from "./components/model/backups";
 import { withProvisionersFor } from "./components/model/provisioners";
 import { JetStreamResources } from "./components/kubernetes/jetstream/jetstream-resources";
 import { Lightdash } from "./components/kubernetes/apps/lightdash";
@@ -205,6 +207,32 @@ function declareJetStream(
   return declared;
 }
 
+/**
+ * Declares the backup policy's CronJob on each cluster that holds a stream or bucket it selects, through that
+ * cluster's provider, after the cluster and its JetStream objects, with the streams and buckets the model
+ * placed there.
+ */
+function declareBackups(
+  description: StackDescription,
+  provisioning: Provisioning,
+  credentials: StackAccounts & { accountPublicKeys: pulumi.Input<Record<string, string>> },
+  placementOf: (cluster: string) => ClusterPlacement,
+  jetStream: Map<string, JetStreamResources>,
+): void {
+  const { spec, stack } = description;
+  if (stack.backups === undefined || spec.backups === undefined) return;
+  for (const clusterName of backupTargetsByCluster(stack.backups).keys()) {
+    const { cluster, provider, dependsOn } = placementOf(clusterName);
+    const target = provisioning.targets.find((candidate) => candidate.cluster.name === clusterName)!;
+    const objects = jetStream.get(clusterName);
+    new BackupSchedule(
+      `${clusterName}-backups`,
+      { cluster, ...credentials, backups: spec.backups, jetStream: jetStreamSpecOf(description, target), stackName: stack.name },
+      { ...(provider ? { providers: [provider] } : {}), dependsOn: [...dependsOn, ...(objects ? [objects] : [])] },
+    );
+  }
+}
+
 /** The streams and buckets as written that the model placed on a target: what its JetStreamResources is given. */
 function jetStreamSpecOf({ spec, stack }: StackDescription, target: Provisioning["targets"][number]): JetStreamResourceSetSpec {
   const streams = new Set(target.accounts.flatMap((share) => share.streams));
@@ -231,7 +259,9 @@ function deployOneCluster(description: StackDescription): StackOutputs {
   const deployed = deployCluster(clusterSpec.name, clusterArgs, opts);
   const { cluster, credentials } = deployed;
   const accounts = { ...stackAccounts(spec, stack, provisioning), userCreds: credentials.userCreds };
-  const jetStream = declareJetStream(description, provisioning, accounts, () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] }));
+  const placementOf = () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] });
+  const jetStream = declareJetStream(description, provisioning, accounts, placementOf);
+  declareBackups(description, provisioning, { ...accounts, accountPublicKeys: credentials.accountPublicKeys }, placementOf, jetStream);
   // Lightdash's streams are the stack's: the home cluster's controller declares them with the others, and
   // Lightdash's workers wait for them.
   const home = provisioning.targets.find((target) => target.cluster.name === stack.jetStreamHome.name);
@@ -286,11 +316,14 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
     kubernetes.opts,
   );
   const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
-  declareJetStream(description, provisioning, { ...accounts, userCreds: supercluster.userCreds }, (name) => ({
+  const placementOf = (name: string) => ({
     cluster: superclusterSpec.clusters.find((member) => member.name === name)!,
     provider: supercluster.providerOf(name) ?? inherited?.[0],
     dependsOn: [supercluster.clusters[name]],
-  }));
+  });
+  const credentials = { ...accounts, userCreds: supercluster.userCreds };
+  const jetStream = declareJetStream(description, provisioning, credentials, placementOf);
+  declareBackups(description, provisioning, { ...credentials, accountPublicKeys: supercluster.accountPublicKeys }, placementOf, jetStream);
   return {
     clientUrls: supercluster.clientUrls,
     gatewayUrls: supercluster.gatewayUrls,
@@ -324,11 +357,14 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
   );
   const inherited = kubernetes.opts.providers as k8s.Provider[] | undefined;
   const clusters = [hubLeafSpec.hub, ...hubLeafSpec.sites];
-  declareJetStream(description, provisioning, { ...accounts, userCreds: hubAndLeaf.userCreds }, (name) => ({
+  const placementOf = (name: string) => ({
     cluster: clusters.find((cluster) => cluster.name === name)!,
     provider: hubAndLeaf.providerOf(name) ?? inherited?.[0],
     dependsOn: [name === hubLeafSpec.hub.name ? hubAndLeaf.hub : hubAndLeaf.sites[name]],
-  }));
+  });
+  const credentials = { ...accounts, userCreds: hubAndLeaf.userCreds };
+  const jetStream = declareJetStream(description, provisioning, credentials, placementOf);
+  declareBackups(description, provisioning, { ...credentials, accountPublicKeys: hubAndLeaf.accountPublicKeys }, placementOf, jetStream);
   return {
     clientUrls: hubAndLeaf.clientUrls,
     leafUrl: hubAndLeaf.leafUrl,
