@@ -52,13 +52,18 @@ export const BACKUP_COMMAND: CommandSpec = {
   ],
 };
 
-/** `npm run restore -- <stack> --from DIR [--replace]`. */
+/** `npm run restore -- <stack> --from DIR [--replace]`, or `--job STAMP` for the Kubernetes restore Job. */
 export const RESTORE_COMMAND: CommandSpec = {
   invocation: "npm run restore --",
   summary: "Restores a backup (one folder per cluster, as npm run backup writes it) into the stack's running `npm run local` servers, as each account's restore user.",
   options: [
-    { name: "from", value: "DIR", description: "the backup to restore (required)" },
+    { name: "from", value: "DIR", description: "the backup to restore (required, unless --job is given)" },
     { name: "replace", description: "delete a stream of the same name before restoring it; without it such a stream refuses the restore" },
+    {
+      name: "job",
+      value: "STAMP",
+      description: "print, instead, the Kubernetes Job of each cluster that restores its CronJob's backup of STAMP (the run's UTC time, e.g. 20261201T030000Z); apply it with kubectl apply -f -",
+    },
   ],
   exitCodes: [
     { code: 0, meaning: "every stream was restored (or usage printed)" },

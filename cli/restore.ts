@@ -6,6 +6,9 @@
  * stream is one the stack's backup policy covers, and that none exists already unless --replace is given. A
  * stream backed up with more replicas than its cluster here has servers is restored with fewer, and says so.
  *
+ * With --job STAMP it restores nothing here: it prints the Kubernetes Job of each cluster that restores the
+ * CronJob's backup of that time into the cluster, checked the same way, as each account's restore user.
+ *
  * Exit codes: 0 when every stream was restored, 1 when the stack is not running or the restore was refused or
  * failed, 2 for a bad command line, a refused stack or one without a backup policy.
  */
@@ -13,7 +16,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { BackupRefused, checkBackupDirectory, CheckedBackup, existingRefusal, existingStreams, restoreBackup, RestoreRefused, StreamRestoreReport } from "../components/local/backup";
 import { backupTargetsByCluster, restoreUserName } from "../components/model";
-import { readCommandLine } from "./command-line";
+import { stringify } from "yaml";
+import { restoreJob } from "../components/workloads/backup-objects";
+import { backupObjectsSpec } from "../components/workloads/backup-spec";
+import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { RESTORE_COMMAND } from "./commands";
 import { shownPath } from "./backup/format";
 import { BackupStack, loadBackupStack, missingOption, StackConnections } from "./backup/running-stack";
@@ -56,13 +62,31 @@ function checkBackup(from: string, backup: BackupStack): Map<string, CheckedBack
   return checked;
 }
 
+/** The UTC time stamps the CronJob names its backups with. */
+const STAMP = /^\d{8}T\d{6}Z$/;
+
+/** Prints the restore Job of every cluster the policy backs up, as YAML documents. */
+function printRestoreJobs(backup: BackupStack, stamp: string, replace: boolean): number {
+  if (!STAMP.test(stamp)) {
+    process.stderr.write(`--job: ${JSON.stringify(stamp)} is not allowed; give a backup's UTC time stamp as the CronJob names it, e.g. 20261201T030000Z\n`);
+    return USAGE_EXIT_CODE;
+  }
+  const jobs = [...backupTargetsByCluster(backup.policy).keys()].map((name) => {
+    const cluster = backup.stack.clusters.find((candidate) => candidate.name === name)!;
+    return restoreJob(backupObjectsSpec(cluster, backup.policy, backup.stack.name, "restore"), stamp, replace);
+  });
+  process.stdout.write(jobs.map((job) => stringify(job, { lineWidth: 0 })).join("---\n"));
+  return 0;
+}
+
 async function main(argv: readonly string[]): Promise<number> {
   const projectDir = process.cwd();
   const commandLine = readCommandLine(RESTORE_COMMAND, argv, projectDir);
   if (typeof commandLine === "number") return commandLine;
-  if (typeof commandLine.options.from !== "string") return missingOption(RESTORE_COMMAND, "from", projectDir);
   const backup = loadBackupStack(projectDir, commandLine.stack);
   if (typeof backup === "number") return backup;
+  if (typeof commandLine.options.job === "string") return printRestoreJobs(backup, commandLine.options.job, commandLine.options.replace === true);
+  if (typeof commandLine.options.from !== "string") return missingOption(RESTORE_COMMAND, "from", projectDir);
   const from = path.resolve(projectDir, commandLine.options.from);
   const replace = commandLine.options.replace === true;
   let connections: StackConnections | undefined;
