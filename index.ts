@@ -16,7 +16,10 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedConnection } from "./components/kubernetes/access/nats-access";
 import { deployCluster } from "./components/kubernetes/cluster/deploy-cluster";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { BackupBucket } from "./components/aws/backup-bucket";
 import { BackupSchedule } from "./components/kubernetes/backups/backup-schedule";
+import { backupServiceAccountName } from "./components/workloads/backup-objects";
 import { withBackupUsers } from "./components/model/backup-users";
 import { backupTargetsByCluster } from "./components/model/backups";
 import { withProvisionersFor } from "./components/model/provisioners";
@@ -207,10 +210,16 @@ function declareJetStream(
   return declared;
 }
 
+/** The namespace the model gave a cluster of the stack. */
+function resolvedNamespace(stack: Stack, clusterName: string): string {
+  return stack.clusters.find((cluster) => cluster.name === clusterName)!.namespace;
+}
+
 /**
  * Declares the backup policy's CronJob on each cluster that holds a stream or bucket it selects, through that
  * cluster's provider, after the cluster and its JetStream objects, with the streams and buckets the model
- * placed there.
+ * placed there; and, for a bucket the stack creates, the bucket, its role and a Pod Identity association for
+ * each cluster's backup ServiceAccount, in the bucket's region.
  */
 function declareBackups(
   description: StackDescription,
@@ -221,7 +230,23 @@ function declareBackups(
 ): void {
   const { spec, stack } = description;
   if (stack.backups === undefined || spec.backups === undefined) return;
-  for (const clusterName of backupTargetsByCluster(stack.backups).keys()) {
+  const clusters = [...backupTargetsByCluster(stack.backups).keys()];
+  const { destination } = stack.backups;
+  if (destination.kind === "s3" && destination.create !== undefined) {
+    new BackupBucket(
+      `${stack.name}-backups`,
+      {
+        bucket: destination.bucket,
+        prefix: destination.prefix,
+        region: destination.region,
+        retentionDays: stack.backups.retentionDays,
+        eksCluster: destination.create.eksCluster,
+        serviceAccounts: clusters.map((name) => ({ namespace: resolvedNamespace(stack, name), serviceAccount: backupServiceAccountName(name) })),
+      },
+      { providers: [new AwsProvider(`${stack.name}-backups-aws`, { region: destination.region })] },
+    );
+  }
+  for (const clusterName of clusters) {
     const { cluster, provider, dependsOn } = placementOf(clusterName);
     const target = provisioning.targets.find((candidate) => candidate.cluster.name === clusterName)!;
     const objects = jetStream.get(clusterName);

@@ -32,6 +32,17 @@ describe("a stack with a backup policy", () => {
     expectEachValid(mocks.kubernetesObjects().filter((object) => object.type === "kubernetes:batch/v1:CronJob" || object.type === "kubernetes:core/v1:PersistentVolumeClaim"));
   });
 
+  it("to a bucket it creates, gets the bucket, its role and a Pod Identity association for the cluster's backup ServiceAccount, in the bucket's region", async () => {
+    const create = { s3: { bucket: "acme-nats-backups", region: "eu-west-1", create: { eksCluster: "prod-eks" } } };
+    await runProgram({ ...BASES.jobs(), backups: { ...BACKUPS, destination: create } });
+    expect(mocks.ofType("nats-jetstream:index:BackupBucket").map((bucket) => bucket.name)).toEqual(["small-backups"]);
+    expect(mocks.ofType("pulumi:providers:aws").map((provider) => provider.inputs.region)).toEqual(["eu-west-1"]);
+    const [association] = mocks.ofType("aws:eks/podIdentityAssociation:PodIdentityAssociation");
+    expect(association.inputs).toMatchObject({ clusterName: "prod-eks", namespace: "nats", serviceAccount: "nats-backup" });
+    expect(mocks.named("nats-backups-service-account").inputs.metadata).toMatchObject({ name: "nats-backup", namespace: "nats" });
+    expect(mocks.named("nats-backups-cron-job").inputs.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("'s3://acme-nats-backups/small/nats/'");
+  });
+
   it("is refused, naming the field, before anything is created", async () => {
     await expect(runProgram({ ...BASES.jobs(), backups: { ...BACKUPS, streams: ["PAYMENTS"] } })).rejects.toThrow(/backups\.streams\[0\]: "PAYMENTS" is not allowed; name a stream the stack declares: JOBS/);
   });
