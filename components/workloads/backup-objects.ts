@@ -316,7 +316,10 @@ export function backupClaimName(clusterName: string): string {
   return objectName(clusterName, "backups");
 }
 
-/** The Secret holding one backup or restore user's creds in the cluster's namespace. */
+/**
+ * The Secret holding one backup or restore user's creds in the cluster's namespace: the backups' own copy,
+ * named apart from the `<cluster>-<user>-creds` Secrets the cluster's credentials may write for every user.
+ */
 export function backupCredsSecretName(clusterName: string, user: string): string {
-  return objectName(clusterName, user, "creds");
+  return objectName(clusterName, "backups", user, "creds");
 }

@@ -127,13 +127,13 @@ describe("backups to an existing S3-compatible bucket", () => {
     expect([shellSyntax(script), shellSyntax(upload.command[2])]).toEqual(["ok", "ok"]);
     expect(pod.volumes.find((volume: { name: string }) => volume.name === "creds-shop")).toEqual({
       name: "creds-shop",
-      secret: { secretName: "nats-shop-backup-creds", defaultMode: 0o440, items: [{ key: "shop-backup.creds", path: "shop-backup.creds" }] },
+      secret: { secretName: "nats-backups-shop-backup-creds", defaultMode: 0o440, items: [{ key: "shop-backup.creds", path: "shop-backup.creds" }] },
     });
   });
 
   it("puts each user's creds, and only those, into its own Secret of the cluster's namespace", async () => {
     const secret = mocks.ofType(SECRET).find((candidate) => candidate.name === "nats-backups-shop-backup-creds")!;
-    expect(secret.inputs.metadata).toMatchObject({ name: "nats-shop-backup-creds", namespace: "messaging" });
+    expect(secret.inputs.metadata).toMatchObject({ name: "nats-backups-shop-backup-creds", namespace: "messaging" });
     expect(Object.keys(secret.inputs.stringData)).toEqual(["shop-backup.creds"]);
     expect(secret.inputs.stringData["shop-backup.creds"]).toBe((await valueOf(credentials.userCreds))!["shop-backup"]);
     expect(secret.secretPaths).toEqual(["stringData"]);

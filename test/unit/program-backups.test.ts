@@ -28,7 +28,10 @@ describe("a stack with a backup policy", () => {
     const cronJob = mocks.named("nats-backups-cron-job");
     expect(cronJob.inputs.metadata).toMatchObject({ name: "nats-backup", namespace: "nats" });
     expect(cronJob.inputs.spec.jobTemplate.spec.template.spec.containers[0].command[2]).toContain("stream backup 'JOBS'");
-    expect(mocks.ofType("kubernetes:core/v1:Secret").map((secret) => secret.inputs.metadata.name)).toEqual(expect.arrayContaining(["nats-app-backup-creds", "nats-app-restore-creds"]));
+    const secretNames = mocks.ofType("kubernetes:core/v1:Secret").map((secret) => `${secret.inputs.metadata.namespace}/${secret.inputs.metadata.name}`);
+    expect(secretNames).toEqual(expect.arrayContaining(["nats/nats-backups-app-backup-creds", "nats/nats-backups-app-restore-creds"]));
+    // Every Secret of the stack has a name of its own in its namespace.
+    expect(new Set(secretNames).size).toBe(secretNames.length);
     expectEachValid(mocks.kubernetesObjects().filter((object) => object.type === "kubernetes:batch/v1:CronJob" || object.type === "kubernetes:core/v1:PersistentVolumeClaim"));
   });
 
@@ -50,7 +53,8 @@ describe("a stack with a backup policy", () => {
 
 describe("a stack without one", () => {
   it("gets no backup objects", async () => {
-    await runProgram(BASES.jobs());
+    const { backups: _policy, ...withoutBackups } = BASES.jobs();
+    await runProgram(withoutBackups);
     expect(mocks.ofType("nats-jetstream:index:BackupSchedule")).toEqual([]);
     expect(mocks.ofType("kubernetes:batch/v1:CronJob")).toEqual([]);
   });
