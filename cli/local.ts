@@ -22,6 +22,7 @@ import {
   provisionStack,
   readRunSummary,
   removeRunEndpoints,
+  RunEndpoints,
   ServerBinary,
   smokeCheckStack,
   startStackTopology,
@@ -178,6 +179,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const signal = interrupted(output);
   const run = new LocalRun(output);
   const runDir = path.join(projectDir, ".local", stack.name);
+  let endpoints: RunEndpoints | undefined;
   try {
     const binary = findServerBinary();
     const ready = start(stack, binary, runDir, run, output).then(async (credentials) => {
@@ -185,7 +187,8 @@ async function main(argv: readonly string[]): Promise<number> {
       output.progress("smoke check, through the stack's own creds:");
       await smokeCheckStack(stack, topology, credentials, (local, user) => connectAs(local, credentials, user), (result) => output.check(result));
       const { provisioned, checks } = output;
-      writeRunEndpoints(runDir, { stack: stack.name, clusters: Object.fromEntries(topology.clusters.map((local) => [local.name, local.clientUrls])) });
+      endpoints = { stack: stack.name, clusters: Object.fromEntries(topology.clusters.map((local) => [local.name, local.clientUrls])) };
+      writeRunEndpoints(runDir, endpoints);
       output.ready(await readRunSummary({ stack, topology, credentials, binary, runDir, provisioned, checks, managers: (cluster) => managersOf(run, cluster) }));
     });
     const first = await Promise.race([ready.then(() => "ready" as const), signal]);
@@ -205,7 +208,7 @@ async function main(argv: readonly string[]): Promise<number> {
     output.failed(error as Error);
     return 1;
   } finally {
-    removeRunEndpoints(runDir);
+    if (endpoints !== undefined) removeRunEndpoints(runDir, endpoints);
     await run.shutDown();
   }
 }

@@ -19,9 +19,13 @@ export function writeRunEndpoints(runDir: string, endpoints: RunEndpoints): void
   writeOwnerOnlyFile(path.join(runDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 }
 
-/** Removes the file when the run stops, so a stopped stack is not mistaken for a running one. */
-export function removeRunEndpoints(runDir: string): void {
-  fs.rmSync(path.join(runDir, ENDPOINTS_FILE), { force: true });
+/**
+ * Removes the file when the run stops, so a stopped stack is not mistaken for a running one; only when it
+ * still holds what this run wrote, since a later run of the same stack may have written its own meanwhile.
+ */
+export function removeRunEndpoints(runDir: string, written: RunEndpoints): void {
+  const current = readRunEndpoints(runDir);
+  if (current !== undefined && JSON.stringify(current) === JSON.stringify(written)) fs.rmSync(path.join(runDir, ENDPOINTS_FILE), { force: true });
 }
 
 /** The endpoints of the stack running from `runDir`, or undefined when no run of it is up. */
