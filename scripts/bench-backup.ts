@@ -1,8 +1,9 @@
 /**
  * `npm run bench:backup [-- --megabytes N]`: backup and restore throughput through JetStream's snapshot API
  * (the client `npm run backup` and `npm run restore` use), beside the time an ordered consumer takes to read
- * the same stream, on one local nats-server with a file stream of N MiB (default 100) of 1 KiB messages. The
- * figures are in MiB of stored stream per second; the machine's load is printed with them.
+ * the same stream, on one local nats-server with a file stream of N MiB (default 100) of 1 KiB random, so
+ * incompressible, messages. The figures are in MiB of stored stream per second; the machine's load is
+ * printed with them.
  */
 import { randomBytes } from "crypto";
 import * as fs from "fs";
