@@ -143,9 +143,17 @@ function resolveDestination(spec: BackupDestinationSpec | undefined, stackName: 
 
 /**
  * Checks a backup policy against the stack's streams and buckets and fills in its defaults. A stream or
- * bucket it names must be declared and file-backed; without a list, every file-backed one is taken.
+ * bucket it names must be declared and file-backed; without a list, every file-backed one is taken. None may
+ * lie in `openClusters`, the clusters that run without auth.
  */
-export function resolveBackups(spec: BackupsSpec | undefined, jetstream: JetStreamResourceSet, stackName: string, problems: Problems, path = "backups"): BackupPolicy | undefined {
+export function resolveBackups(
+  spec: BackupsSpec | undefined,
+  jetstream: JetStreamResourceSet,
+  stackName: string,
+  problems: Problems,
+  path = "backups",
+  openClusters: readonly string[] = [],
+): BackupPolicy | undefined {
   if (spec === undefined) return undefined;
   const given = (spec ?? {}) as Partial<BackupsSpec>;
   if (!isCronSchedule(given.schedule)) problems.add(`${path}.schedule`, given.schedule, CRON_RULE);
@@ -159,6 +167,12 @@ export function resolveBackups(spec: BackupsSpec | undefined, jetstream: JetStre
     ...selectTargets("stream", given.streams, jetstream.streams, (stream) => stream.name, streamTarget, `${path}.streams`, problems),
     ...selectTargets("bucket", given.buckets, jetstream.keyValues, (kv) => kv.bucket, bucketTarget, `${path}.buckets`, problems),
   ];
+  // A cluster without auth (an open leaf site) has no users, so no backup user can snapshot its streams.
+  const open = [...new Set(targets.filter((target) => openClusters.includes(target.cluster)).map((target) => target.cluster))];
+  for (const cluster of open) {
+    const names = targets.filter((target) => target.cluster === cluster).map((target) => target.name);
+    problems.add(path, names.join(", "), `back up only streams and buckets of clusters with auth: ${cluster} runs without auth, so no backup user can reach them; list the others in backups.streams and backups.buckets`);
+  }
   if (targets.length === 0 && problems.count === before) {
     problems.add(path, "(no streams or buckets)", "declare at least one file-backed stream or bucket to back up, or leave backups out");
   }

@@ -124,7 +124,8 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   const { jetstream } = resolved;
   // Leaf users get what their sites' hub streams and clients need, which only the topology knows.
   const accounts = grantLeafUsers(topology!.kind === "hub-leaf" ? topology!.hubAndLeaf : undefined, resolved.accounts, spec.accounts, jetstream.streams, problems);
-  const backups = resolveBackups(spec.backups, jetstream, name, problems);
+  const openClusters = jetStreamTargets(topology!).filter((target) => target.defaultAccount !== undefined).map((target) => target.cluster.name);
+  const backups = resolveBackups(spec.backups, jetstream, name, problems, "backups", openClusters);
   if (backups !== undefined) checkBackupUserNames(spec.accounts, backups.targets, problems);
   problems.throwIfAny();
   return { name, clusters: topologyClusters(topology!), topology: topology!, jetStreamHome: home, accounts, jetstream, backups };

@@ -2,6 +2,7 @@
  * `npm run restore -- <stack> --job <stamp>` prints, without any server, the Kubernetes Job of each cluster
  * that restores its CronJob's backup of that time: valid against the Job schema, run as the accounts' restore
  * users from the claim the CronJob writes to; a stamp that is not one is refused with the usage exit code.
+ * `npm run backup` of a stack that is not running says how to start it, and of one without a policy refuses.
  */
 import * as fs from "fs";
 import * as os from "os";
@@ -36,7 +37,8 @@ const STACK = `config:
 `;
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "restore-job-"));
-const project = projectWith(scratch, { shop: STACK });
+const BARE = STACK.slice(0, STACK.indexOf("  nats-jetstream:backups:"));
+const project = projectWith(scratch, { shop: STACK, bare: BARE });
 afterAll(() => fs.rmSync(scratch, { recursive: true, force: true }));
 
 describe("npm run restore -- <stack> --job <stamp>", () => {
@@ -54,6 +56,14 @@ describe("npm run restore -- <stack> --job <stamp>", () => {
     expect(pod.containers[0].command[2]).not.toContain("stream rm");
     const replacing = await runTool("restore", ["shop", "--job", "20261201T030000Z", "--replace"], project);
     expect(replacing.stdout).toContain("stream rm -f 'ORDERS'");
+  });
+
+  it("tells how to start a stack that is not running, and refuses a stack without a backup policy", async () => {
+    const [notRunning, bare] = await Promise.all([runTool("backup", ["shop"], project), runTool("backup", ["bare"], project)]);
+    expect(notRunning.code).toBe(1);
+    expect(notRunning.stderr).toContain("backup failed: stack shop is not running here: start it with npm run local -- shop");
+    expect(bare.code).toBe(2);
+    expect(bare.stderr).toContain("stack bare has no backup policy: add nats-jetstream:backups (schedule, retentionDays, destination) to stacks/Pulumi.bare.yaml");
   });
 
   it("refuses a stamp that is not a backup's", async () => {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from "vitest";
 import { backupTargetsByCluster, isCronSchedule, isS3BucketName } from "../../components/model";
 import { checkStack } from "../../components/stack-check";
-import { expectRefusedAt, Keys, refusal } from "../support/stack-cases";
+import { BASES, expectRefusedAt, Keys, refusal } from "../support/stack-cases";
 
 const S3_EXISTING = { s3: { bucket: "nats-backups", existing: { endpoint: "https://minio.example:9000", credentialsSecret: "backup-s3" } } };
 
@@ -117,5 +117,27 @@ describe("the backup and restore users", () => {
     const keys = stack();
     keys.accounts[0].users.push({ name: "app-backup", publisher: { stream: "ORDERS" } });
     expect(expectRefusedAt(refusal(keys), "accounts[0].users[1].name").allowed).toMatch(/the backups policy adds a user of that name to account app/);
+  });
+});
+
+describe("a backup policy on a hub with leaf sites", () => {
+  it("backs up the hub's and the sites' streams where the clusters run with auth, by cluster", () => {
+    const keys = BASES.hubLeaf();
+    keys.backups = { schedule: "@daily", retentionDays: 7, destination: { pvc: { size: "10Gi" } } };
+    const { backups } = checkStack("hub-leaf", keys);
+    expect(Object.fromEntries([...backupTargetsByCluster(backups!)].map(([cluster, targets]) => [cluster, targets.map((target) => target.stream)]))).toEqual({
+      hub: ["FACTORY_EVENTS", "BRANCH_EVENTS"],
+      branch: ["READINGS"],
+    });
+  });
+
+  it("refuses the streams of a site that runs without auth, which no backup user can reach", () => {
+    const keys = BASES.hubLeaf();
+    keys.hubLeaf.sites[1].anonymousClients = true;
+    delete keys.hubLeaf.sites[1].clients;
+    keys.backups = { schedule: "@daily", retentionDays: 7, destination: { pvc: { size: "10Gi" } } };
+    const problem = expectRefusedAt(refusal(keys), "backups");
+    expect(problem).toMatchObject({ value: "READINGS" });
+    expect(problem.allowed).toMatch(/branch runs without auth, so no backup user can reach them/);
   });
 });
