@@ -4,6 +4,8 @@
  * (the user the Kubernetes CronJob runs as), into one folder per cluster: `<DIR>/<cluster>/SHA256SUMS` and
  * `<DIR>/<cluster>/<account>/<stream>/{backup.json,stream.tar.s2}` (see components/local/backup).
  *
+ * A backup is whole or absent: when a snapshot fails, the folder is removed.
+ *
  * Exit codes: 0 when every stream was backed up, 1 when the stack is not running or a snapshot failed, 2 for
  * a bad command line, a refused stack or one without a backup policy.
  */
@@ -47,7 +49,9 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(`backed up ${streams} stream(s); restore with: npm run restore -- ${stack} --from ${shownPath(out)}\n`);
     return 0;
   } catch (error) {
-    process.stderr.write(`backup failed: ${(error as Error).message}\n`);
+    // A backup is whole or absent: a folder missing a stream would later restore as if it were complete.
+    fs.rmSync(out, { recursive: true, force: true });
+    process.stderr.write(`backup failed, nothing was kept in ${shownPath(out)}: ${(error as Error).message}\n`);
     return 1;
   } finally {
     await connections?.close();

@@ -47,7 +47,7 @@ export const BACKUP_COMMAND: CommandSpec = {
   options: [{ name: "out", value: "DIR", description: "write the backup to DIR, one folder per cluster (default backups/<stack>/<UTC time>); DIR must be new or empty" }],
   exitCodes: [
     { code: 0, meaning: "every stream was backed up (or usage printed)" },
-    { code: 1, meaning: "the stack is not running, or a snapshot failed; a failed backup leaves no stream folder behind" },
+    { code: 1, meaning: "the stack is not running, or a snapshot failed; a failed backup leaves nothing behind" },
     { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused, or the stack has no backup policy" },
   ],
 };

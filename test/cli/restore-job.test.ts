@@ -61,7 +61,8 @@ describe("npm run restore -- <stack> --job <stamp>", () => {
   it("tells how to start a stack that is not running, and refuses a stack without a backup policy", async () => {
     const [notRunning, bare] = await Promise.all([runTool("backup", ["shop"], project), runTool("backup", ["bare"], project)]);
     expect(notRunning.code).toBe(1);
-    expect(notRunning.stderr).toContain("backup failed: stack shop is not running here: start it with npm run local -- shop");
+    expect(notRunning.stderr).toMatch(/backup failed, nothing was kept in backups\/shop\/\d{8}T\d{6}Z: stack shop is not running here: start it with npm run local -- shop/);
+    expect(fs.existsSync(path.join(project, "backups"))).toBe(false);
     expect(bare.code).toBe(2);
     expect(bare.stderr).toContain("stack bare has no backup policy: add nats-jetstream:backups (schedule, retentionDays, destination) to stacks/Pulumi.bare.yaml");
   });
