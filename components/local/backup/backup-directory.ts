@@ -5,10 +5,10 @@
  *   <dir>/<account>/<stream>/backup.json      the stream's config and state when it was snapshotted
  *   <dir>/<account>/<stream>/stream.tar.s2    the snapshot as nats-server sent it
  *
- * Each `<account>` directory is what `nats account backup` writes, and each `<stream>` directory what
- * `nats stream backup` writes (backup.json plus stream.tar.s2), so either restores with the nats CLI and a
- * directory made by the CLI restores here. SHA256SUMS is this project's addition (`sha256sum -c SHA256SUMS`
- * checks it by hand); a directory without it is restored after the structural checks alone.
+ * Each `<stream>` directory is what `nats stream backup` writes (backup.json plus stream.tar.s2), so
+ * `nats stream restore <dir>` restores it, and a directory the nats CLI made restores here once it is put
+ * under `<account>/`. SHA256SUMS is this project's addition (`sha256sum -c SHA256SUMS` checks it by hand); a
+ * directory without it is restored after the structural checks alone.
  */
 import * as crypto from "crypto";
 import * as fs from "fs";
@@ -48,8 +48,17 @@ export class BackupRefused extends Error {
   }
 }
 
+/** The file's SHA-256, read in blocks so that a snapshot of any size is hashed in little memory. */
 export function sha256File(file: string): string {
-  return crypto.createHash("sha256").update(fs.readFileSync(file)).digest("hex");
+  const hash = crypto.createHash("sha256");
+  const fd = fs.openSync(file, "r");
+  try {
+    const block = Buffer.alloc(1024 * 1024);
+    for (let read = fs.readSync(fd, block); read > 0; read = fs.readSync(fd, block)) hash.update(block.subarray(0, read));
+  } finally {
+    fs.closeSync(fd);
+  }
+  return hash.digest("hex");
 }
 
 /** Writes SHA256SUMS over every backup.json and stream.tar.s2 under `dir`. */

@@ -20,29 +20,42 @@ const UNCOMPRESSED = 0x01;
 /** Types 0x02 to 0x7f are reserved and must not be skipped; 0x80 to 0xfe are skippable (padding, S2's index). */
 const LAST_UNSKIPPABLE = 0x7f;
 
+/** Reads `length` bytes at `position` of an open file: only chunk headers and the identifier are read, so a file of any size is walked in little memory. */
+function readAt(fd: number, position: number, length: number): Buffer {
+  const buffer = Buffer.alloc(length);
+  const read = fs.readSync(fd, buffer, 0, length, position);
+  return buffer.subarray(0, read);
+}
+
 /** The problem with the file's framing, or undefined when every chunk is whole. */
 export function s2FramingProblem(file: string): string | undefined {
-  const data = fs.readFileSync(file);
-  if (data.length === 0) return "it is empty";
-  let offset = 0;
-  let chunks = 0;
-  while (offset < data.length) {
-    if (offset + 4 > data.length) return `it ends inside a chunk header at byte ${offset}: the file was cut short`;
-    const type = data[offset];
-    const length = data[offset + 1] | (data[offset + 2] << 8) | (data[offset + 3] << 16);
-    const end = offset + 4 + length;
-    if (end > data.length) return `chunk ${chunks + 1} at byte ${offset} needs ${length} bytes but only ${data.length - offset - 4} remain: the file was cut short`;
-    if (chunks === 0) {
-      const magic = data.subarray(offset + 4, end).toString("latin1");
-      if (type !== STREAM_IDENTIFIER || (magic !== S2_MAGIC && magic !== SNAPPY_MAGIC)) return "it does not start with an S2 stream identifier: it is not a JetStream snapshot";
-    } else if ((type === COMPRESSED || type === UNCOMPRESSED) && length < 4) {
-      return `chunk ${chunks + 1} at byte ${offset} is too short to hold its checksum`;
-    } else if (type > UNCOMPRESSED && type <= LAST_UNSKIPPABLE) {
-      return `chunk ${chunks + 1} at byte ${offset} has the reserved type 0x${type.toString(16)}: the file is corrupted`;
+  const fd = fs.openSync(file, "r");
+  try {
+    const size = fs.fstatSync(fd).size;
+    if (size === 0) return "it is empty";
+    let offset = 0;
+    let chunks = 0;
+    while (offset < size) {
+      if (offset + 4 > size) return `it ends inside a chunk header at byte ${offset}: the file was cut short`;
+      const header = readAt(fd, offset, 4);
+      const type = header[0];
+      const length = header[1] | (header[2] << 8) | (header[3] << 16);
+      const end = offset + 4 + length;
+      if (end > size) return `chunk ${chunks + 1} at byte ${offset} needs ${length} bytes but only ${size - offset - 4} remain: the file was cut short`;
+      if (chunks === 0) {
+        const magic = readAt(fd, offset + 4, length).toString("latin1");
+        if (type !== STREAM_IDENTIFIER || (magic !== S2_MAGIC && magic !== SNAPPY_MAGIC)) return "it does not start with an S2 stream identifier: it is not a JetStream snapshot";
+      } else if ((type === COMPRESSED || type === UNCOMPRESSED) && length < 4) {
+        return `chunk ${chunks + 1} at byte ${offset} is too short to hold its checksum`;
+      } else if (type > UNCOMPRESSED && type <= LAST_UNSKIPPABLE) {
+        return `chunk ${chunks + 1} at byte ${offset} has the reserved type 0x${type.toString(16)}: the file is corrupted`;
+      }
+      offset = end;
+      chunks += 1;
     }
-    offset = end;
-    chunks += 1;
+    if (chunks < 2) return "it holds no data after the stream identifier";
+    return undefined;
+  } finally {
+    fs.closeSync(fd);
   }
-  if (chunks < 2) return "it holds no data after the stream identifier";
-  return undefined;
 }
