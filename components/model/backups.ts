@@ -52,7 +52,9 @@ export interface PvcDestinationSpec {
 
 /** Where backups go: exactly one of `s3` and `pvc`. */
 export interface BackupDestinationSpec {
+  /** An S3 bucket, created by the stack on AWS or existing. */
   s3?: S3DestinationSpec;
+  /** A PersistentVolumeClaim per cluster. */
   pvc?: PvcDestinationSpec;
 }
 
@@ -66,17 +68,21 @@ export interface BackupsSpec {
   streams?: string[];
   /** Key-value buckets to back up, by name. Default: every file-backed bucket of the stack; [] for none. */
   buckets?: string[];
+  /** Where backups go. */
   destination: BackupDestinationSpec;
 }
 
 /** One stream snapshotted by a backup: a stream, or the stream `KV_<bucket>` that holds a bucket. */
 export interface BackupTarget {
+  /** Whether the stack declares it as a stream or as a key-value bucket. */
   kind: "stream" | "bucket";
   /** The stream's or the bucket's name, as the stack declares it. */
   name: string;
   /** The JetStream stream the snapshot is taken of. */
   stream: string;
+  /** The account that holds it, whose backup user snapshots it. */
   account: string;
+  /** The cluster it lands in, whose CronJob backs it up. */
   cluster: string;
 }
 
@@ -86,10 +92,13 @@ export type BackupDestination =
 
 /** A validated backup policy. */
 export interface BackupPolicy {
+  /** When backups run (cron). */
   schedule: string;
+  /** Days a backup is kept. */
   retentionDays: number;
   /** Every stream to snapshot, in the stack's order: streams first, then buckets. */
   targets: BackupTarget[];
+  /** Where backups go, with the defaults filled in. */
   destination: BackupDestination;
 }
 
