@@ -21,7 +21,7 @@ const cluster = { name: "nats", tier: "small" } as const;
 describe("the tier stacks' application account", () => {
   it.each([
     ["dev", false],
-    ["small", false],
+    ["small", true],
     ["medium", true],
     ["large", true],
   ])("Pulumi.%s.yaml gives app a publisher and a worker of its work queue JOBS, the provisioner that creates it, and (backed up: %s) the users that back it up and restore it", (name, backedUp) => {
