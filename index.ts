@@ -19,6 +19,12 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { deployedConnection } from "./components/kubernetes/access/nats-access";
 import { deployCluster } from "./components/kubernetes/cluster/deploy-cluster";
+import { Provider as AwsProvider } from "@pulumi/aws/provider";
+import { BackupBucket } from "./components/aws/backup-bucket";
+import { BackupSchedule } from "./components/kubernetes/backups/backup-schedule";
+import { backupServiceAccountName } from "./components/workloads/backup-objects";
+import { withBackupUsers } from "./components/model/backup-users";
+import { backupTargetsByCluster } from "./components/model/backups";
 import { withProvisionersFor } from "./components/model/provisioners";
 import { JetStreamResources } from "./components/kubernetes/jetstream/jetstream-resources";
 import { Lightdash } from "./components/kubernetes/apps/lightdash";
@@ -156,8 +162,10 @@ interface StackOutputs {
 }
 
 /** The accounts as written, with a provisioner user for each account whose objects a NACK controller creates. */
-function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning): StackSpec["accounts"] {
-  return provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
+function accountsWithProvisioners(spec: StackSpec, provisioning: Provisioning, stack: Stack): StackSpec["accounts"] {
+  const accounts = provisioning.provisionerAccounts.length === 0 ? spec.accounts : withProvisionersFor(spec.accounts ?? [], provisioning.provisionerAccounts);
+  // The backup policy's users get creds like every other user: its CronJobs and restore Jobs mount them.
+  return stack.backups === undefined || accounts === undefined ? accounts : withBackupUsers(accounts, stack.backups.targets);
 }
 
 /** The stack's node pools, by cluster name; none when the stack declares none. */
@@ -188,7 +196,7 @@ interface StackAccounts {
 
 /** The stack's accounts with their provisioner users, and the streams their users name, as every component is given them. */
 function stackAccounts(spec: StackSpec, stack: Stack, provisioning: Provisioning): Omit<StackAccounts, "userCreds"> {
-  return { accounts: accountsWithProvisioners(spec, provisioning) ?? [], accountStreams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues) };
+  return { accounts: accountsWithProvisioners(spec, provisioning, stack) ?? [], accountStreams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues) };
 }
 
 /**
@@ -229,6 +237,54 @@ function declareJetStream(
   return declared;
 }
 
+/** The namespace the model gave a cluster of the stack. */
+function resolvedNamespace(stack: Stack, clusterName: string): string {
+  return stack.clusters.find((cluster) => cluster.name === clusterName)!.namespace;
+}
+
+/**
+ * Declares the backup policy's CronJob on each cluster that holds a stream or bucket it selects, through that
+ * cluster's provider, after the cluster and its JetStream objects, with the streams and buckets the model
+ * placed there; and, for a bucket the stack creates, the bucket, its role and a Pod Identity association for
+ * each cluster's backup ServiceAccount, in the bucket's region.
+ */
+function declareBackups(
+  description: StackDescription,
+  provisioning: Provisioning,
+  credentials: StackAccounts & { accountPublicKeys: pulumi.Input<Record<string, string>> },
+  placementOf: (cluster: string) => ClusterPlacement,
+  jetStream: Map<string, JetStreamResources>,
+): void {
+  const { spec, stack } = description;
+  if (stack.backups === undefined || spec.backups === undefined) return;
+  const clusters = [...backupTargetsByCluster(stack.backups).keys()];
+  const { destination } = stack.backups;
+  if (destination.kind === "s3" && destination.create !== undefined) {
+    new BackupBucket(
+      `${stack.name}-backups`,
+      {
+        bucket: destination.bucket,
+        prefix: destination.prefix,
+        region: destination.region,
+        retentionDays: stack.backups.retentionDays,
+        eksCluster: destination.create.eksCluster,
+        serviceAccounts: clusters.map((name) => ({ namespace: resolvedNamespace(stack, name), serviceAccount: backupServiceAccountName(name) })),
+      },
+      { providers: [new AwsProvider(`${stack.name}-backups-aws`, { region: destination.region })] },
+    );
+  }
+  for (const clusterName of clusters) {
+    const { cluster, provider, dependsOn } = placementOf(clusterName);
+    const target = provisioning.targets.find((candidate) => candidate.cluster.name === clusterName)!;
+    const objects = jetStream.get(clusterName);
+    new BackupSchedule(
+      `${clusterName}-backups`,
+      { cluster, ...credentials, backups: spec.backups, jetStream: jetStreamSpecOf(description, target), stackName: stack.name },
+      { ...(provider ? { providers: [provider] } : {}), dependsOn: [...dependsOn, ...(objects ? [objects] : [])] },
+    );
+  }
+}
+
 /** The streams and buckets as written that the model placed on a target: what its JetStreamResources is given. */
 function jetStreamSpecOf({ spec, stack }: StackDescription, target: Provisioning["targets"][number]): JetStreamResourceSetSpec {
   const streams = new Set(target.accounts.flatMap((share) => share.streams));
@@ -261,7 +317,7 @@ function deployOneCluster(description: StackDescription): StackOutputs {
   const opts = provider ? { providers: [provider] } : undefined;
   const clusterArgs = {
     cluster: clusterSpec,
-    accounts: accountsWithProvisioners(spec, provisioning),
+    accounts: accountsWithProvisioners(spec, provisioning, stack),
     streams: accountStreams(stack.jetstream.streams, stack.jetstream.keyValues),
     operatorName: stack.name,
     ...sharedClusterSettings(provisioning, description.monitoring),
@@ -273,6 +329,7 @@ function deployOneCluster(description: StackDescription): StackOutputs {
   const accounts = { ...stackAccounts(spec, stack, provisioning), userCreds: credentials.userCreds };
   const placement = () => ({ cluster: clusterSpec, provider, dependsOn: [cluster] });
   const jetStream = declareJetStream(description, provisioning, accounts, placement);
+  declareBackups(description, provisioning, { ...accounts, accountPublicKeys: credentials.accountPublicKeys }, placement, jetStream);
   declareMonitoring(description, placement);
   // Lightdash's streams are the stack's: the home cluster's controller declares them with the others, and
   // Lightdash's workers wait for them.
@@ -322,7 +379,7 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
       allowPlaintextGateways: superclusterSpec.allowPlaintextGateways,
       // Read as text: as JSON, a version such as "1.30" would become the number 1.3.
       kubernetesVersion: config.get("kubernetesVersion"),
-      accounts: accountsWithProvisioners(spec, provisioning),
+      accounts: accountsWithProvisioners(spec, provisioning, stack),
       streams: accounts.accountStreams,
       operatorName: stack.name,
     },
@@ -336,7 +393,9 @@ function deploySuperCluster(description: StackDescription): StackOutputs {
     provider: supercluster.providerOf(name) ?? inherited?.[0],
     dependsOn: [supercluster.clusters[name]],
   });
-  declareJetStream(description, provisioning, { ...accounts, userCreds: supercluster.userCreds }, placement);
+  const credentials = { ...accounts, userCreds: supercluster.userCreds };
+  const jetStream = declareJetStream(description, provisioning, credentials, placement);
+  declareBackups(description, provisioning, { ...credentials, accountPublicKeys: supercluster.accountPublicKeys }, placement, jetStream);
   declareMonitoring(description, placement);
   return {
     clientUrls: supercluster.clientUrls,
@@ -363,7 +422,7 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
       sites: hubLeafSpec.sites,
       leafnodesTls: hubLeafSpec.leafnodesTls,
       allowPlaintextLeafnodes: hubLeafSpec.allowPlaintextLeafnodes,
-      accounts: accountsWithProvisioners(spec, provisioning),
+      accounts: accountsWithProvisioners(spec, provisioning, stack),
       streams: accounts.accountStreams,
       operatorName: stack.name,
     },
@@ -376,7 +435,9 @@ function deployHubAndLeaf(description: StackDescription): StackOutputs {
     provider: hubAndLeaf.providerOf(name) ?? inherited?.[0],
     dependsOn: [name === hubLeafSpec.hub.name ? hubAndLeaf.hub : hubAndLeaf.sites[name]],
   });
-  declareJetStream(description, provisioning, { ...accounts, userCreds: hubAndLeaf.userCreds }, placement);
+  const credentials = { ...accounts, userCreds: hubAndLeaf.userCreds };
+  const jetStream = declareJetStream(description, provisioning, credentials, placement);
+  declareBackups(description, provisioning, { ...credentials, accountPublicKeys: hubAndLeaf.accountPublicKeys }, placement, jetStream);
   declareMonitoring(description, placement);
   return {
     clientUrls: hubAndLeaf.clientUrls,

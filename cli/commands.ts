@@ -39,3 +39,35 @@ export const LOCAL_COMMAND: CommandSpec = {
     { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused; nothing was started" },
   ],
 };
+
+/** `npm run backup -- <stack> [--out DIR]`. */
+export const BACKUP_COMMAND: CommandSpec = {
+  invocation: "npm run backup --",
+  summary: "Snapshots the streams and buckets of the stack's backup policy from its running `npm run local` servers, as each account's backup user.",
+  options: [{ name: "out", value: "DIR", description: "write the backup to DIR, one folder per cluster (default backups/<stack>/<UTC time>); DIR must be new or empty" }],
+  exitCodes: [
+    { code: 0, meaning: "every stream was backed up (or usage printed)" },
+    { code: 1, meaning: "the stack is not running, or a snapshot failed; a failed backup leaves nothing behind" },
+    { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused, or the stack has no backup policy" },
+  ],
+};
+
+/** `npm run restore -- <stack> --from DIR [--replace]`, or `--job STAMP` for the Kubernetes restore Job. */
+export const RESTORE_COMMAND: CommandSpec = {
+  invocation: "npm run restore --",
+  summary: "Restores a backup (one folder per cluster, as npm run backup writes it) into the stack's running `npm run local` servers, as each account's restore user.",
+  options: [
+    { name: "from", value: "DIR", description: "the backup to restore (required, unless --job is given)" },
+    { name: "replace", description: "delete a stream of the same name before restoring it; without it such a stream refuses the restore" },
+    {
+      name: "job",
+      value: "STAMP",
+      description: "print, instead, the Kubernetes Job of each cluster that restores its CronJob's backup of STAMP (the run's UTC time, e.g. 20261201T030000Z); apply it with kubectl apply -f -",
+    },
+  ],
+  exitCodes: [
+    { code: 0, meaning: "every stream was restored (or usage printed)" },
+    { code: 1, meaning: "the stack is not running, the backup was refused (damaged, or streams exist), or a restore failed" },
+    { code: USAGE_EXIT_CODE, meaning: "the command line or the stack was refused, or the stack has no backup policy" },
+  ],
+};

@@ -21,9 +21,12 @@ import {
   prepareRunDir,
   provisionStack,
   readRunSummary,
+  removeRunEndpoints,
+  RunEndpoints,
   ServerBinary,
   smokeCheckStack,
   startStackTopology,
+  writeRunEndpoints,
 } from "../components/local";
 import { formatServerVersion, Stack, stackProvisioning, ValidationError } from "../components/model";
 import { jetStreamProvisionerName } from "../components/model/provisioners";
@@ -177,14 +180,17 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const signal = interrupted(output);
   const run = new LocalRun(output);
+  const runDir = path.join(projectDir, ".local", stack.name);
+  let endpoints: RunEndpoints | undefined;
   try {
     const binary = findServerBinary();
-    const runDir = path.join(projectDir, ".local", stack.name);
     const ready = start(stack, binary, runDir, run, output).then(async (credentials) => {
       const topology = run.topology!;
       output.progress("smoke check, through the stack's own creds:");
       await smokeCheckStack(stack, topology, credentials, (local, user) => connectAs(local, credentials, user), (result) => output.check(result));
       const { provisioned, checks } = output;
+      endpoints = { stack: stack.name, clusters: Object.fromEntries(topology.clusters.map((local) => [local.name, local.clientUrls])) };
+      writeRunEndpoints(runDir, endpoints);
       output.ready(await readRunSummary({ stack, topology, credentials, binary, runDir, provisioned, checks, monitoring, managers: (cluster) => managersOf(run, cluster) }));
     });
     const first = await Promise.race([ready.then(() => "ready" as const), signal]);
@@ -204,6 +210,7 @@ async function main(argv: readonly string[]): Promise<number> {
     output.failed(error as Error);
     return 1;
   } finally {
+    if (endpoints !== undefined) removeRunEndpoints(runDir, endpoints);
     await run.shutDown();
   }
 }

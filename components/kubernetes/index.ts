@@ -23,6 +23,7 @@ export * from "./topology/super-cluster";
 export * from "./topology/hub-and-leaf";
 export * from "./access/nats-access";
 export * from "./access/cluster-ingress";
+export * from "./backups/backup-schedule";
 export * from "./apps/lag-scaling";
 export * from "./jetstream/nack-crd-schemas";
 export * from "./jetstream/nack-crds";

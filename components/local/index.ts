@@ -22,3 +22,4 @@ export * from "./stack-launch";
 export * from "./stack-smoke";
 export * from "./stack-status";
 export * from "./run-summary";
+export * from "./run-endpoints";

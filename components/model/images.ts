@@ -52,6 +52,20 @@ export const PINNED_IMAGES = {
       "NACK's newest release, the official nack chart's since nats-io/k8s#1187; its control loop (--control-loop) " +
       "is the only mode that reconciles KeyValue objects",
   },
+  natsBox: {
+    repository: "natsio/nats-box",
+    tag: "0.19.7",
+    reason:
+      "the official chart's nats-box (helm/charts/nats values.yaml, chart 2.14.2): its nats CLI takes `stream backup` " +
+      "and `stream restore` with --check, --creds and --inbox-prefix, and its busybox has tar, gzip and sha256sum",
+  },
+  awsCli: {
+    repository: "amazon/aws-cli",
+    tag: "2.27.63",
+    reason:
+      "AWS CLI v2 for the upload and download of backups: its SDK reads EKS Pod Identity's container credentials, " +
+      "and --endpoint-url reaches S3-compatible stores; the image has no nats CLI, so it runs beside nats-box",
+  },
 } as const satisfies Record<string, PinnedImage>;
 
 /** `repository:tag`, as a container's `image` field takes it. */

@@ -6,6 +6,8 @@
  */
 import { resolveAccounts } from "./account-resolution";
 import { Account, AccountSpec, AccountStream } from "./accounts";
+import { withBackupUsers } from "./backup-users";
+import { BackupsSpec, resolveBackups } from "./backups";
 import { Cluster } from "./cluster";
 import { Problems } from "./errors";
 import { AccountMembers, JetStreamResourceSet, resolveJetStreamResourceSet, soleTarget } from "./jetstream-resource-set";
@@ -21,6 +23,8 @@ export interface StackAccountsSpec {
   accounts?: AccountSpec[];
   streams?: StreamSpec[];
   keyValues?: KeyValueSpec[];
+  /** The backup policy: each account holding a backed-up stream gets its backup and restore users. */
+  backups?: BackupsSpec;
 }
 
 export interface StackAccounts {
@@ -113,7 +117,9 @@ export function resolveStackAccounts(spec: StackAccountsSpec, home: Cluster, pro
   );
   const provisioned = [...jetstream.streams, ...jetstream.keyValues];
   const owners = provisionerAccountNames(provisioned, targets ?? [soleTarget(home)]);
-  const specs = Array.isArray(spec.accounts) ? withProvisionersFor(spec.accounts, owners) : spec.accounts;
+  // The policy's problems are reported once, by resolveStack; here only its targets matter.
+  const backupTargets = resolveBackups(spec.backups, jetstream, "", new Problems())?.targets ?? [];
+  const specs = Array.isArray(spec.accounts) ? withBackupUsers(withProvisionersFor(spec.accounts, owners), backupTargets) : spec.accounts;
   const accounts = resolveAccounts(specs, { cluster: home, streams: accountStreams(jetstream.streams, jetstream.keyValues) }, "accounts", problems);
   checkWorkerUsers(problems, jetstream.streams, accounts);
   return { accounts, jetstream };

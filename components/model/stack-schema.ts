@@ -15,6 +15,7 @@
 import { z } from "zod";
 import { accountSchema } from "./accounts-schema";
 import { awsSchema, costSchema } from "./aws-schema";
+import { backupsSchema } from "./backups-schema";
 import { CLOUDS } from "./clouds";
 import { clusterSchema, hubLeafSchema, superClusterSchema } from "./cluster-schema";
 import { Problem } from "./errors";
@@ -34,6 +35,7 @@ export const stackKeysShape = {
   accounts: z.array(accountSchema, { error: "give a list of accounts" }).optional().meta({ description: "Accounts, one per trust boundary, each with its users." }),
   streams: z.array(streamSchema, { error: "give a list of streams" }).optional().meta({ description: "JetStream streams with their durable consumers." }),
   keyValues: z.array(keyValueSchema, { error: "give a list of key-value buckets" }).optional().meta({ description: "Key-value buckets." }),
+  backups: backupsSchema.optional().meta({ description: "Scheduled backups of the stack's file-backed streams and buckets, and where they go." }),
   lightdash: lightdashSchema.optional().meta({ description: "The Lightdash preset: its API and workers on NATS, and their streams." }),
   kubeconfig: text("give the contents of a kubeconfig, or the path of one", 1024 * 1024)
     .optional()

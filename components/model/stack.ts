@@ -9,6 +9,8 @@ import { Account, AccountSpec } from "./accounts";
 import { AwsSpec, AwsSubstrate, resolveAwsSubstrate } from "./aws-substrate";
 import { CostSpec, resolveCostSpec, CostInputs } from "./cost/cost-spec";
 import { checkInstanceStorageReplicas } from "./instance-storage";
+import { backupUserNames } from "./backup-users";
+import { BackupPolicy, BackupsSpec, resolveBackups, BackupTarget } from "./backups";
 import { Cloud, CLOUDS } from "./clouds";
 import { Cluster, ClusterSpec, resolveCluster } from "./cluster";
 import { Problems, ValidationError } from "./errors";
@@ -46,6 +48,8 @@ export interface StackSpec {
   streams?: StreamSpec[];
   /** Key-value buckets, each in one of `accounts`. */
   keyValues?: KeyValueSpec[];
+  /** Scheduled backups of the file-backed streams and buckets, and where they go. Default: none. */
+  backups?: BackupsSpec;
   /**
    * The Kubernetes version the stack deploys to, "MAJOR.MINOR" (e.g. "1.35"). Needed by what Kubernetes
    * provides only from some version on: a supercluster's `zones` need 1.35 or newer.
@@ -62,7 +66,7 @@ export interface StackSpec {
 }
 
 /** Every key a stack file may hold, for readers that take them one by one (the Pulumi program's config). */
-export const STACK_SPEC_KEYS = ["cluster", "supercluster", "hubLeaf", "accounts", "streams", "keyValues"] as const satisfies readonly (keyof StackSpec)[];
+export const STACK_SPEC_KEYS = ["cluster", "supercluster", "hubLeaf", "accounts", "streams", "keyValues", "backups"] as const satisfies readonly (keyof StackSpec)[];
 
 /** A validated stack. */
 export interface Stack {
@@ -82,6 +86,8 @@ export interface Stack {
   aws: AwsSubstrate | undefined;
   /** What the cost estimate reads beyond the topology. */
   cost: CostInputs;
+  /** The backup policy, when the stack has one. */
+  backups: BackupPolicy | undefined;
 }
 
 
@@ -110,6 +116,16 @@ function resolveTopology(spec: StackSpec, problems: Problems): Topology | undefi
   return { kind: "cluster", cluster: resolveCluster(spec.cluster!, "cluster", problems) };
 }
 
+/** A declared user may not take the name of a backup or restore user the backup policy adds. */
+function checkBackupUserNames(accounts: AccountSpec[] | undefined, targets: readonly BackupTarget[], problems: Problems): void {
+  const taken = backupUserNames(targets);
+  (Array.isArray(accounts) ? accounts : []).forEach((account, accountIndex) =>
+    (Array.isArray(account?.users) ? account.users : []).forEach((user, userIndex) => {
+      if (taken.includes(user?.name)) problems.add(`accounts[${accountIndex}].users[${userIndex}].name`, user.name, `rename the user: the backups policy adds a user of that name to account ${account.name}`);
+    }),
+  );
+}
+
 /** Checks a whole stack; throws a ValidationError naming every problem by its path in the stack file. */
 export function resolveStack(name: string, spec: StackSpec): Stack {
   const problems = new Problems();
@@ -125,8 +141,11 @@ export function resolveStack(name: string, spec: StackSpec): Stack {
   const aws = resolveAwsSubstrate(spec, topology!, problems);
   checkInstanceStorageReplicas(clusters, jetstream, spec.acceptNodeLocalDataLoss === true, problems);
   const cost = resolveCostSpec(spec.cost, "cost", problems);
+  const openClusters = jetStreamTargets(topology!).filter((target) => target.defaultAccount !== undefined).map((target) => target.cluster.name);
+  const backups = resolveBackups(spec.backups, jetstream, name, problems, "backups", openClusters);
+  if (backups !== undefined) checkBackupUserNames(spec.accounts, backups.targets, problems);
   problems.throwIfAny();
-  return { name, clusters, topology: topology!, jetStreamHome: home, accounts, jetstream, aws, cost };
+  return { name, clusters, topology: topology!, jetStreamHome: home, accounts, jetstream, aws, cost, backups };
 }
 
 /**

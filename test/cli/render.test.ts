@@ -191,9 +191,19 @@ describe("npm run render", () => {
     expect(listFiles(path.join(dev, "servers"))).toEqual(["nats-0.conf"]);
   });
 
-  it("renders the small stack with three servers and a claim per server", () => {
+  it("renders the small stack with three servers, a claim per server, and its backups", () => {
     const claims = [0, 1, 2].map((ordinal) => `PersistentVolumeClaim nats/jetstream-nats-${ordinal}`);
-    expect(objectsIn(small)).toEqual(objectsIn(dev).flatMap((object) => (object === claims[0] ? claims : [object])));
+    const backups = [
+      "ServiceAccount nats/nats-backup",
+      "Secret nats/nats-app-backup-creds",
+      "Secret nats/nats-app-restore-creds",
+      "Secret nats/nats-backups-app-backup-creds",
+      "Secret nats/nats-backups-app-restore-creds",
+      "PersistentVolumeClaim nats/nats-backups",
+      "CronJob nats/nats-backup",
+    ];
+    expect(objectsIn(small).filter((object) => backups.includes(object))).toEqual(backups);
+    expect(objectsIn(small).filter((object) => !backups.includes(object))).toEqual(objectsIn(dev).flatMap((object) => (object === claims[0] ? claims : [object])));
     expect(listFiles(path.join(small, "servers"))).toEqual(["nats-0.conf", "nats-1.conf", "nats-2.conf"]);
     const conf = fs.readFileSync(path.join(small, "servers", "nats-1.conf"), "utf8");
     expect(conf).toContain('"nats://nats-2.nats-headless.nats.svc.cluster.local:6222"');
@@ -211,11 +221,12 @@ describe("npm run render", () => {
   });
 
   it("plans the key material of the operator, every account and every user, and nothing else outside Kubernetes", () => {
-    for (const dir of [dev, small]) {
+    for (const [dir, users] of [
+      [dev, ["api", "app-nack", "sys", "worker"]],
+      [small, ["api", "app-backup", "app-nack", "app-restore", "sys", "worker"]],
+    ] as const) {
       expect(planIn(dir).map((resource) => `${resource.type} ${resource.name}`)).toEqual(
-        ["nats-account-key-app", "nats-account-key-SYS", "nats-operator-key", "nats-user-key-api", "nats-user-key-app-nack", "nats-user-key-sys", "nats-user-key-worker"].map(
-          (name) => `random:index/randomBytes:RandomBytes ${name}`,
-        ),
+        ["nats-account-key-app", "nats-account-key-SYS", "nats-operator-key", ...users.map((user) => `nats-user-key-${user}`)].map((name) => `random:index/randomBytes:RandomBytes ${name}`),
       );
       for (const resource of planIn(dir)) expect(resource.inputs).toEqual({ length: 32, keepers: { rotation: "initial" } });
     }
@@ -234,17 +245,23 @@ describe("npm run render", () => {
   });
 
   it("writes no Secret value, nkey seed or creds text anywhere under the output directory", () => {
-    for (const dir of [dev, small]) {
+    const backupCreds = [{ "app-backup.creds": "<redacted>" }, { "app-restore.creds": "<redacted>" }];
+    for (const [dir, keys, backups] of [
+      [dev, 7, false],
+      [small, 9, true],
+    ] as const) {
       const secrets = manifestsIn(dir).filter((object) => object.kind === "Secret");
       expect(secrets.map((secret) => secret.stringData)).toEqual([
         { "app-nack.creds": "<redacted>" },
         { "api.creds": "<redacted>" },
+        ...(backups ? [backupCreds[0]] : []),
         { "app-nack.creds": "<redacted>" },
+        ...(backups ? [backupCreds[1], ...backupCreds] : []),
         { "sys.creds": "<redacted>" },
         { "worker.creds": "<redacted>" },
       ]);
       const forbidden = secretTexts(dir, path.basename(dir));
-      expect(forbidden).toHaveLength(7 * 5);
+      expect(forbidden).toHaveLength(keys * 5);
       // The texts searched for are the real ones: the system account's key in nats.conf comes from the same bytes.
       const [, systemAccount] = nkeysFrom(keptBytes(keysFileOf(path.basename(dir))).get("nats-account-key-SYS")!);
       expect(fs.readFileSync(path.join(dir, "servers", "nats-0.conf"), "utf8")).toContain(`system_account: "${systemAccount.publicKey}"`);
@@ -265,8 +282,11 @@ describe("npm run render", () => {
   });
 
   it("trusts no key anyone can compute from resource names: every key the configs name comes from the keystore", () => {
-    for (const dir of [dev, small]) {
-      expect(nameDerivedKeys(dir)).toHaveLength(7 * 3);
+    for (const [dir, keys] of [
+      [dev, 7],
+      [small, 9],
+    ] as const) {
+      expect(nameDerivedKeys(dir)).toHaveLength(keys * 3);
       // The operator, SYS and app are trusted, each by a key drawn into the keystore.
       expect([...expectOnlyKeystoreKeys(dir, path.basename(dir))].map((key) => key[0]).sort()).toEqual(["A", "A", "O"]);
     }

@@ -82,3 +82,42 @@ export function projectWith(parent: string, stacks: Record<string, string>): str
   for (const [name, text] of Object.entries(stacks)) fs.writeFileSync(path.join(dir, "stacks", `Pulumi.${name}.yaml`), text);
   return dir;
 }
+
+/** Runs one of the project's CLIs (`cli/<name>.ts`) in one node process in `cwd`, to its end. */
+export function runTool(name: string, args: string[], cwd: string, timeoutMs = 30_000): Promise<Finished> {
+  return finished(spawn(process.execPath, ["--import", `file://${TSX_LOADER}`, path.join(PROJECT_DIR, "cli", `${name}.ts`), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }), timeoutMs);
+}
+
+/** A `npm run local` of a stack that is up and checked: its ready event, and how to stop it. */
+export interface RunningLocal {
+  summary: Extract<RunEvent, { event: "ready" }>;
+  /** SIGTERM, then the run's end. */
+  stop(): Promise<Finished>;
+}
+
+/** Starts `npm run local -- <stack> --json` in `project` and waits for its ready event; fails with the output when it exits first. */
+export async function startLocal(project: string, stack: string, timeoutMs = 40_000): Promise<RunningLocal> {
+  const child = startCli([stack, "--json"], project);
+  const run = finished(child, timeoutMs + 30_000);
+  let output = "";
+  const ready = new Promise<string>((resolve) => {
+    child.stdout!.on("data", (chunk) => {
+      output += chunk;
+      const line = output.split("\n").find((candidate) => candidate.startsWith('{"event":"ready"'));
+      if (line !== undefined) resolve(line);
+    });
+  });
+  const line = await Promise.race([
+    ready,
+    run.then((exited): string => {
+      throw new Error(`npm run local -- ${stack} exited (${exited.code}) before it was running:\n${exited.stdout}${exited.stderr}`);
+    }),
+  ]);
+  return {
+    summary: eventOf(runEvents(line), "ready"),
+    stop: () => {
+      child.kill("SIGTERM");
+      return run;
+    },
+  };
+}

@@ -24,6 +24,8 @@ describe("the pinned images", () => {
       "natsio/nats-server-config-reloader:0.23.0",
       "natsio/prometheus-nats-exporter:0.20.1",
       "natsio/jetstream-controller:0.24.0",
+      "natsio/nats-box:0.19.7",
+      "amazon/aws-cli:2.27.63",
     ]);
     for (const image of Object.values(PINNED_IMAGES)) expect(image.reason.length).toBeGreaterThan(40);
   });

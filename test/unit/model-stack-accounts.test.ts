@@ -19,16 +19,33 @@ function problemsOf(spec: StackSpec): string[] {
 const cluster = { name: "nats", tier: "small" } as const;
 
 describe("the tier stacks' application account", () => {
-  it.each(["dev", "small", "medium", "large"])("Pulumi.%s.yaml gives app a publisher and a worker of its work queue JOBS, and the provisioner that creates it", (name) => {
+  it.each([
+    ["dev", false],
+    ["small", true],
+    ["medium", true],
+    ["large", true],
+  ])("Pulumi.%s.yaml gives app a publisher and a worker of its work queue JOBS, the provisioner that creates it, and (backed up: %s) the users that back it up and restore it", (name, backedUp) => {
     const stack = resolveStack(name, readStackFile(stackFilePath(PROJECT_DIR, name)));
     expect(stack.accounts.map((account) => account.name)).toEqual(["SYS", "app"]);
     const [, app] = stack.accounts;
-    expect(app.users.map((user) => [user.name, user.permissions.publish])).toEqual([
+    const backupUsers = app.users.slice(3);
+    expect(app.users.slice(0, 3).map((user) => [user.name, user.permissions.publish])).toEqual([
       ["api", ["$JS.API.STREAM.INFO.JOBS", "jobs.>"]],
       ["worker", ["$JS.ACK.JOBS.workers.>", "$JS.API.CONSUMER.INFO.JOBS.workers", "$JS.API.CONSUMER.MSG.NEXT.JOBS.workers"]],
       ["app-nack", [...provisionerPermissions().publish].sort()],
     ]);
-    expect(app.users.map((user) => user.permissions.subscribe)).toEqual([["_INBOX_api.>"], ["_INBOX_worker.>"], ["_INBOX.>"]]);
+    expect(app.users.map((user) => user.permissions.subscribe).slice(0, 3)).toEqual([["_INBOX_api.>"], ["_INBOX_worker.>"], ["_INBOX.>"]]);
+    if (backedUp) {
+      expect(backupUsers.map((user) => [user.name, user.permissions.publish])).toEqual([
+        ["app-backup", ["$JS.API.INFO", "$JS.API.STREAM.INFO.JOBS", "$JS.API.STREAM.SNAPSHOT.JOBS", "$JS.SNAPSHOT.ACK.JOBS.>"]],
+        ["app-restore", ["$JS.API.INFO", "$JS.API.STREAM.DELETE.JOBS", "$JS.API.STREAM.INFO.JOBS", "$JS.API.STREAM.RESTORE.JOBS", "$JS.SNAPSHOT.RESTORE.JOBS.>"]],
+      ]);
+      expect(backupUsers.map((user) => user.permissions.subscribe)).toEqual([["_INBOX_app-backup.>"], ["_INBOX_app-restore.>"]]);
+      expect(stack.backups?.targets).toEqual([{ kind: "stream", name: "JOBS", stream: "JOBS", account: "app", cluster: "nats" }]);
+    } else {
+      expect(backupUsers).toEqual([]);
+      expect(stack.backups).toBeUndefined();
+    }
     const [jobs] = stack.jetstream.streams;
     expect({ name: jobs.name, account: jobs.account, retention: jobs.retention, storage: jobs.storage, replicas: jobs.replicas }).toEqual({
       name: "JOBS",
