@@ -1,6 +1,21 @@
 import { availableParallelism } from "os";
 import { defineConfig } from "vitest/config";
 
+/** Unit tests of pure functions: the model, credentials, streams, stack schema, workload builders, plans. */
+const PURE_UNIT_TESTS = [
+  "test/unit/model-*.test.ts",
+  "test/unit/credentials-{accounts,generate,roles}.test.ts",
+  "test/unit/streams-*.test.ts",
+  "test/unit/stack-schema-*.test.ts",
+  "test/unit/workloads-*.test.ts",
+  "test/unit/conf.test.ts",
+  "test/unit/local-{smoke-plan,topology-smoke-plan,s2-frames}.test.ts",
+  "test/unit/render-keystore.test.ts",
+  "test/unit/test-summary.test.ts",
+  "test/unit/monitoring-{dashboards,metric-names,model}.test.ts",
+  "test/unit/kubernetes-{builders,schema}.test.ts",
+];
+
 /** The fault tests: real servers killed under load, timed. */
 const FAULT_TESTS = "test/conformance/faults-*.test.ts";
 
@@ -22,7 +37,10 @@ const everyCore = { ...shared, maxWorkers: availableParallelism() };
 export default defineConfig({
   test: {
     projects: [
-      { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"] } },
+      { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"], exclude: PURE_UNIT_TESTS } },
+      // Files that touch no Pulumi runtime, no global state and no child process share their workers' module
+      // graphs: loading the model once per worker instead of once per file.
+      { test: { ...everyCore, isolate: false, sequence: { groupOrder: 0 }, name: "unit-pure", include: PURE_UNIT_TESTS } },
       { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "conformance", include: ["test/conformance/**/*.test.ts"], exclude: [FAULT_TESTS] } },
       {
         test: {
@@ -32,9 +50,9 @@ export default defineConfig({
           // Real servers under fault injection measure timing; on two cores, the unit and conformance files
           // (type loading, renders, many servers at once) would skew leader elections and catch-up enough to
           // turn a fault test into a load test. So the fault files run in a group of their own after the
-          // others, two at a time: each is a few servers under a light load, mostly waiting on them.
+          // others, three at a time: each is a few servers under a light load, mostly waiting on them.
           sequence: { groupOrder: 1 },
-          maxWorkers: 2,
+          maxWorkers: 3,
         },
       },
     ],

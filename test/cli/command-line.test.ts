@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { CommandSpec, formatUsage, parseCommandLine, USAGE_EXIT_CODE, UsageError } from "../../cli/command-line";
 import { LOCAL_COMMAND, RENDER_COMMAND } from "../../cli/commands";
 import { listStacks } from "../../components/model/stack";
+import { compiledCli } from "../support/compiled-cli";
 
 const projectDir = path.resolve(__dirname, "../..");
 const tsx = path.join(projectDir, "node_modules", ".bin", "tsx");
@@ -17,10 +18,11 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs a tool as `npm run <tool> -- <args>` does, in the project directory. */
+/** Runs a tool as `npm run <tool> -- <args>` does, in the project directory: render compiled, local through tsx. */
 function runTool(tool: "render" | "local", args: string[]): Promise<Outcome> {
+  const [program, ...programArgs] = tool === "render" ? [process.execPath, compiledCli("render")] : [tsx, path.join(projectDir, "cli", "local.ts")];
   return new Promise((resolve) => {
-    execFile(tsx, [path.join(projectDir, "cli", `${tool}.ts`), ...args], { cwd: projectDir, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(program, [...programArgs, ...args], { cwd: projectDir, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : Number((error as { code?: number }).code), stdout, stderr });
     });
   });
