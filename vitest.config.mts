@@ -1,5 +1,6 @@
 import { availableParallelism } from "os";
 import { defineConfig } from "vitest/config";
+import { BaseSequencer, type TestSpecification } from "vitest/node";
 
 /** Unit tests of pure functions: the model, credentials, streams, stack schema, workload builders, plans. */
 const PURE_UNIT_TESTS = [
@@ -15,6 +16,36 @@ const PURE_UNIT_TESTS = [
   "test/unit/monitoring-{dashboards,metric-names,model}.test.ts",
   "test/unit/kubernetes-{builders,schema}.test.ts",
 ];
+
+/**
+ * The files that take longest, slowest first. Vitest starts the files it timed before longest first, but a
+ * fresh clone has no timings, and one of these started last would leave a core idle at the end of the run.
+ */
+const SLOWEST_FIRST = [
+  "test/conformance/package-consumer.test.ts",
+  "test/cli/diff.test.ts",
+  "test/conformance/local-topology-cli.test.ts",
+  "test/conformance/local-cli.test.ts",
+  "test/conformance/backup-cli.test.ts",
+  "test/unit/program-entry-point.test.ts",
+  "test/cli/render.test.ts",
+  "test/conformance/streams-presets.test.ts",
+  "test/conformance/attacks.test.ts",
+  "test/conformance/backup-restore.test.ts",
+  "test/conformance/hub-leaf.test.ts",
+];
+
+/** Vitest's order (groups, then earlier timings or size), with the slowest files known here moved to the front of their group. */
+class SlowestFirstSequencer extends BaseSequencer {
+  override async sort(files: TestSpecification[]): Promise<TestSpecification[]> {
+    const rank = (file: TestSpecification) => {
+      const index = SLOWEST_FIRST.findIndex((slow) => file.moduleId.endsWith(slow));
+      return index === -1 ? SLOWEST_FIRST.length : index;
+    };
+    const sorted = await super.sort(files);
+    return sorted.sort((a, b) => a.project.config.sequence.groupOrder - b.project.config.sequence.groupOrder || rank(a) - rank(b));
+  }
+}
 
 /** The fault tests: real servers killed under load, timed. */
 const FAULT_TESTS = "test/conformance/faults-*.test.ts";
@@ -36,6 +67,7 @@ const everyCore = { ...shared, maxWorkers: availableParallelism() };
 
 export default defineConfig({
   test: {
+    sequence: { sequencer: SlowestFirstSequencer },
     projects: [
       { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"], exclude: PURE_UNIT_TESTS } },
       // Files that touch no Pulumi runtime, no global state and no child process share their workers' module
