@@ -4,21 +4,29 @@ import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "
 import { LocalCluster } from "../../components/local";
 import { Cluster } from "../../components/model";
 import { auditStream } from "./nats-audit";
-import { connectToCluster, readStream, sleep, waitUntilSettled } from "./nats-client";
+import { connectToCluster, readStream, sleep, waitFor, waitUntilSettled } from "./nats-client";
 import { startTestCluster, TestCluster } from "./nats-cluster";
 import { SteadyPublisher } from "./nats-publisher";
 
 export const FAULT_STREAM = "FAULTS";
 const SUBJECT = "faults.load";
 
+/**
+ * Creates the fault stream. A create with the same settings again is answered with the stream, so it is sent
+ * again while the meta leader's API interest has not yet reached the server asked ("no responders": the
+ * request reached no one).
+ */
 export async function createFaultStream(jsm: JetStreamManager, replicas: number): Promise<void> {
-  await jsm.streams.add({
-    name: FAULT_STREAM,
-    subjects: [SUBJECT],
-    num_replicas: replicas,
-    storage: StorageType.File,
-    // Longer than any test, so every retry of an id is recognised as a duplicate.
-    duplicate_window: 5 * 60 * 1_000_000_000,
+  await waitFor(`stream ${FAULT_STREAM} to be created through the cluster`, 15_000, async () => {
+    await jsm.streams.add({
+      name: FAULT_STREAM,
+      subjects: [SUBJECT],
+      num_replicas: replicas,
+      storage: StorageType.File,
+      // Longer than any test, so every retry of an id is recognised as a duplicate.
+      duplicate_window: 5 * 60 * 1_000_000_000,
+    });
+    return true;
   });
 }
 
