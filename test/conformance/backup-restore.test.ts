@@ -13,6 +13,7 @@ import { Kvm } from "@nats-io/kv";
 import { BackupRefused, checkBackupDirectory, CHECKSUMS_FILE, DATA_FILE, restoreBackup, RestoreRefused, takeBackup } from "../../components/local/backup";
 import { validateCluster } from "../../components/model";
 import { readStream } from "../support/backup-streams";
+import { waitUntilSettled } from "../support/nats-client";
 import { startTestCluster, TestCluster } from "../support/nats-cluster";
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "backup-restore-"));
@@ -85,6 +86,15 @@ async function nextDelivery(nc: NatsConnection): Promise<number> {
   return msg.seq;
 }
 
+/**
+ * Waits until every replica of the R3 streams holds what their leader holds: a reader (the KV history's
+ * ordered consumer among them) may be placed on a follower, which can still lag one write behind the quorum.
+ */
+async function settle(test: TestCluster, nc: NatsConnection): Promise<void> {
+  const jsm = await jetstreamManager(nc);
+  for (const stream of ["ORDERS", "KV_settings"]) await waitUntilSettled(test.local, jsm, stream);
+}
+
 const ITEMS = ["ORDERS", "EVENTS", "KV_settings"].map((stream) => ({ account: "$G", stream }));
 
 /** Stops every server, empties its store and starts it again on the same config: the cluster after a disk loss. */
@@ -108,6 +118,7 @@ describe("a backup restored into a wiped cluster", () => {
   it("keeps every message, header, sequence, timestamp and key revision, and the consumer's state; an R3 backup restores into one server as R1", async () => {
     const source = await cluster("source", 3);
     await fill(source.nc);
+    await settle(source.test, source.nc);
     const before = await everything(source.nc);
     expect(before.orders).toHaveLength(120);
     expect(before.events).toHaveLength(119);
@@ -124,6 +135,7 @@ describe("a backup restored into a wiped cluster", () => {
       ["KV_settings", 3, undefined],
       ["ORDERS", 3, undefined],
     ]);
+    await settle(source.test, wiped);
     // Its state is the backup's; what it delivers next is checked on one server below: on 2.9.10 the leader of
     // a restored R3 consumer was seen, now and then, to deliver nothing for longer than a test waits.
     expect(await everything(wiped)).toEqual(before);
