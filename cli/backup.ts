@@ -17,6 +17,7 @@ import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { BACKUP_COMMAND } from "./commands";
 import { backupStamp, shownPath, size } from "./backup/format";
 import { loadBackupStack, StackConnections } from "./backup/running-stack";
+import { runCommand } from "./run-command";
 
 function reportLine(cluster: string, report: StreamBackupReport): string {
   const range = report.messages === 0 ? "empty" : `${report.messages} message(s), sequences ${report.firstSeq}..${report.lastSeq}`;
@@ -58,10 +59,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand("backup", () => main(process.argv.slice(2)));

@@ -9,6 +9,7 @@ import { estimateCost } from "../components/model/cost/estimate";
 import { costText } from "../components/model/cost/format";
 import { loadCheckedStack } from "../components/stack-check";
 import { isRefusal, refusalProblems } from "./refusal";
+import { runCommand } from "./run-command";
 
 export const COST_COMMAND: CommandSpec = {
   invocation: "npm run cost --",
@@ -44,4 +45,4 @@ function main(): number {
   return refused ? USAGE_EXIT_CODE : 0;
 }
 
-process.exit(main());
+runCommand("cost", main);

@@ -14,6 +14,7 @@ import { formatMarkdown } from "./diff/markdown";
 import { renderBothSides, SideRenderError } from "./diff/render-side";
 import { DiffReport } from "./diff/report";
 import { diffStack } from "./diff/stack-diff";
+import { runCommand } from "./run-command";
 
 async function main(): Promise<number> {
   const projectDir = process.env.NATS_JETSTREAM_PROJECT_DIR ?? process.cwd();
@@ -63,10 +64,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`diff failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand("diff", main);

@@ -36,6 +36,7 @@ import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { LOCAL_COMMAND } from "./commands";
 import { RunOutput } from "./local/run-output";
 import { refusalProblems } from "./refusal";
+import { runCommand } from "./run-command";
 
 /**
  * How long the clusters may take to be ready and then to work as one topology. A 3 x 3 supercluster forms its
@@ -215,10 +216,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand("local", () => main(process.argv.slice(2)));

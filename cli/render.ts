@@ -21,6 +21,7 @@ import { RENDER_COMMAND } from "./commands";
 import { defaultKeystoreDir, defaultKeystoreFile, keystoreFileIn } from "./render/keystore-paths";
 import { RenderTarget, renderStack } from "./render/render-stack";
 import { AllStacksRenderReport, formatRenderReport, overallOutcome, StackRenderOutcome } from "./render/report";
+import { runCommand } from "./run-command";
 
 /** Where each stack named on the command line renders to: one stack by --out/--keys as given, --all under them. */
 function targetsOf(projectDir: string, { stacks, all, options }: StacksCommandLine): Map<string, RenderTarget> {
@@ -68,10 +69,4 @@ async function main(): Promise<number> {
   return exitCode(outcomes);
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(`render failed: ${error instanceof Error ? error.message : String(error)}`);
-    process.exit(1);
-  },
-);
+runCommand("render", main);

@@ -23,6 +23,7 @@ import { readCommandLine, USAGE_EXIT_CODE } from "./command-line";
 import { RESTORE_COMMAND } from "./commands";
 import { shownPath } from "./backup/format";
 import { BackupStack, loadBackupStack, missingOption, StackConnections } from "./backup/running-stack";
+import { runCommand } from "./run-command";
 
 function reportLines(cluster: string, report: StreamRestoreReport): string[] {
   return [
@@ -117,10 +118,4 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exit(1);
-  },
-);
+runCommand("restore", () => main(process.argv.slice(2)));
