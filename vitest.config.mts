@@ -2,21 +2,6 @@ import { availableParallelism } from "os";
 import { defineConfig } from "vitest/config";
 import { BaseSequencer, type TestSpecification } from "vitest/node";
 
-/** Unit tests of pure functions: the model, credentials, streams, stack schema, workload builders, plans. */
-const PURE_UNIT_TESTS = [
-  "test/unit/model-*.test.ts",
-  "test/unit/credentials-{accounts,generate,roles}.test.ts",
-  "test/unit/streams-*.test.ts",
-  "test/unit/stack-schema-*.test.ts",
-  "test/unit/workloads-*.test.ts",
-  "test/unit/conf.test.ts",
-  "test/unit/local-{smoke-plan,topology-smoke-plan,s2-frames}.test.ts",
-  "test/unit/render-keystore.test.ts",
-  "test/unit/test-summary.test.ts",
-  "test/unit/monitoring-{dashboards,metric-names,model}.test.ts",
-  "test/unit/kubernetes-{builders,schema}.test.ts",
-];
-
 /**
  * The files that take longest, slowest first. Vitest starts the files it timed before longest first, but a
  * fresh clone has no timings, and one of these started last would leave a core idle at the end of the run.
@@ -47,11 +32,18 @@ class SlowestFirstSequencer extends BaseSequencer {
   }
 }
 
+/**
+ * Unit files that need a process of their own: the render CLI's tests check which modules a fresh process
+ * loads, the package schema comes from the analyzer loading the package, and the entry point runs the host.
+ */
+const OWN_PROCESS_UNIT_TESTS = ["test/unit/package-schema.test.ts", "test/unit/program-entry-point.test.ts"];
+
 /** The fault tests: real servers killed under load, timed. */
 const FAULT_TESTS = "test/conformance/faults-*.test.ts";
 
 const shared = {
-  // Each file gets a fresh module graph: @pulumi/pulumi keeps one set of mocks per process.
+  // The conformance and fault files each get a fresh module graph: they hold servers, connections and timers
+  // of their own, and a file that fails to stop one must not leave it to the next.
   isolate: true,
   // The CLIs compiled once, before any file runs them (see test/support/compiled-cli.ts).
   globalSetup: ["test/support/compiled-cli.ts"],
@@ -69,10 +61,13 @@ export default defineConfig({
   test: {
     sequence: { sequencer: SlowestFirstSequencer },
     projects: [
-      { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "unit", include: ["test/unit/**/*.test.ts", "test/cli/**/*.test.ts"], exclude: PURE_UNIT_TESTS } },
-      // Files that touch no Pulumi runtime, no global state and no child process share their workers' module
-      // graphs: loading the model once per worker instead of once per file.
-      { test: { ...everyCore, isolate: false, sequence: { groupOrder: 0 }, name: "unit-pure", include: PURE_UNIT_TESTS } },
+      // The unit files share their workers' module graphs: the SDKs and the components load once per worker
+      // instead of once per file (loading them was most of these files' time). That is safe because every
+      // file that registers resources installs its own mocks at its top level (setMocks replaces the previous
+      // file's monitor and settings), each scenario starts from an empty record and waits until every
+      // registration is answered, and the program runs reset their config and reload index.ts (program-run.ts).
+      { test: { ...everyCore, isolate: false, sequence: { groupOrder: 0 }, name: "unit", include: ["test/unit/**/*.test.ts"], exclude: OWN_PROCESS_UNIT_TESTS } },
+      { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "unit-own-process", include: ["test/cli/**/*.test.ts", ...OWN_PROCESS_UNIT_TESTS] } },
       { test: { ...everyCore, sequence: { groupOrder: 0 }, name: "conformance", include: ["test/conformance/**/*.test.ts"], exclude: [FAULT_TESTS] } },
       {
         test: {
