@@ -45,6 +45,7 @@ export type { TopologyKubernetesArgs } from "./kubernetes/topology/topology-prov
 export { Lightdash, type LightdashArgs } from "./kubernetes/apps/lightdash";
 export type { LightdashApiSettings, LightdashNatsSettings, LightdashSettings, LightdashWorkerSettings } from "./presets/lightdash-settings";
 export { DagNats, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
+export { ClusterMonitoring, type ClusterMonitoringArgs } from "./kubernetes/monitoring/cluster-monitoring";
 export { deployedConnection, type NatsConnection, type NatsWorkloadArgs } from "./kubernetes/access/nats-access";
 export type { NatsAppArgs } from "./kubernetes/apps/nats-app-parts";
 

@@ -8,7 +8,7 @@ import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { clusterAlertRules, ScaledWorkerPool } from "../../model/monitoring/alert-rules";
 import { clusterDashboards } from "../../model/monitoring/dashboards";
-import { Monitoring } from "../../model/monitoring/monitoring";
+import { AppConsumerLag, Monitoring, withAppConsumerLag } from "../../model/monitoring/monitoring";
 import { Stack } from "../../model/stack";
 import { dashboardConfigMaps, MonitoredCluster, podMonitor, prometheusRule } from "../../workloads/monitoring-objects";
 import { commonLabels, selectorLabels } from "../cluster/labels";
@@ -23,8 +23,16 @@ export interface ClusterMonitoringArgs {
   clusterName: string;
   /** The stack's `monitoring`, resolved (resolveMonitoring). */
   monitoring: Monitoring;
-  /** Worker pools that KEDA scales on consumers of the cluster's streams: each gets a lag alert below KEDA's maximum. */
+  /**
+   * Worker pools that KEDA scales on consumers of the cluster's streams: each gets a lag alert below KEDA's
+   * maximum. An application's share: `lightdashScaledPools`, or `workerPools` of `dagnatsMonitoring`.
+   */
   workerPools?: ScaledWorkerPool[];
+  /**
+   * Consumers an application creates itself rather than the stack (the DagNATS engine's history consumer,
+   * from `dagnatsMonitoring`): each alerts above its `pending`, default `thresholds.consumerLag`.
+   */
+  consumerLag?: AppConsumerLag[];
 }
 
 /** The PodMonitor, PrometheusRule and Grafana dashboards of one cluster of a stack. */
@@ -36,7 +44,7 @@ export class ClusterMonitoring extends pulumi.ComponentResource {
     const cluster = args.stack.clusters.find((candidate) => candidate.name === args.clusterName);
     if (cluster === undefined) throw new Error(`ClusterMonitoring: the stack has no cluster ${args.clusterName}`);
     super(CLUSTER_MONITORING_TYPE, name, {}, opts);
-    const { monitoring } = args;
+    const monitoring = withAppConsumerLag(args.monitoring, args.consumerLag ?? []);
     const target: MonitoredCluster = { name: cluster.name, namespace: cluster.namespace, selectorLabels: selectorLabels(cluster), labels: commonLabels(cluster) };
     const labels = monitoring.podMonitor.labels;
     const inThis = { parent: this };
