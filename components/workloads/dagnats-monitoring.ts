@@ -11,6 +11,7 @@ import { LagScalingSettings, ScaledWorkerPool, scaledWorkerPool } from "./keda";
 
 /** The part of an engine's description its monitoring reads; a stack's DagNATS settings and the builder's spec both have it. */
 export interface DagnatsMonitored extends Pick<DagnatsRelease, "name"> {
+  /** The task pools; those with `autoscaling` get a lag alert. */
   taskPools?: readonly (Pick<TaskPoolSettings, "name" | "taskTypes" | "concurrency"> & { autoscaling?: LagScalingSettings })[];
 }
 

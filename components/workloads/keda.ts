@@ -68,7 +68,7 @@ export interface ScaledWorkerPool {
   /** The pool's Deployment. */
   name: string;
   /** The consumers KEDA reads the lag of, one trigger each. */
-  consumers: readonly ConsumerRef[];
+  consumers: ConsumerRef[];
   /** Most pods KEDA runs. */
   maxReplicas: number;
   /** Pending plus unacknowledged messages per pod KEDA aims for. */
@@ -84,7 +84,7 @@ export function lagPerPod(scaling: Pick<LagScalingSettings, "lagThreshold">, con
  * A pool as its lag alert measures it, from what its ScaledObject is built from: undefined for a pool of a
  * fixed size. Every preset's pools go through here, so the alert and KEDA read one threshold.
  */
-export function scaledWorkerPool(pool: { name: string; consumers: readonly ConsumerRef[]; concurrency: number; autoscaling?: LagScalingSettings }): ScaledWorkerPool | undefined {
+export function scaledWorkerPool(pool: { name: string; consumers: ConsumerRef[]; concurrency: number; autoscaling?: LagScalingSettings }): ScaledWorkerPool | undefined {
   if (pool.autoscaling === undefined) return undefined;
   return { name: pool.name, consumers: pool.consumers, maxReplicas: pool.autoscaling.maxReplicas, lagThreshold: lagPerPod(pool.autoscaling, pool.concurrency) };
 }
