@@ -304,13 +304,14 @@ function declareMonitoring(description: StackDescription, placementOf: (cluster:
   if (!monitoring.prometheus && !monitoring.podMonitor.enabled && !monitoring.dashboards) return;
   const workerPools = presets.lightdash === undefined ? [] : lightdashScaledPools(presets.lightdash);
   // The component reads the stack's keys as written (with the presets' streams), as any program would give them.
-  const { cluster: single, supercluster, hubLeaf, accounts, streams } = description.spec;
+  const { cluster: single, supercluster, hubLeaf, accounts, streams, keyValues } = description.spec;
   const keys = {
     cluster: single,
     supercluster,
     hubLeaf,
     accounts,
     streams,
+    keyValues,
     kubernetesVersion: config.get("kubernetesVersion"),
     acceptNodeLocalDataLoss: config.getBoolean("acceptNodeLocalDataLoss"),
     monitoring: config.getObject<MonitoringSpec>("monitoring"),

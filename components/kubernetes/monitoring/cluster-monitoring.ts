@@ -12,6 +12,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { AccountSpec } from "../../model/accounts";
 import { ClusterSpec } from "../../model/cluster";
 import { Problem, Problems, ValidationError } from "../../model/errors";
+import { KeyValueSpec } from "../../model/kv";
 import { HubAndLeafSpec } from "../../model/leaf";
 import { clusterAlertRules, ScaledWorkerPool } from "../../model/monitoring/alert-rules";
 import { clusterDashboards } from "../../model/monitoring/dashboards";
@@ -40,6 +41,8 @@ export interface ClusterMonitoringArgs {
   accounts?: AccountSpec[];
   /** The stack's streams: those on the watched cluster get storage, consumer and dead-letter rules and a dashboard row each. */
   streams?: StreamSpec[];
+  /** The stack's key-value buckets, which its users may name. */
+  keyValues?: KeyValueSpec[];
   /** The stack's Kubernetes version, "MAJOR.MINOR", as its topology was checked against. */
   kubernetesVersion?: string;
   /** As the stack says it: file streams with fewer than 3 replicas on instance storage are accepted. */
@@ -69,6 +72,7 @@ function checkArgs(name: string, args: ClusterMonitoringArgs): { stack: Stack; m
       hubLeaf: args.hubLeaf,
       accounts: args.accounts,
       streams: args.streams,
+      keyValues: args.keyValues,
       kubernetesVersion: args.kubernetesVersion,
       acceptNodeLocalDataLoss: args.acceptNodeLocalDataLoss,
     };
