@@ -45,7 +45,7 @@ export type { TopologyClusterArgs, TopologyCredentialsArgs } from "./kubernetes/
 export type { TopologyKubernetesArgs } from "./kubernetes/topology/topology-providers";
 export { Lightdash, type LightdashArgs } from "./kubernetes/apps/lightdash";
 export type { LightdashApiSettings, LightdashNatsSettings, LightdashSettings, LightdashWorkerSettings } from "./presets/lightdash-settings";
-export { DagNats, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
+export { DagNats, dagnatsJetStreamSpecs, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
 export { ClusterMonitoring, type ClusterMonitoringArgs } from "./kubernetes/monitoring/cluster-monitoring";
 export type { ConsumerLagSpec, MonitoringSpec, PodMonitorSpec, ThresholdsSpec } from "./model/monitoring/monitoring-schema";
 export type { AppConsumerLag, AppMonitoring } from "./model/monitoring/monitoring";

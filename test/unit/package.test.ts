@@ -63,6 +63,7 @@ const VALUES = [
   "TolerationOperator",
   "ValidationError",
   "checkStack",
+  "dagnatsJetStreamSpecs",
   "dagnatsMonitoring",
   "deployCluster",
   "deployedConnection",
