@@ -141,6 +141,14 @@ const stream = (name: string) => ({ ...jsz("nats-0"), account: "A-APP", account_
 const consumer = (streamName: string, durable: string) => ({ ...stream(streamName), consumer_name: durable, consumer_leader: "nats-0", is_consumer_leader: "true", consumer_desc: "" });
 const jobsConsumer = consumer("JOBS", "workers");
 
+/** One gauge just below the threshold, then at it, then below again; on the small stack's cluster unless `where` says. */
+function onGauge(title: string, alert: string, metric: string, labels: Labels, below: number, at: number, where: Partial<Pick<Scenario, "stack" | "cluster" | "which">> = {}): Scenario {
+  return { title, stack: jobs, cluster: "nats", alert, series: [{ metric, labels, values: level(below, at) }], times: LEVEL, labels, ...where };
+}
+
+/** Picks the rule of one consumer among those of an alert name. */
+const ofConsumer = (durable: string) => (rule: AlertRule) => rule.labels.consumer_name === durable;
+
 /** A figure at `percent` of its limit, then one above it, then back: an alert on the share of a limit. */
 function overLimit(title: string, alert: string, labels: Labels, used: string, max: string, limit: number, percent: number): Scenario {
   const at = (limit * percent) / 100;
@@ -150,7 +158,7 @@ function overLimit(title: string, alert: string, labels: Labels, used: string, m
 const account = { ...jsz("nats-0"), account: "A-APP", account_name: "app", account_id: "A-APP" };
 
 const SCENARIOS: Scenario[] = [
-  { title: "a server Prometheus cannot scrape", stack: jobs, cluster: "nats", alert: "NatsServerDown", series: [{ metric: "up", labels: pod("nats-0"), values: level(1, 0) }], times: LEVEL, labels: pod("nats-0") },
+  onGauge("a server Prometheus cannot scrape", "NatsServerDown", "up", pod("nats-0"), 1, 0),
   {
     title: "a cluster with fewer servers up than declared",
     stack: jobs,
@@ -189,10 +197,10 @@ const SCENARIOS: Scenario[] = [
     times: COUNTER,
     labels: pod("nats-0"),
   },
-  { title: "a server with fewer routes than its pool to each peer", stack: jobs, cluster: "nats", alert: "NatsRouteDown", series: [{ metric: "nats_routez_num_routes", labels: pod("nats-1"), values: level(6, 5) }], times: LEVEL, labels: pod("nats-1") },
+  onGauge("a server with fewer routes than its pool to each peer", "NatsRouteDown", "nats_routez_num_routes", pod("nats-1"), 6, 5),
   overLimit("an account above 80% of its storage limit", "NatsAccountStorageHigh", account, "nats_account_storage_used", "nats_account_max_storage", 100, 80),
   overLimit("a stream above 80% of its max_bytes", "NatsStreamStorageHigh", stream("JOBS"), "nats_stream_total_bytes", "nats_stream_limit_bytes", 5_000, 80),
-  { title: "a consumer with more than 1000 pending", stack: jobs, cluster: "nats", alert: "NatsConsumerPending", series: [{ metric: "nats_consumer_num_pending", labels: jobsConsumer, values: level(1000, 1001) }], times: LEVEL, labels: jobsConsumer },
+  onGauge("a consumer with more than 1000 pending", "NatsConsumerPending", "nats_consumer_num_pending", jobsConsumer, 1000, 1001),
   {
     title: "a consumer with pending work and no delivery for over 60s",
     stack: jobs,
@@ -205,27 +213,9 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: jobsConsumer,
   },
-  {
-    title: "unacknowledged messages at the consumer's maxAckPending",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsConsumerAckPendingAtMax",
-    which: (rule) => rule.expr.includes('consumer_name="workers"'),
-    series: [{ metric: "nats_consumer_num_ack_pending", labels: jobsConsumer, values: level(999, 1000) }],
-    times: LEVEL,
-    labels: jobsConsumer,
-  },
-  {
-    title: "redeliveries of a consumer with a bounded maxDeliver",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsConsumerRedeliveries",
-    which: (rule) => rule.expr.includes('consumer_name="workers"'),
-    series: [{ metric: "nats_consumer_num_redelivered", labels: jobsConsumer, values: level(0, 1) }],
-    times: LEVEL,
-    labels: jobsConsumer,
-  },
-  { title: "a named consumer lagging more than 500", stack: jobs, cluster: "nats", alert: "NatsConsumerLag", series: [{ metric: "nats_consumer_num_pending", labels: jobsConsumer, values: level(500, 501) }], times: LEVEL, labels: jobsConsumer },
+  onGauge("unacknowledged messages at the consumer's maxAckPending", "NatsConsumerAckPendingAtMax", "nats_consumer_num_ack_pending", jobsConsumer, 999, 1000, { which: ofConsumer("workers") }),
+  onGauge("redeliveries of a consumer with a bounded maxDeliver", "NatsConsumerRedeliveries", "nats_consumer_num_redelivered", jobsConsumer, 0, 1, { which: ofConsumer("workers") }),
+  onGauge("a named consumer lagging more than 500", "NatsConsumerLag", "nats_consumer_num_pending", jobsConsumer, 500, 501),
   {
     title: "a dead-letter stream gaining a message within 30 minutes",
     stack: jobs,
@@ -257,15 +247,7 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: { [CLUSTER_LABEL]: "us-east", namespace: "nats", pod: "us-east-0" },
   },
-  {
-    title: "a leaf site server without a link to its hub",
-    stack: hubLeaf,
-    cluster: "factory",
-    alert: "NatsLeafDown",
-    series: [{ metric: "nats_leafz_conn_nodes_total", labels: { [CLUSTER_LABEL]: "factory", namespace: "factory", pod: "factory-0", server_id: "ID" }, values: level(1, 0) }],
-    times: LEVEL,
-    labels: { [CLUSTER_LABEL]: "factory", namespace: "factory", pod: "factory-0", server_id: "ID" },
-  },
+  onGauge("a leaf site server without a link to its hub", "NatsLeafDown", "nats_leafz_conn_nodes_total", { [CLUSTER_LABEL]: "factory", namespace: "factory", pod: "factory-0", server_id: "ID" }, 1, 0, { stack: hubLeaf, cluster: "factory" }),
 ];
 
 /** A scaled pool's consumer lagging (pending plus unacknowledged) at its alert threshold, then one above, then back. */
@@ -276,7 +258,7 @@ function poolLag(monitored: MonitoredStack, pool: ScaledWorkerPool, labels: Labe
     stack: monitored,
     cluster: "nats",
     alert: "NatsWorkerPoolLag",
-    which: (rule) => rule.labels.consumer_name === labels.consumer_name,
+    which: ofConsumer(labels.consumer_name),
     series: [
       { metric: "nats_consumer_num_pending", labels, values: level(threshold - 3, threshold - 2) },
       { metric: "nats_consumer_num_ack_pending", labels, values: steady(3) },
@@ -293,15 +275,7 @@ const historyConsumer = workflows("WORKFLOW_HISTORY", "orchestrator");
 SCENARIOS.push(
   poolLag(lightdash, warehousePool, { ...consumer("WAREHOUSE_QUERY_JOBS", "worker-warehouse"), account_name: "lightdash" }),
   ...llmPool.consumers.map((task) => poolLag(dagnats, llmPool, workflows(task.stream, task.durable))),
-  {
-    title: "the DagNATS engine's history consumer, which the engine creates itself, lagging more than 500",
-    stack: dagnats,
-    cluster: "nats",
-    alert: "NatsConsumerLag",
-    series: [{ metric: "nats_consumer_num_pending", labels: historyConsumer, values: level(500, 501) }],
-    times: LEVEL,
-    labels: historyConsumer,
-  },
+  onGauge("the DagNATS engine's history consumer, which the engine creates itself, lagging more than 500", "NatsConsumerLag", "nats_consumer_num_pending", historyConsumer, 500, 501, { stack: dagnats }),
 );
 
 /** The stacks whose rules the scenarios replay. */

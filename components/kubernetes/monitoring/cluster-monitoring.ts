@@ -29,7 +29,11 @@ import { commonLabels, selectorLabels } from "../cluster/labels";
 
 export const CLUSTER_MONITORING_TYPE = "nats-jetstream:index:ClusterMonitoring";
 
-/** What ClusterMonitoring takes: the stack's keys that decide the rules and dashboards, and which cluster to watch. */
+/**
+ * What ClusterMonitoring takes: the stack's keys that decide the rules and dashboards, and which cluster to
+ * watch. The keys are written out rather than picked from StackSpec: the package's schema reads each field's
+ * own comment, and StackSpec's other keys (cloud, aws, cost, backups) are not the monitoring's to take.
+ */
 export interface ClusterMonitoringArgs {
   /** The stack's single cluster; give exactly one of cluster, supercluster and hubLeaf. */
   cluster?: ClusterSpec;
