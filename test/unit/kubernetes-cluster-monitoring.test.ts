@@ -49,7 +49,7 @@ describe("a cluster running a DagNATS engine", () => {
     expect(lag[0].expr).toMatch(/ > 500$/);
   });
 
-  it("keeps the stack's own threshold for a history consumer the stack's consumerLag names with its own", async () => {
+  it("alerts on the history consumer at the lag the program gives it instead of the default", async () => {
     await deploy(() => new ClusterMonitoring("nats-monitoring", { ...dagnatsArgs(), consumerLag: [{ stream: "WORKFLOW_HISTORY", consumer: "orchestrator", pending: 200 }] }));
     const lag = mocks.ofType(PROMETHEUS_RULE)[0].inputs.spec.groups.flatMap((group: { rules: AlertRule[] }) => group.rules).filter((rule: AlertRule) => rule.alert === "NatsConsumerLag");
     expect(lag.map((rule: AlertRule) => rule.expr.split(" > ")[1])).toEqual(["200"]);
