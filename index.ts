@@ -303,9 +303,22 @@ function declareMonitoring(description: StackDescription, placementOf: (cluster:
   const { stack, monitoring, presets } = description;
   if (!monitoring.prometheus && !monitoring.podMonitor.enabled && !monitoring.dashboards) return;
   const workerPools = presets.lightdash === undefined ? [] : lightdashScaledPools(presets.lightdash);
+  // The component reads the stack's keys as written (with the presets' streams), as any program would give them.
+  const { cluster: single, supercluster, hubLeaf, accounts, streams, keyValues } = description.spec;
+  const keys = {
+    cluster: single,
+    supercluster,
+    hubLeaf,
+    accounts,
+    streams,
+    keyValues,
+    kubernetesVersion: config.get("kubernetesVersion"),
+    acceptNodeLocalDataLoss: config.getBoolean("acceptNodeLocalDataLoss"),
+    monitoring: config.getObject<MonitoringSpec>("monitoring"),
+  };
   for (const cluster of stack.clusters) {
     const { provider, dependsOn } = placementOf(cluster.name);
-    new ClusterMonitoring(`${cluster.name}-monitoring`, { stack, clusterName: cluster.name, monitoring, workerPools }, { ...(provider ? { providers: [provider] } : {}), dependsOn });
+    new ClusterMonitoring(`${cluster.name}-monitoring`, { ...keys, clusterName: cluster.name, workerPools }, { ...(provider ? { providers: [provider] } : {}), dependsOn });
   }
 }
 

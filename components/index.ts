@@ -4,7 +4,8 @@
  *
  * - Components (Pulumi ComponentResources, type token `nats-jetstream:index:<Class>`) with their args and the
  *   settings those take: NatsCredentials, JetStreamCluster (and deployCluster, which wires it to its
- *   credentials in operator mode), JetStreamResources, WorkerPool, SuperCluster, HubAndLeaf, Lightdash, DagNats.
+ *   credentials in operator mode), JetStreamResources, WorkerPool, SuperCluster, HubAndLeaf, Lightdash, DagNats,
+ *   and ClusterMonitoring with what the presets bring to it (lightdashScaledPools, dagnatsMonitoring).
  * - The stack description the args are written in: the model's specs for clusters, topologies, accounts,
  *   users, streams, consumers and key-value buckets.
  * - Values a description is written with, as `as const` objects with a type of the same name: TierName,
@@ -44,7 +45,13 @@ export type { TopologyClusterArgs, TopologyCredentialsArgs } from "./kubernetes/
 export type { TopologyKubernetesArgs } from "./kubernetes/topology/topology-providers";
 export { Lightdash, type LightdashArgs } from "./kubernetes/apps/lightdash";
 export type { LightdashApiSettings, LightdashNatsSettings, LightdashSettings, LightdashWorkerSettings } from "./presets/lightdash-settings";
-export { DagNats, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
+export { DagNats, dagnatsJetStreamSpecs, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
+export { ClusterMonitoring, type ClusterMonitoringArgs } from "./kubernetes/monitoring/cluster-monitoring";
+export type { ConsumerLagSpec, MonitoringSpec, PodMonitorSpec, ThresholdsSpec } from "./model/monitoring/monitoring-schema";
+export type { AppConsumerLag, AppMonitoring } from "./model/monitoring/monitoring";
+export type { ScaledWorkerPool } from "./workloads/keda";
+export { lightdashScaledPools } from "./presets/lightdash-settings";
+export { dagnatsMonitoring, type DagnatsMonitored } from "./workloads/dagnats-monitoring";
 export { deployedConnection, type NatsConnection, type NatsWorkloadArgs } from "./kubernetes/access/nats-access";
 export type { NatsAppArgs } from "./kubernetes/apps/nats-app-parts";
 

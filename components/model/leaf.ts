@@ -59,16 +59,17 @@ export interface LeafSiteSpec extends ClusterSpec {
   kubernetes?: KubernetesTargetSpec;
 }
 
-/**
- * A hub-and-leaf topology as a stack describes it (the stack key `hubLeaf`): a hub cluster and leaf sites that
- * dial it. `leafnodesTls` secures the links; `allowPlaintextLeafnodes: true` lets links that leave their
- * Kubernetes cluster run without it (default false: refused).
- */
-export interface HubAndLeafSpec extends Pick<LeafnodesExposureSpec, "leafnodesTls" | "allowPlaintextLeafnodes"> {
+/** A hub-and-leaf topology as a stack describes it (the stack key `hubLeaf`): a hub cluster and leaf sites that dial it. */
+export interface HubAndLeafSpec {
   /** The hub cluster; it needs a JetStream domain. */
   hub: HubSpec;
   /** One or more sites, each with its own JetStream domain. */
   sites: LeafSiteSpec[];
+  // Written out rather than picked from LeafnodesExposureSpec: the package's schema reads each field's own comment.
+  /** TLS on every leaf link, mutual; required when links leave the hub's Kubernetes cluster. */
+  leafnodesTls?: LeafnodesExposureSpec["leafnodesTls"];
+  /** Let leaf links that leave the hub's Kubernetes cluster run without leafnodesTls, in plain text. Default false: refused. */
+  allowPlaintextLeafnodes?: boolean;
 }
 
 export interface LeafSite extends SiteAccess {

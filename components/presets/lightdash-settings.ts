@@ -7,7 +7,7 @@ import { AccountSpec, UserSpec } from "../model/accounts";
 import { StreamSpec } from "../model/streams";
 import { ResourceRequirements } from "../workloads/k8s-types";
 import { userCredsRef } from "../workloads/creds-volume";
-import { LagScalingSettings, LagScalingSpec, ScaledWorkerPool } from "../workloads/keda";
+import { LagScalingSettings, LagScalingSpec, ScaledWorkerPool, scaledWorkerPool } from "../workloads/keda";
 import {
   LightdashRelease,
   LightdashSpec,
@@ -166,8 +166,7 @@ export function lightdashAccount(settings: LightdashSettings): AccountSpec | und
 
 /**
  * Lightdash's worker pools that KEDA scales, each with the consumer it pulls from and the lag per pod KEDA
- * aims for (the pool's lagThreshold, else its concurrency, as lagScaledObject sets it): what their lag
- * alerts are measured against.
+ * aims for: what their lag alerts are measured against.
  */
 export function lightdashScaledPools(settings: LightdashSettings): ScaledWorkerPool[] {
   if (!lightdashNatsEnabled(settings)) return [];
@@ -177,14 +176,8 @@ export function lightdashScaledPools(settings: LightdashSettings): ScaledWorkerP
   ];
   return kinds.flatMap(({ kind, stream, durable }) => {
     const worker = workerSettings(settings, kind);
-    if (worker?.enabled !== true || worker.autoscaling === undefined) return [];
-    return [
-      {
-        name: lightdashWorkerName(settings, kind),
-        consumers: [{ stream, durable }],
-        maxReplicas: worker.autoscaling.maxReplicas,
-        lagThreshold: worker.autoscaling.lagThreshold ?? worker.concurrency ?? LIGHTDASH_CONCURRENCY,
-      },
-    ];
+    if (worker?.enabled !== true) return [];
+    const pool = scaledWorkerPool({ name: lightdashWorkerName(settings, kind), consumers: [{ stream, durable }], concurrency: worker.concurrency ?? LIGHTDASH_CONCURRENCY, autoscaling: worker.autoscaling });
+    return pool === undefined ? [] : [pool];
   });
 }

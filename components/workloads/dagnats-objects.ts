@@ -19,7 +19,7 @@ import { isNatsName } from "../model/names";
 import { formatBytes, MEBIBYTE, parseBytes } from "../model/quantity";
 import { StreamSpec } from "../model/streams";
 import { CredsSecret } from "./creds-volume";
-import { LagScalingSpec } from "./keda";
+import { ConsumerRef, LagScalingSpec } from "./keda";
 import { ResourceRequirements, Secret, Service } from "./k8s-types";
 import { PodEnvVar } from "./pod-extras";
 import { checkNatsApp, httpService, NatsApp, natsAppObjects, NatsAppSpec } from "./nats-app";
@@ -28,6 +28,9 @@ import { checkWorkerPool, WorkerPoolObjects, workerPoolObjects, WorkerPoolSpec }
 
 export const DAGNATS_PORT = 8080;
 export const TASK_STREAM = "TASK_QUEUES";
+/** The engine's event log, and the durable consumer the engine itself creates on it to replay and follow it. */
+export const HISTORY_STREAM = "WORKFLOW_HISTORY";
+export const HISTORY_CONSUMER = "orchestrator";
 /** Variables the engine reads its NATS URL and its two shared secrets from. */
 export const DAGNATS_NATS_URL_ENV = "DAGNATS_NATS_URL";
 export const WEBHOOK_SECRET_KEY = "DAGNATS_WEBHOOK_SECRET";
@@ -148,7 +151,7 @@ export interface Dagnats {
   taskPools: WorkerPoolObjects[];
 }
 
-function engineName(spec: DagnatsSpec): string {
+function engineName(spec: Pick<DagnatsRelease, "name">): string {
   return spec.name ?? "dagnats";
 }
 
@@ -177,7 +180,7 @@ export function dagnatsJetStream(spec: DagnatsSpec, cluster: Cluster): { streams
   );
   const streams: StreamSpec[] = [
     // The source of truth of every run: kept for 30 days, a 5s window drops events republished on retry.
-    { name: "WORKFLOW_HISTORY", account, subjects: ["history.>"], maxAge: "720h", maxBytes: ceiling("WORKFLOW_HISTORY"), dominantLimit: "maxAge", duplicateWindow: "5s" },
+    { name: HISTORY_STREAM, account, subjects: ["history.>"], maxAge: "720h", maxBytes: ceiling("WORKFLOW_HISTORY"), dominantLimit: "maxAge", duplicateWindow: "5s" },
     // Pending tasks carry no max age: an age limit would delete work nobody has run yet.
     { name: TASK_STREAM, account, subjects: ["task.>"], retention: "workqueue", maxBytes: ceiling("TASK_QUEUES"), consumers: taskConsumers },
     { name: "EVENTS", account, subjects: ["event.>"], maxAge: "336h", maxBytes: ceiling("EVENTS"), dominantLimit: "maxAge" },
@@ -217,9 +220,21 @@ function engineSpec(spec: DagnatsSpec): NatsAppSpec {
   };
 }
 
-function poolSpec(spec: DagnatsSpec, pool: TaskPoolSpec): WorkerPoolSpec {
+/**
+ * A task pool's Deployment name, the consumers it pulls (one per task type) and the tasks a pod runs at once:
+ * what its ScaledObject and its lag alert are both built from.
+ */
+export function taskPoolJobs(spec: Pick<DagnatsRelease, "name">, pool: Pick<TaskPoolSettings, "name" | "taskTypes" | "concurrency">): { name: string; consumers: ConsumerRef[]; concurrency: number } {
   return {
     name: `${engineName(spec)}-${pool.name}`,
+    consumers: pool.taskTypes.map((type) => ({ stream: TASK_STREAM, durable: taskConsumerName(type) })),
+    concurrency: pool.concurrency ?? 1,
+  };
+}
+
+function poolSpec(spec: DagnatsSpec, pool: TaskPoolSpec): WorkerPoolSpec {
+  return {
+    ...taskPoolJobs(spec, pool),
     namespace: spec.namespace,
     partOf: engineName(spec),
     image: pool.image ?? spec.image,
@@ -228,8 +243,6 @@ function poolSpec(spec: DagnatsSpec, pool: TaskPoolSpec): WorkerPoolSpec {
     natsUrl: spec.natsUrl,
     envNames: { natsUrl: DAGNATS_NATS_URL_ENV },
     creds: pool.creds,
-    consumers: pool.taskTypes.map((type) => ({ stream: TASK_STREAM, durable: taskConsumerName(type) })),
-    concurrency: pool.concurrency ?? 1,
     ...(pool.env !== undefined ? { env: pool.env } : {}),
     ...(pool.port !== undefined ? { port: pool.port, probes: { liveness: { path: "/health" }, readiness: { path: "/ready" } } } : {}),
     ...(pool.resources !== undefined ? { resources: pool.resources } : {}),

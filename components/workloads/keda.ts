@@ -67,10 +67,26 @@ export interface LagScalingSettings {
 export interface ScaledWorkerPool {
   /** The pool's Deployment. */
   name: string;
-  consumers: readonly { stream: string; durable: string }[];
+  /** The consumers KEDA reads the lag of, one trigger each. */
+  consumers: ConsumerRef[];
+  /** Most pods KEDA runs. */
   maxReplicas: number;
   /** Pending plus unacknowledged messages per pod KEDA aims for. */
   lagThreshold: number;
+}
+
+/** The lag per pod KEDA aims for: the pool's `lagThreshold`, else its concurrency (a pod's jobs in flight). */
+export function lagPerPod(scaling: Pick<LagScalingSettings, "lagThreshold">, concurrency: number): number {
+  return scaling.lagThreshold ?? concurrency;
+}
+
+/**
+ * A pool as its lag alert measures it, from what its ScaledObject is built from: undefined for a pool of a
+ * fixed size. Every preset's pools go through here, so the alert and KEDA read one threshold.
+ */
+export function scaledWorkerPool(pool: { name: string; consumers: ConsumerRef[]; concurrency: number; autoscaling?: LagScalingSettings }): ScaledWorkerPool | undefined {
+  if (pool.autoscaling === undefined) return undefined;
+  return { name: pool.name, consumers: pool.consumers, maxReplicas: pool.autoscaling.maxReplicas, lagThreshold: lagPerPod(pool.autoscaling, pool.concurrency) };
 }
 
 /** The settings with what the cluster and the credentials know filled in. */
@@ -103,7 +119,7 @@ export function lagScaledObject(deployment: { name: string; namespace: string; l
           account: scaling.account,
           stream: consumer.stream,
           consumer: consumer.durable,
-          lagThreshold: String(scaling.lagThreshold ?? concurrency),
+          lagThreshold: String(lagPerPod(scaling, concurrency)),
           activationLagThreshold: String(scaling.activationLagThreshold ?? 0),
           useHttps: "false",
         },

@@ -11,9 +11,8 @@ import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
 import { stringify } from "yaml";
-import { AlertRule, AlertRuleGroup, CLUSTER_LABEL, poolLagAlertThreshold } from "../../components/model/monitoring/alert-rules";
-import { lightdashScaledPools, LightdashSettings } from "../../components/presets";
-import { everyMonitoredStack, MonitoredStack, monitoredStack, stackKeys } from "../support/monitored-stacks";
+import { AlertRule, AlertRuleGroup, CLUSTER_LABEL, poolLagAlertThreshold, ScaledWorkerPool } from "../../components/model/monitoring/alert-rules";
+import { dagnatsMonitoredStack, everyMonitoredStack, MonitoredStack, monitoredStack, stackKeys } from "../support/monitored-stacks";
 
 const PROMTOOL = "/usr/bin/promtool";
 const workDir = fs.mkdtempSync(path.join(os.tmpdir(), "nats-rules-"));
@@ -132,8 +131,8 @@ const jobs = monitoredStack(
 );
 const supercluster = monitoredStack("supercluster", stackKeys("supercluster"));
 const hubLeaf = monitoredStack("hub-leaf", stackKeys("hub-leaf"));
-const lightdashKeys = stackKeys("lightdash");
-const lightdash = monitoredStack("lightdash", lightdashKeys);
+const lightdash = monitoredStack("lightdash", stackKeys("lightdash"));
+const dagnats = dagnatsMonitoredStack();
 
 const nats = { [CLUSTER_LABEL]: "nats", namespace: "nats" };
 const pod = (name: string) => ({ ...nats, pod: name, server_id: `ID-${name}` });
@@ -142,8 +141,24 @@ const stream = (name: string) => ({ ...jsz("nats-0"), account: "A-APP", account_
 const consumer = (streamName: string, durable: string) => ({ ...stream(streamName), consumer_name: durable, consumer_leader: "nats-0", is_consumer_leader: "true", consumer_desc: "" });
 const jobsConsumer = consumer("JOBS", "workers");
 
+/** One gauge just below the threshold, then at it, then below again; on the small stack's cluster unless `where` says. */
+function onGauge(title: string, alert: string, metric: string, labels: Labels, below: number, at: number, where: Partial<Pick<Scenario, "stack" | "cluster" | "which">> = {}): Scenario {
+  return { title, stack: jobs, cluster: "nats", alert, series: [{ metric, labels, values: level(below, at) }], times: LEVEL, labels, ...where };
+}
+
+/** Picks the rule of one consumer among those of an alert name. */
+const ofConsumer = (durable: string) => (rule: AlertRule) => rule.labels.consumer_name === durable;
+
+/** A figure at `percent` of its limit, then one above it, then back: an alert on the share of a limit. */
+function overLimit(title: string, alert: string, labels: Labels, used: string, max: string, limit: number, percent: number): Scenario {
+  const at = (limit * percent) / 100;
+  return { title, stack: jobs, cluster: "nats", alert, series: [{ metric: used, labels, values: level(at, at + 1) }, { metric: max, labels, values: steady(limit) }], times: LEVEL, labels };
+}
+
+const account = { ...jsz("nats-0"), account: "A-APP", account_name: "app", account_id: "A-APP" };
+
 const SCENARIOS: Scenario[] = [
-  { title: "a server Prometheus cannot scrape", stack: jobs, cluster: "nats", alert: "NatsServerDown", series: [{ metric: "up", labels: pod("nats-0"), values: level(1, 0) }], times: LEVEL, labels: pod("nats-0") },
+  onGauge("a server Prometheus cannot scrape", "NatsServerDown", "up", pod("nats-0"), 1, 0),
   {
     title: "a cluster with fewer servers up than declared",
     stack: jobs,
@@ -169,42 +184,9 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: { ...jsz("nats-0"), meta_leader: "" },
   },
-  {
-    title: "a server's file storage above 80% of max_file_store",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsServerStorageHigh",
-    series: [
-      { metric: "nats_varz_jetstream_stats_storage", labels: pod("nats-0"), values: level(800_000, 800_001) },
-      { metric: "nats_varz_jetstream_config_max_storage", labels: pod("nats-0"), values: steady(1_000_000) },
-    ],
-    times: LEVEL,
-    labels: pod("nats-0"),
-  },
-  {
-    title: "a server's memory storage above 80% of max_memory_store",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsServerMemoryStoreHigh",
-    series: [
-      { metric: "nats_varz_jetstream_stats_memory", labels: pod("nats-1"), values: level(8_000, 8_001) },
-      { metric: "nats_varz_jetstream_config_max_memory", labels: pod("nats-1"), values: steady(10_000) },
-    ],
-    times: LEVEL,
-    labels: pod("nats-1"),
-  },
-  {
-    title: "memory above 90% of GOMEMLIMIT",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsMemoryNearLimit",
-    series: [
-      { metric: "nats_varz_mem", labels: pod("nats-2"), values: level(900_000, 900_001) },
-      { metric: "nats_varz_gomemlimit", labels: pod("nats-2"), values: steady(1_000_000) },
-    ],
-    times: LEVEL,
-    labels: pod("nats-2"),
-  },
+  overLimit("a server's file storage above 80% of max_file_store", "NatsServerStorageHigh", pod("nats-0"), "nats_varz_jetstream_stats_storage", "nats_varz_jetstream_config_max_storage", 1_000_000, 80),
+  overLimit("a server's memory storage above 80% of max_memory_store", "NatsServerMemoryStoreHigh", pod("nats-1"), "nats_varz_jetstream_stats_memory", "nats_varz_jetstream_config_max_memory", 10_000, 80),
+  overLimit("memory above 90% of GOMEMLIMIT", "NatsMemoryNearLimit", pod("nats-2"), "nats_varz_mem", "nats_varz_gomemlimit", 1_000_000, 90),
   { title: "a slow consumer disconnected", stack: jobs, cluster: "nats", alert: "NatsSlowConsumers", series: [{ metric: "nats_varz_slow_consumers", labels: pod("nats-0"), values: counter(0, 1) }], times: COUNTER, labels: pod("nats-0") },
   {
     title: "more than 5 JetStream API errors in 5 minutes",
@@ -215,32 +197,10 @@ const SCENARIOS: Scenario[] = [
     times: COUNTER,
     labels: pod("nats-0"),
   },
-  { title: "a server with fewer routes than its pool to each peer", stack: jobs, cluster: "nats", alert: "NatsRouteDown", series: [{ metric: "nats_routez_num_routes", labels: pod("nats-1"), values: level(6, 5) }], times: LEVEL, labels: pod("nats-1") },
-  {
-    title: "an account above 80% of its storage limit",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsAccountStorageHigh",
-    series: [
-      { metric: "nats_account_storage_used", labels: { ...jsz("nats-0"), account: "A-APP", account_name: "app", account_id: "A-APP" }, values: level(80, 81) },
-      { metric: "nats_account_max_storage", labels: { ...jsz("nats-0"), account: "A-APP", account_name: "app", account_id: "A-APP" }, values: steady(100) },
-    ],
-    times: LEVEL,
-    labels: { ...jsz("nats-0"), account: "A-APP", account_name: "app", account_id: "A-APP" },
-  },
-  {
-    title: "a stream above 80% of its max_bytes",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsStreamStorageHigh",
-    series: [
-      { metric: "nats_stream_total_bytes", labels: stream("JOBS"), values: level(4_000, 4_001) },
-      { metric: "nats_stream_limit_bytes", labels: stream("JOBS"), values: steady(5_000) },
-    ],
-    times: LEVEL,
-    labels: stream("JOBS"),
-  },
-  { title: "a consumer with more than 1000 pending", stack: jobs, cluster: "nats", alert: "NatsConsumerPending", series: [{ metric: "nats_consumer_num_pending", labels: jobsConsumer, values: level(1000, 1001) }], times: LEVEL, labels: jobsConsumer },
+  onGauge("a server with fewer routes than its pool to each peer", "NatsRouteDown", "nats_routez_num_routes", pod("nats-1"), 6, 5),
+  overLimit("an account above 80% of its storage limit", "NatsAccountStorageHigh", account, "nats_account_storage_used", "nats_account_max_storage", 100, 80),
+  overLimit("a stream above 80% of its max_bytes", "NatsStreamStorageHigh", stream("JOBS"), "nats_stream_total_bytes", "nats_stream_limit_bytes", 5_000, 80),
+  onGauge("a consumer with more than 1000 pending", "NatsConsumerPending", "nats_consumer_num_pending", jobsConsumer, 1000, 1001),
   {
     title: "a consumer with pending work and no delivery for over 60s",
     stack: jobs,
@@ -253,27 +213,9 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: jobsConsumer,
   },
-  {
-    title: "unacknowledged messages at the consumer's maxAckPending",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsConsumerAckPendingAtMax",
-    which: (rule) => rule.expr.includes('consumer_name="workers"'),
-    series: [{ metric: "nats_consumer_num_ack_pending", labels: jobsConsumer, values: level(999, 1000) }],
-    times: LEVEL,
-    labels: jobsConsumer,
-  },
-  {
-    title: "redeliveries of a consumer with a bounded maxDeliver",
-    stack: jobs,
-    cluster: "nats",
-    alert: "NatsConsumerRedeliveries",
-    which: (rule) => rule.expr.includes('consumer_name="workers"'),
-    series: [{ metric: "nats_consumer_num_redelivered", labels: jobsConsumer, values: level(0, 1) }],
-    times: LEVEL,
-    labels: jobsConsumer,
-  },
-  { title: "a named consumer lagging more than 500", stack: jobs, cluster: "nats", alert: "NatsConsumerLag", series: [{ metric: "nats_consumer_num_pending", labels: jobsConsumer, values: level(500, 501) }], times: LEVEL, labels: jobsConsumer },
+  onGauge("unacknowledged messages at the consumer's maxAckPending", "NatsConsumerAckPendingAtMax", "nats_consumer_num_ack_pending", jobsConsumer, 999, 1000, { which: ofConsumer("workers") }),
+  onGauge("redeliveries of a consumer with a bounded maxDeliver", "NatsConsumerRedeliveries", "nats_consumer_num_redelivered", jobsConsumer, 0, 1, { which: ofConsumer("workers") }),
+  onGauge("a named consumer lagging more than 500", "NatsConsumerLag", "nats_consumer_num_pending", jobsConsumer, 500, 501),
   {
     title: "a dead-letter stream gaining a message within 30 minutes",
     stack: jobs,
@@ -305,32 +247,39 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: { [CLUSTER_LABEL]: "us-east", namespace: "nats", pod: "us-east-0" },
   },
-  {
-    title: "a leaf site server without a link to its hub",
-    stack: hubLeaf,
-    cluster: "factory",
-    alert: "NatsLeafDown",
-    series: [{ metric: "nats_leafz_conn_nodes_total", labels: { [CLUSTER_LABEL]: "factory", namespace: "factory", pod: "factory-0", server_id: "ID" }, values: level(1, 0) }],
-    times: LEVEL,
-    labels: { [CLUSTER_LABEL]: "factory", namespace: "factory", pod: "factory-0", server_id: "ID" },
-  },
+  onGauge("a leaf site server without a link to its hub", "NatsLeafDown", "nats_leafz_conn_nodes_total", { [CLUSTER_LABEL]: "factory", namespace: "factory", pod: "factory-0", server_id: "ID" }, 1, 0, { stack: hubLeaf, cluster: "factory" }),
 ];
 
-const [warehousePool] = lightdashScaledPools(lightdashKeys.lightdash as LightdashSettings);
-const poolThreshold = poolLagAlertThreshold(warehousePool);
-const warehouseConsumer = { ...consumer("WAREHOUSE_QUERY_JOBS", "worker-warehouse"), account_name: "lightdash" };
-SCENARIOS.push({
-  title: `Lightdash's warehouse pool lagging more than ${poolThreshold}, before KEDA runs out of pods`,
-  stack: lightdash,
-  cluster: "nats",
-  alert: "NatsWorkerPoolLag",
-  series: [
-    { metric: "nats_consumer_num_pending", labels: warehouseConsumer, values: level(poolThreshold - 3, poolThreshold - 2) },
-    { metric: "nats_consumer_num_ack_pending", labels: warehouseConsumer, values: steady(3) },
-  ],
-  times: LEVEL,
-  labels: warehouseConsumer,
-});
+/** A scaled pool's consumer lagging (pending plus unacknowledged) at its alert threshold, then one above, then back. */
+function poolLag(monitored: MonitoredStack, pool: ScaledWorkerPool, labels: Labels): Scenario {
+  const threshold = poolLagAlertThreshold(pool);
+  return {
+    title: `${monitored.name}'s pool ${pool.name} lagging more than ${threshold} on ${labels.consumer_name}, before KEDA runs out of pods`,
+    stack: monitored,
+    cluster: "nats",
+    alert: "NatsWorkerPoolLag",
+    which: ofConsumer(labels.consumer_name),
+    series: [
+      { metric: "nats_consumer_num_pending", labels, values: level(threshold - 3, threshold - 2) },
+      { metric: "nats_consumer_num_ack_pending", labels, values: steady(3) },
+    ],
+    times: LEVEL,
+    labels,
+  };
+}
+
+const [warehousePool] = lightdash.pools;
+const [llmPool] = dagnats.pools;
+const workflows = (streamName: string, durable: string) => ({ ...consumer(streamName, durable), account_name: "workflows" });
+const historyConsumer = workflows("WORKFLOW_HISTORY", "orchestrator");
+SCENARIOS.push(
+  poolLag(lightdash, warehousePool, { ...consumer("WAREHOUSE_QUERY_JOBS", "worker-warehouse"), account_name: "lightdash" }),
+  ...llmPool.consumers.map((task) => poolLag(dagnats, llmPool, workflows(task.stream, task.durable))),
+  onGauge("the DagNATS engine's history consumer, which the engine creates itself, lagging more than 500", "NatsConsumerLag", "nats_consumer_num_pending", historyConsumer, 500, 501, { stack: dagnats }),
+);
+
+/** The stacks whose rules the scenarios replay. */
+const REPLAYED = [jobs, supercluster, hubLeaf, lightdash, dagnats];
 
 describe("promtool check rules", () => {
   it("accepts the rendered rules of every cluster of every stack", () => {
@@ -344,17 +293,22 @@ describe("promtool check rules", () => {
 
 describe("promtool test rules", () => {
   it("covers every alert name the stacks' rules use", () => {
-    const used = new Set([jobs, supercluster, hubLeaf, lightdash].flatMap((monitored) => monitored.rules.flatMap(({ groups }) => groups.flatMap((group) => group.rules.map((rule) => rule.alert)))));
+    const used = new Set(REPLAYED.flatMap((monitored) => monitored.rules.flatMap(({ groups }) => groups.flatMap((group) => group.rules.map((rule) => rule.alert)))));
     expect(new Set(SCENARIOS.map((scenario) => scenario.alert))).toEqual(used);
   });
 
-  it("the Lightdash pool alert fires below the lag at which KEDA asks for its most pods", () => {
-    expect(poolThreshold).toBeLessThan(warehousePool.maxReplicas * warehousePool.lagThreshold);
-    expect(poolThreshold).toBeGreaterThan((warehousePool.maxReplicas - 1) * warehousePool.lagThreshold * 0.5);
+  it("fires each pool's alert below the lag at which KEDA asks for its most pods, from the lag per pod its ScaledObject aims for", () => {
+    expect(warehousePool).toMatchObject({ name: "lightdash-warehouse-worker", maxReplicas: 10, lagThreshold: 100 });
+    expect(llmPool).toMatchObject({ name: "dagnats-llm", maxReplicas: 6, lagThreshold: 4 });
+    for (const pool of [warehousePool, llmPool]) {
+      const threshold = poolLagAlertThreshold(pool);
+      expect(threshold, pool.name).toBeLessThan(pool.maxReplicas * pool.lagThreshold);
+      expect(threshold, pool.name).toBeGreaterThan((pool.maxReplicas - 1) * pool.lagThreshold * 0.5);
+    }
   });
 
   it("fires each alert at its threshold, not below it, and clears it after", () => {
-    const rulesFiles = new Map([jobs, supercluster, hubLeaf, lightdash].flatMap((monitored) => monitored.rules.map(({ cluster, groups }) => [`${monitored.name}/${cluster.name}`, writeRules(`test-${monitored.name}-${cluster.name}`, groups)] as const)));
+    const rulesFiles = new Map(REPLAYED.flatMap((monitored) => monitored.rules.map(({ cluster, groups }) => [`${monitored.name}/${cluster.name}`, writeRules(`test-${monitored.name}-${cluster.name}`, groups)] as const)));
     const testFiles = SCENARIOS.map((scenario, index) => {
       const file = path.join(workDir, `scenario-${index}-${scenario.alert}.test.yaml`);
       fs.writeFileSync(file, stringify(promtoolTest(scenario, path.basename(rulesFiles.get(`${scenario.stack.name}/${scenario.cluster}`)!))));

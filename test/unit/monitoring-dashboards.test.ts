@@ -5,8 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { clusterDashboards, GrafanaDashboard } from "../../components/model/monitoring/dashboards";
-import { lightdashScaledPools, LightdashSettings } from "../../components/presets";
-import { everyMonitoredStack, MonitoredStack, stackKeys } from "../support/monitored-stacks";
+import { DAGNATS_STACK, everyMonitoredStack, MonitoredStack } from "../support/monitored-stacks";
 import { exporterMetrics, metricNames } from "../support/promql-metrics";
 
 interface Panel {
@@ -22,9 +21,7 @@ function panels(entry: GrafanaDashboard): Panel[] {
 }
 
 function dashboardsOf(monitored: MonitoredStack): { cluster: string; dashboards: GrafanaDashboard[] }[] {
-  const keys = stackKeys(monitored.name);
-  const pools = keys.lightdash === undefined ? [] : lightdashScaledPools(keys.lightdash as LightdashSettings);
-  return monitored.stack.clusters.map((cluster) => ({ cluster: cluster.name, dashboards: clusterDashboards(monitored.stack, cluster, monitored.monitoring, pools) }));
+  return monitored.stack.clusters.map((cluster) => ({ cluster: cluster.name, dashboards: clusterDashboards(monitored.stack, cluster, monitored.monitoring, monitored.pools) }));
 }
 
 const stacks = everyMonitoredStack();
@@ -80,7 +77,19 @@ describe("Grafana dashboards", () => {
     }
   });
 
-  it("draws the Lightdash pools against their alert and KEDA's maximum, and links only where the topology has them", () => {
+  it("shows the consumers an application creates itself by name, against their lag alert", () => {
+    const [{ dashboards }] = dashboardsOf(stacks.find((monitored) => monitored.name === DAGNATS_STACK)!);
+    const history = panels(dashboards.find((entry) => entry.uid.endsWith("-streams"))!).find((panel) => panel.title === "WORKFLOW_HISTORY / orchestrator");
+    expect(history?.targets?.map((target) => target.expr)).toEqual(['nats_consumer_num_pending{nats_cluster="nats", is_consumer_leader="true", stream_name="WORKFLOW_HISTORY", consumer_name="orchestrator"}']);
+    expect((history as unknown as { targets: { legendFormat: string }[] }).targets[0].legendFormat).toBe("lag (alert above 500)");
+  });
+
+  it("draws the Lightdash and DagNATS pools against their alert and KEDA's maximum, and links only where the topology has them", () => {
+    const dagnats = dashboardsOf(stacks.find((monitored) => monitored.name === DAGNATS_STACK)!)[0].dashboards;
+    const pools = panels(dagnats.find((entry) => entry.uid.endsWith("-pools"))!).filter((panel) => panel.type !== "row");
+    // One panel per consumer of the scaled pool; the pool of a fixed size has no scaler to draw against.
+    expect(pools.map((panel) => panel.title)).toEqual(["dagnats-llm: lag against its scaler", "dagnats-llm: lag against its scaler"]);
+    expect(pools.map((panel) => panel.targets![0].expr).join()).toMatch(/consumer_name="workers-summarize".*consumer_name="workers-classify"/);
     const lightdash = dashboardsOf(stacks.find((monitored) => monitored.name === "lightdash")!)[0].dashboards;
     expect(lightdash.map((entry) => entry.uid)).toContain("nats-nats-pools");
     const supercluster = dashboardsOf(stacks.find((monitored) => monitored.name === "supercluster")!)[0].dashboards;

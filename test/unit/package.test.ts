@@ -41,7 +41,7 @@ describe("the component package", () => {
 });
 
 /** The components, each a Pulumi ComponentResource. */
-const COMPONENTS = ["DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
+const COMPONENTS = ["ClusterMonitoring", "DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
 
 /** What the package exports at run time besides the components: functions, the values a description is written with, two classes. */
 const VALUES = [
@@ -63,8 +63,11 @@ const VALUES = [
   "TolerationOperator",
   "ValidationError",
   "checkStack",
+  "dagnatsJetStreamSpecs",
+  "dagnatsMonitoring",
   "deployCluster",
   "deployedConnection",
+  "lightdashScaledPools",
   "loadCheckedStack",
   "mergeConf",
   "provisionedObjects",
@@ -82,15 +85,19 @@ const TYPES = [
   "AccountLimitsSpec",
   "AccountSpec",
   "AccountStream",
+  "AppConsumerLag",
+  "AppMonitoring",
   "AwsPoolSpec",
   "ClientTlsSpec",
   "Cluster",
   "ClusterSpec",
+  "ClusterMonitoringArgs",
   "ClusterTlsSpec",
   "ConfBlock",
   "ConfScalar",
   "ConfSection",
   "ConfValue",
+  "ConsumerLagSpec",
   "ConsumerRef",
   "ConsumerSpec",
   "CredsSecretsArgs",
@@ -98,6 +105,7 @@ const TYPES = [
   "DagNatsEngineSettings",
   "DagNatsSettings",
   "DagNatsTaskPoolSettings",
+  "DagnatsMonitored",
   "ExportSpec",
   "Grants",
   "HubAndLeafArgs",
@@ -123,6 +131,7 @@ const TYPES = [
   "LimitsSpec",
   "ListenerServiceSpec",
   "MemberAwsSpec",
+  "MonitoringSpec",
   "NatsAppArgs",
   "NatsConnection",
   "NatsCredentialsArgs",
@@ -134,6 +143,7 @@ const TYPES = [
   "PodEmptyDirVolumeSource",
   "PodEnvVar",
   "PodEnvVarSource",
+  "PodMonitorSpec",
   "PodFieldSelector",
   "PodKeySelector",
   "PodKeyToPath",
@@ -150,6 +160,7 @@ const TYPES = [
   "Provisioning",
   "PublisherSpec",
   "RenderedServer",
+  "ScaledWorkerPool",
   "Stack",
   "StackCheckOptions",
   "StackSpec",
@@ -157,6 +168,7 @@ const TYPES = [
   "SuperClusterArgs",
   "SuperClusterMemberSpec",
   "SuperClusterSpec",
+  "ThresholdsSpec",
   "TlsCertificatesSpec",
   "TopologyClusterArgs",
   "TopologyCredentialsArgs",

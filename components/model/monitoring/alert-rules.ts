@@ -72,6 +72,26 @@ function percentOf(numerator: string, denominator: string, percent: number): str
   return `(${numerator} * 100) / ${denominator} > ${percent} and ${denominator} > 0`;
 }
 
+/** A server's JetStream stores, each against the maximum its config sets. */
+const STORES = [
+  { alert: "NatsServerStorageHigh", used: "nats_varz_jetstream_stats_storage", max: "nats_varz_jetstream_config_max_storage", limit: "max_file_store", what: "file storage" },
+  { alert: "NatsServerMemoryStoreHigh", used: "nats_varz_jetstream_stats_memory", max: "nats_varz_jetstream_config_max_memory", limit: "max_memory_store", what: "memory storage" },
+] as const;
+
+function storeRules(cluster: Cluster, percent: number): AlertRule[] {
+  const scope = { [CLUSTER_LABEL]: cluster.name };
+  return STORES.map(({ alert, used, max, limit, what }) =>
+    rule(
+      alert,
+      "warning",
+      percentOf(selector(used, scope), selector(max, scope), percent),
+      "10m",
+      `A NATS server's JetStream ${what} is nearly full`,
+      `{{ $labels.pod }} of cluster ${cluster.name} uses more than ${percent}% of its JetStream ${limit}.`,
+    ),
+  );
+}
+
 function serverRules(cluster: Cluster, monitoring: Monitoring): AlertRule[] {
   const scope = { [CLUSTER_LABEL]: cluster.name };
   const { thresholds } = monitoring;
@@ -94,22 +114,7 @@ function serverRules(cluster: Cluster, monitoring: Monitoring): AlertRule[] {
       "A NATS server sees no JetStream meta leader",
       `{{ $labels.server_name }} of cluster ${cluster.name} sees no JetStream meta leader: streams and consumers cannot be created, changed or deleted.`,
     ),
-    rule(
-      "NatsServerStorageHigh",
-      "warning",
-      percentOf(selector("nats_varz_jetstream_stats_storage", scope), selector("nats_varz_jetstream_config_max_storage", scope), thresholds.storagePercent),
-      "10m",
-      "A NATS server's JetStream file storage is nearly full",
-      `{{ $labels.pod }} of cluster ${cluster.name} uses more than ${thresholds.storagePercent}% of its JetStream max_file_store.`,
-    ),
-    rule(
-      "NatsServerMemoryStoreHigh",
-      "warning",
-      percentOf(selector("nats_varz_jetstream_stats_memory", scope), selector("nats_varz_jetstream_config_max_memory", scope), thresholds.storagePercent),
-      "10m",
-      "A NATS server's JetStream memory storage is nearly full",
-      `{{ $labels.pod }} of cluster ${cluster.name} uses more than ${thresholds.storagePercent}% of its JetStream max_memory_store.`,
-    ),
+    ...storeRules(cluster, thresholds.storagePercent),
     rule(
       "NatsMemoryNearLimit",
       "warning",
@@ -222,9 +227,58 @@ function storageRules(cluster: Cluster, monitoring: Monitoring, streams: readonl
 function consumerRules(cluster: Cluster, monitoring: Monitoring, streams: readonly Stream[]): AlertRule[] {
   const { thresholds } = monitoring;
   const leaders = { [CLUSTER_LABEL]: cluster.name, is_consumer_leader: "true" };
-  const consumers = streams.flatMap((stream) => stream.consumers.map((consumer) => ({ stream, consumer })));
-  if (consumers.length === 0) return [];
-  const rules = [
+  // A rule per consumer: its stream and consumer are rule labels too (the values the series carry), since
+  // rules of one alert name must differ in their labels or Prometheus would record clashing ALERTS series.
+  const oneConsumer = (stream: string, consumer: string, alert: string, expr: (one: Record<string, string>) => string, summary: string, description: string) => {
+    const names = { stream_name: stream, consumer_name: consumer };
+    return rule(alert, "warning", expr({ ...leaders, ...names }), "5m", summary, description, names);
+  };
+  const declared = streams.flatMap((stream) =>
+    stream.consumers.flatMap(({ durable, maxAckPending, maxDeliver }) => {
+      const rules: AlertRule[] = [];
+      if (maxAckPending > 0) {
+        const atMax = Math.max(1, Math.ceil((maxAckPending * thresholds.ackPendingPercent) / 100));
+        rules.push(
+          oneConsumer(
+            stream.name,
+            durable,
+            "NatsConsumerAckPendingAtMax",
+            (one) => `${selector("nats_consumer_num_ack_pending", one)} >= ${atMax}`,
+            "A consumer's unacknowledged messages are at its maxAckPending",
+            `Consumer ${durable} of stream ${stream.name} has at least ${atMax} unacknowledged messages (maxAckPending ${maxAckPending}): no more are delivered until workers ack.`,
+          ),
+        );
+      }
+      if (maxDeliver > 0) {
+        rules.push(
+          oneConsumer(
+            stream.name,
+            durable,
+            "NatsConsumerRedeliveries",
+            (one) => `${selector("nats_consumer_num_redelivered", one)} >= ${thresholds.redelivered}`,
+            "A consumer keeps redelivering messages",
+            `Consumer ${durable} of stream ${stream.name} has at least ${thresholds.redelivered} redelivered message(s) pending: after ${maxDeliver} deliveries each is given up as a dead letter.`,
+          ),
+        );
+      }
+      return rules;
+    }),
+  );
+  // Named consumers include those an application creates itself, which the stack does not declare.
+  const lagging = monitoring.consumerLag
+    .filter((lag) => streams.some((stream) => stream.name === lag.stream))
+    .map((lag) =>
+      oneConsumer(
+        lag.stream,
+        lag.consumer,
+        "NatsConsumerLag",
+        (one) => `${selector("nats_consumer_num_pending", one)} > ${lag.pending}`,
+        `Consumer ${lag.consumer} is falling behind stream ${lag.stream}`,
+        `Consumer ${lag.consumer} of stream ${lag.stream} lags more than ${lag.pending} messages behind the stream on cluster ${cluster.name}.`,
+      ),
+    );
+  if (!streams.some((stream) => stream.consumers.length > 0) && lagging.length === 0) return [];
+  return [
     rule(
       "NatsConsumerPending",
       "warning",
@@ -241,54 +295,9 @@ function consumerRules(cluster: Cluster, monitoring: Monitoring, streams: readon
       "A consumer with pending work gets no deliveries",
       `Consumer {{ $labels.consumer_name }} of stream {{ $labels.stream_name }} has pending messages but nothing was delivered for more than ${seconds(thresholds.heartbeatGapSeconds)}: its workers are likely gone.`,
     ),
+    ...declared,
+    ...lagging,
   ];
-  for (const { stream, consumer } of consumers) {
-    const one = { ...leaders, stream_name: stream.name, consumer_name: consumer.durable };
-    // The stream and consumer as rule labels too (the same values the series carry): rules of one alert
-    // name must differ in their labels, or Prometheus would record clashing ALERTS series.
-    const names = { stream_name: stream.name, consumer_name: consumer.durable };
-    if (consumer.maxAckPending > 0) {
-      const atMax = Math.max(1, Math.ceil((consumer.maxAckPending * thresholds.ackPendingPercent) / 100));
-      rules.push(
-        rule(
-          "NatsConsumerAckPendingAtMax",
-          "warning",
-          `${selector("nats_consumer_num_ack_pending", one)} >= ${atMax}`,
-          "5m",
-          "A consumer's unacknowledged messages are at its maxAckPending",
-          `Consumer ${consumer.durable} of stream ${stream.name} has at least ${atMax} unacknowledged messages (maxAckPending ${consumer.maxAckPending}): no more are delivered until workers ack.`,
-          names,
-        ),
-      );
-    }
-    if (consumer.maxDeliver > 0) {
-      rules.push(
-        rule(
-          "NatsConsumerRedeliveries",
-          "warning",
-          `${selector("nats_consumer_num_redelivered", one)} >= ${thresholds.redelivered}`,
-          "5m",
-          "A consumer keeps redelivering messages",
-          `Consumer ${consumer.durable} of stream ${stream.name} has at least ${thresholds.redelivered} redelivered message(s) pending: after ${consumer.maxDeliver} deliveries each is given up as a dead letter.`,
-          names,
-        ),
-      );
-    }
-  }
-  for (const lag of monitoring.consumerLag.filter((candidate) => streams.some((stream) => stream.name === candidate.stream))) {
-    rules.push(
-      rule(
-        "NatsConsumerLag",
-        "warning",
-        `${selector("nats_consumer_num_pending", { ...leaders, stream_name: lag.stream, consumer_name: lag.consumer })} > ${lag.pending}`,
-        "5m",
-        `Consumer ${lag.consumer} is falling behind stream ${lag.stream}`,
-        `Consumer ${lag.consumer} of stream ${lag.stream} lags more than ${lag.pending} messages behind the stream on cluster ${cluster.name}.`,
-        { stream_name: lag.stream, consumer_name: lag.consumer },
-      ),
-    );
-  }
-  return rules;
 }
 
 function deadLetterRules(cluster: Cluster, monitoring: Monitoring, streams: readonly Stream[]): AlertRule[] {
@@ -315,12 +324,13 @@ export function poolLagAlertThreshold(pool: ScaledWorkerPool): number {
 }
 
 function workerPoolRules(cluster: Cluster, pools: readonly ScaledWorkerPool[], streams: readonly Stream[]): AlertRule[] {
-  return pools.flatMap((pool) =>
-    pool.consumers
+  return pools.flatMap((pool) => {
+    const threshold = poolLagAlertThreshold(pool);
+    return pool.consumers
       .filter((consumer) => streams.some((stream) => stream.name === consumer.stream))
       .map((consumer) => {
-        const one = { [CLUSTER_LABEL]: cluster.name, is_consumer_leader: "true", stream_name: consumer.stream, consumer_name: consumer.durable };
-        const threshold = poolLagAlertThreshold(pool);
+        const names = { stream_name: consumer.stream, consumer_name: consumer.durable };
+        const one = { [CLUSTER_LABEL]: cluster.name, is_consumer_leader: "true", ...names };
         return rule(
           "NatsWorkerPoolLag",
           "warning",
@@ -328,10 +338,10 @@ function workerPoolRules(cluster: Cluster, pools: readonly ScaledWorkerPool[], s
           "5m",
           `Worker pool ${pool.name} is nearly at its most pods`,
           `Consumer ${consumer.durable} of stream ${consumer.stream} lags more than ${threshold} messages: the autoscaler of ${pool.name} is close to its ${pool.maxReplicas} pods at ${pool.lagThreshold} per pod.`,
-          { stream_name: consumer.stream, consumer_name: consumer.durable },
+          names,
         );
-      }),
-  );
+      });
+  });
 }
 
 /** The alert rule groups of one cluster of `stack`: its servers, links, storage, and the streams that land on it. */

@@ -154,6 +154,12 @@ function streamsDashboard(stack: Stack, cluster: Cluster, monitoring: Monitoring
         panel(`${stream.name} / ${consumer.durable}: seconds since last delivery`, "s", [{ expr: selector("nats_consumer_last_delivery_seconds", one), legend: `since delivery (gap ${monitoring.thresholds.heartbeatGapSeconds}s)` }]),
       );
     }
+    // Consumers an application creates itself have no declaration to read, only their lag rule.
+    const declared = new Set(stream.consumers.map((consumer) => consumer.durable));
+    for (const lag of monitoring.consumerLag.filter((rule) => rule.stream === stream.name && !declared.has(rule.consumer))) {
+      const one = { [CLUSTER_LABEL]: cluster.name, is_consumer_leader: "true", stream_name: stream.name, consumer_name: lag.consumer };
+      panels.push(panel(`${stream.name} / ${lag.consumer}`, "short", [{ expr: selector("nats_consumer_num_pending", one), legend: `lag (alert above ${lag.pending})` }], 24));
+    }
     return { title: `Stream ${stream.name} (account ${stream.account})`, panels };
   });
   return build(cluster, "streams", "streams and consumers", rows);

@@ -87,5 +87,68 @@ export const monitoringSchema = z.strictObject({
   consumerLag: z.array(consumerLagSchema, { error: "list consumers as { stream, consumer, pending }" }).optional().meta({ description: "Consumers whose lag alerts on its own threshold, such as an engine's history consumer." }),
 });
 
-/** The `monitoring` key as a stack writes it. */
-export type MonitoringSpec = z.input<typeof monitoringSchema>;
+/** Where the alert rules page, as a stack writes it; each left out is the production checklist's figure. */
+export interface ThresholdsSpec {
+  /** Messages a consumer has not yet been delivered above which it alerts. Default 1000. */
+  consumerPending?: number;
+  /** Unacknowledged messages as a percentage of the consumer's maxAckPending at which it alerts. Default 100. */
+  ackPendingPercent?: number;
+  /** Storage use as a percentage of a server's, an account's or a stream's limit above which it alerts. Default 80. */
+  storagePercent?: number;
+  /** Messages added to a dead-letter stream within 30 minutes at which it alerts. Default 1. */
+  deadLetterGrowth?: number;
+  /** Time without a delivery to a consumer with pending work after which its workers count as gone. Default "60s". */
+  heartbeatGap?: string;
+  /** Redelivered messages of a consumer with a bounded maxDeliver at which it alerts. Default 1. */
+  redelivered?: number;
+  /** Default lag of the consumers named in consumerLag. Default 500. */
+  consumerLag?: number;
+  /** Slow-consumer disconnects of one server within 5 minutes at which it alerts. Default 1. */
+  slowConsumers?: number;
+  /** JetStream API errors of one server within 5 minutes above which it alerts. Default 5. */
+  apiErrors?: number;
+  /** A server's memory as a percentage of its GOMEMLIMIT above which it alerts. Default 90. */
+  memoryPercent?: number;
+}
+
+/** A consumer of the stack whose lag alerts on its own threshold. */
+export interface ConsumerLagSpec {
+  /** The stream the consumer reads. */
+  stream: string;
+  /** The consumer's durable name, one the stream declares. */
+  consumer: string;
+  /** Lag above which it alerts. Default thresholds.consumerLag. */
+  pending?: number;
+}
+
+/** The PodMonitor of each cluster. */
+export interface PodMonitorSpec {
+  /** Declare a PodMonitor per cluster. Default: prometheus. */
+  enabled?: boolean;
+  /** Labels of the PodMonitor, PrometheusRule and dashboards, as the Prometheus's selectors match them (e.g. release: kube-prometheus-stack). */
+  labels?: Record<string, string>;
+}
+
+/** The `monitoring` key as a stack writes it: monitoringSchema checks it. */
+export interface MonitoringSpec {
+  /** The prometheus-operator runs in the Kubernetes cluster: declare PodMonitors, alert rules and dashboards. Default false. */
+  prometheus?: boolean;
+  /** The PodMonitor of each cluster. */
+  podMonitor?: PodMonitorSpec;
+  /** Namespaces whose pods may read the monitor and metrics ports (Prometheus, KEDA, dashboards). */
+  namespaces?: string[];
+  /** Declare Grafana dashboards as ConfigMaps for the Grafana sidecar. Default: prometheus. */
+  dashboards?: boolean;
+  /** Where the alert rules page. */
+  thresholds?: ThresholdsSpec;
+  /** Streams holding failed work, alerted on when they grow. */
+  deadLetterStreams?: string[];
+  /** Consumers whose lag alerts on its own threshold, such as an engine's history consumer. */
+  consumerLag?: ConsumerLagSpec[];
+}
+
+// What the schema accepts is a MonitoringSpec, and the other way round: the interfaces, which the package's
+// schema is generated from, cannot drift from the checks.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const schemaMatchesSpec: Same<z.input<typeof monitoringSchema>, MonitoringSpec> = true;
+void schemaMatchesSpec;

@@ -6,6 +6,7 @@
 import { parseDurationSeconds } from "../duration";
 import { Problems, ValidationError } from "../errors";
 import { Stream } from "../streams";
+import type { ScaledWorkerPool } from "../../workloads/keda";
 import { DEFAULT_THRESHOLDS, MonitoringSpec } from "./monitoring-schema";
 
 /** Where the alert rules page, every default filled in. */
@@ -27,6 +28,27 @@ export interface ConsumerLagRule {
   stream: string;
   consumer: string;
   pending: number;
+}
+
+/** A consumer an application creates itself, not one the stack declares, whose lag alerts. */
+export interface AppConsumerLag {
+  /** The stream the consumer reads; the stack must declare it for the rule to land on a cluster. */
+  stream: string;
+  /** The consumer's durable name. */
+  consumer: string;
+  /** Lag above which it alerts. Default the stack's thresholds.consumerLag. */
+  pending?: number;
+}
+
+/**
+ * What an application brings to the monitoring of the cluster it runs on, beside the stack's own streams:
+ * its pools that KEDA scales (a lag alert each, below KEDA's maximum) and the consumers it creates itself.
+ */
+export interface AppMonitoring {
+  /** Pools that KEDA scales on the lag of their consumers. */
+  workerPools: ScaledWorkerPool[];
+  /** Consumers the application creates, such as an engine's history consumer. */
+  consumerLag: AppConsumerLag[];
 }
 
 /** The `monitoring` key resolved. */
@@ -90,6 +112,17 @@ export function resolveMonitoringInto(spec: MonitoringSpec | undefined, streams:
     deadLetterStreams,
     consumerLag,
   };
+}
+
+/**
+ * The monitoring with the lag of consumers an application creates itself watched too, by the same rule,
+ * dashboard legend and local status as the stack's `consumerLag`. A consumer the stack names already keeps
+ * the stack's threshold.
+ */
+export function withAppConsumerLag(monitoring: Monitoring, lag: readonly AppConsumerLag[]): Monitoring {
+  const named = (rule: AppConsumerLag) => monitoring.consumerLag.some((given) => given.stream === rule.stream && given.consumer === rule.consumer);
+  const added = lag.filter((rule) => !named(rule)).map((rule) => ({ stream: rule.stream, consumer: rule.consumer, pending: rule.pending ?? monitoring.thresholds.consumerLag }));
+  return added.length === 0 ? monitoring : { ...monitoring, consumerLag: [...monitoring.consumerLag, ...added] };
 }
 
 /** resolveMonitoringInto on its own: throws a ValidationError naming every problem. */
