@@ -73,7 +73,7 @@ describe("npm run local", () => {
     for (const file of Object.keys(creds)) expect({ file, mode: modeOf(path.join(runDir, "creds", file)) }).toEqual({ file, mode: "600" });
     // Read as a person reads it: the server table's header and a row for the one server, no JSON.
     const lines = second.stdout.split("\n");
-    expect(lines.filter((line) => line.split(/\s+/).join(" ") === "server state pid client cluster monitor role")).toHaveLength(1);
+    expect(lines.filter((line) => line.split(/\s+/).join(" ") === "server state pid client cluster monitor role health")).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith("nats-0 "))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith("{"))).toEqual([]);
   });
