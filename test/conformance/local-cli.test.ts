@@ -44,7 +44,7 @@ describe("npm run local", () => {
     const [cluster] = ready.clusters;
     expect(ready.clusters).toHaveLength(1);
     expect(cluster).toMatchObject({ cluster: "nats", tier: "dev", operatorMode: true, clientUrls: [expect.stringMatching(/^nats:\/\/127\.0\.0\.1:\d+$/)] });
-    expect(cluster.servers).toEqual([{ name: "nats-0", pid: expect.any(Number), running: true, client: expect.any(Number), cluster: expect.any(Number), monitor: expect.any(Number) }]);
+    expect(cluster.servers).toEqual([{ name: "nats-0", pid: expect.any(Number), running: true, client: expect.any(Number), cluster: expect.any(Number), monitor: expect.any(Number), health: "ok" }]);
     expect(cluster.clientUrls).toEqual([`nats://127.0.0.1:${cluster.servers[0].client}`]);
     expect(cluster.monitorUrls).toEqual([`http://127.0.0.1:${cluster.servers[0].monitor}/`]);
     expect(cluster.streams).toEqual([{ account: "app", name: "JOBS", replicas: 1, storage: "file", messages: 0 }]);
