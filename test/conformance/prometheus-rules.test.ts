@@ -169,6 +169,7 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: { ...jsz("nats-0"), meta_leader: "" },
   },
+  { title: "a server failing its full /healthz", stack: jobs, cluster: "nats", alert: "NatsServerUnhealthy", series: [{ metric: "nats_healthz_status", labels: pod("nats-0"), values: level(0, 1) }], times: LEVEL, labels: pod("nats-0") },
   {
     title: "a server's file storage above 80% of max_file_store",
     stack: jobs,

@@ -204,7 +204,7 @@ describe("the server pod", () => {
     expect(container("exporter")).toMatchObject({
       image: "natsio/prometheus-nats-exporter:0.20.1",
       ports: [{ name: "metrics", containerPort: 7777, protocol: "TCP" }],
-      args: ["-port=7777", "-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "http://localhost:8222/"],
+      args: ["-port=7777", "-connz", "-routez", "-subz", "-varz", "-healthz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "http://localhost:8222/"],
     });
   });
 
