@@ -14,7 +14,7 @@ import { validateCluster } from "../../components/model";
 import { FULL_HEALTH_PATH, SERVER_PROBES, ServerProbe } from "../../components/model/server-probes";
 import { sleep, streamLeader, waitFor } from "../support/nats-client";
 import { installedServer } from "../support/nats-cluster";
-import { auditAndReport, FAULT_STREAM, loadedClusters, secondsWithoutWrites, serverIndex } from "../support/nats-faults";
+import { auditAndReport, loadedClusters, secondsWithoutWrites, serverIndex } from "../support/nats-faults";
 
 // A short lame-duck grace, as in the rolling restart: it only delays the closing of clients.
 const CLUSTER = validateCluster({ name: "stuck5", tier: "large", lameDuck: { gracePeriod: "2s" } });
