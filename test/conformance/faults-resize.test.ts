@@ -3,10 +3,11 @@
  * writes to an R3 stream, each step as the README's "Resizing a cluster" tells an operator to take it. The
  * new size goes through the model (`servers` in the cluster spec, every server's config rendered for it and
  * reloaded, as the ConfigMap and the reloader do it) and the StatefulSet's part is played by starting or
- * stopping the highest ordinals. Before the shrink, each leaving server is removed from the meta group as the
- * stack's `sys` user (`$JS.API.SERVER.REMOVE`), highest ordinal first, after its meta leadership is moved
- * away, and the next goes only once every stream it held a replica of is placed and current elsewhere. An R3
- * stream created after the growth (so placed on the new servers) must keep every message through its move.
+ * stopping the highest ordinals. Before the shrink, each leaving server, highest ordinal first, is restarted
+ * with lame duck (its pod deleted and recreated, which hands its leaderships over), then removed from the meta
+ * group as the stack's `sys` user (`$JS.API.SERVER.REMOVE`), and the next goes only once every stream it held
+ * a replica of is placed and current elsewhere. An R3 stream created after the growth (so placed on the new
+ * servers) must keep every message through its move.
  */
 import * as fs from "fs";
 import * as os from "os";
