@@ -139,7 +139,7 @@ function serverCountDetail(name: string, from: number, to: number, head: Map<str
   }
   const leaving = Array.from({ length: from - to }, (_, index) => `${name}-${to + index}`).join(", ");
   const tooFew = streamReplicas(head).some((replicas) => replicas > to) ? `; streams with more replicas than ${to} servers cannot be placed` : "";
-  return `${counts}; ${leaving} leave: move their stream replicas away and remove them from the meta group (nats server raft peer-remove) first${tooFew}`;
+  return `${counts}; ${leaving} leave: before this, one at a time, restart each with lame duck and remove it from the meta group as the sys user ($JS.API.SERVER.REMOVE), waiting until every stream is current again (README: Resizing a cluster)${tooFew}`;
 }
 
 function claimRisks(ref: ObjectRef, before: KubernetesObject, after: KubernetesObject): Risk[] {

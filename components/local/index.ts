@@ -23,3 +23,4 @@ export * from "./stack-smoke";
 export * from "./stack-status";
 export * from "./run-summary";
 export * from "./run-endpoints";
+export * from "./local-resize";

@@ -11,7 +11,7 @@ import { ServerPlacement } from "../model/placement";
 import { renderServer } from "../model/server-config";
 import { makeOwnerOnlyDir, writeOwnerOnlyFile } from "../owner-only-files";
 import { localPlacements } from "./local-placement";
-import { LocalServer } from "./local-server";
+import { LocalServer, LocalServerFiles } from "./local-server";
 import { isHealthy, readJetStream } from "./monitor";
 import { allocatePorts } from "./ports";
 import { ServerBinary } from "./server-binary";
@@ -171,6 +171,30 @@ export class LocalCluster {
 }
 
 /**
+ * Writes one server's nats.conf for the installed nats-server into `<runDir>/<server name>/`, making its
+ * directories on first use, and returns its files and the options left out for the installed version. A
+ * running server reads the new file on its next reload.
+ */
+export function writeServerConfig(
+  cluster: Cluster,
+  placement: ServerPlacement,
+  index: number,
+  options: Pick<StartClusterOptions, "binary" | "extraSections"> & { runDir: string },
+): { files: LocalServerFiles; omitted: string[] } {
+  const name = serverName(cluster, index);
+  const dir = path.join(options.runDir, name);
+  makeOwnerOnlyDir(dir);
+  makeOwnerOnlyDir(placement.storeDir);
+  const rendered = renderServer(cluster, placement, {
+    targetVersion: options.binary.version,
+    extraSections: options.extraSections?.(index, placement),
+  });
+  const configFile = path.join(dir, "nats.conf");
+  writeOwnerOnlyFile(configFile, rendered.text);
+  return { files: { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir: placement.storeDir }, omitted: rendered.omitted };
+}
+
+/**
  * Renders every server's nats.conf for the installed nats-server and starts the processes, without
  * waiting for them: several clusters (a supercluster) can be launched before any is waited on.
  */
@@ -179,18 +203,9 @@ export function launchCluster(cluster: Cluster, options: StartClusterOptions & {
   const placements = localPlacements(cluster, options.ports, runDir);
   const omitted = new Set<string>();
   const servers = placements.map((placement, index) => {
-    const name = serverName(cluster, index);
-    const dir = path.join(runDir, name);
-    makeOwnerOnlyDir(dir);
-    makeOwnerOnlyDir(placement.storeDir);
-    const rendered = renderServer(cluster, placement, {
-      targetVersion: options.binary.version,
-      extraSections: options.extraSections?.(index, placement),
-    });
-    rendered.omitted.forEach((note) => omitted.add(note));
-    const configFile = path.join(dir, "nats.conf");
-    writeOwnerOnlyFile(configFile, rendered.text);
-    return new LocalServer(index, name, placement.ports, { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir: placement.storeDir }, options.binary);
+    const written = writeServerConfig(cluster, placement, index, { ...options, runDir });
+    written.omitted.forEach((note) => omitted.add(note));
+    return new LocalServer(index, serverName(cluster, index), placement.ports, written.files, options.binary);
   });
   const local = new LocalCluster(cluster, servers, [...omitted], options.onProgress);
   for (const server of servers) server.start();

@@ -19,6 +19,10 @@ export const PIDS_FILE = "pids";
  */
 const OWNER_ONLY_EXEC = 'umask 077 && exec "$0" "$@"';
 
+/** What nats-server 2.9 logs once it has applied a reloaded config, and when it refuses one. */
+const RELOADED = "Reloaded server configuration";
+const RELOAD_FAILED = "Failed to reload server configuration";
+
 export interface LocalServerFiles {
   /** The server's own directory under the run directory. */
   dir: string;
@@ -109,6 +113,27 @@ export class LocalServer {
     const outcome = await Promise.race([this.exit!, timedOut]);
     clearTimeout(timer);
     if (outcome === "timeout") await this.kill();
+  }
+
+  /**
+   * Has the server read its config file again (SIGHUP, what the reloader sidecar sends when the ConfigMap
+   * changes) and waits until it logs the outcome; a refused reload or none within `timeoutMs` fails, with
+   * the log's end.
+   */
+  async reload(timeoutMs = 10_000): Promise<void> {
+    if (!this.running) throw new Error(`${this.name} is not running, so it cannot reload its config`);
+    const from = fs.existsSync(this.files.logFile) ? fs.statSync(this.files.logFile).size : 0;
+    this.child!.kill("SIGHUP");
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const written = fs.readFileSync(this.files.logFile).subarray(from).toString("utf8");
+      if (written.includes(RELOADED)) return;
+      const refused = written.split("\n").find((line) => line.includes(RELOAD_FAILED));
+      if (refused) throw new Error(`${this.name} refused its new config: ${refused}`);
+      if (!this.running) throw new Error(`${this.name} exited on reload:\n${this.logTail()}`);
+      if (Date.now() > deadline) throw new Error(`${this.name} did not log a reload within ${timeoutMs / 1000}s of SIGHUP:\n${this.logTail()}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
 
   /** The last lines of the server's log, for error messages. */

@@ -34,14 +34,23 @@ async function getJson<T>(monitorPort: number, pathAndQuery: string): Promise<T>
 
 /**
  * Whether /healthz answers "ok". In a JetStream cluster nats-server only says so once it is in contact
- * with a current meta leader, so this is also the JetStream readiness the pods' startup probe waits for.
+ * with a current meta leader and every stream and consumer it holds a replica of is current: a cluster
+ * whose servers all say so has every replica in place.
  */
 export async function isHealthy(monitorPort: number): Promise<boolean> {
+  return (await readHealth(monitorPort)) === "ok";
+}
+
+/**
+ * The full /healthz as a word: "ok", or nats-server's reason (the first stream or consumer it finds not
+ * current, no meta leader), or "no answer". No probe reads it; it is how a stream's trouble shows.
+ */
+export async function readHealth(monitorPort: number): Promise<string> {
   try {
-    const body = await getJson<{ status?: string }>(monitorPort, "/healthz");
-    return body.status === "ok";
+    const body = await getJson<{ status?: string; error?: string }>(monitorPort, "/healthz");
+    return body.status === "ok" ? "ok" : (body.error ?? body.status ?? "unavailable");
   } catch {
-    return false;
+    return "no answer";
   }
 }
 

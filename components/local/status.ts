@@ -3,6 +3,7 @@ import * as path from "path";
 import { JetStreamManager } from "nats";
 import { formatServerVersion, ServerVersion } from "../model/version";
 import { LocalCluster } from "./local-cluster";
+import { readHealth } from "./monitor";
 import { formatTable } from "./table";
 
 /** One server of a running local cluster. */
@@ -17,6 +18,11 @@ export interface ServerStatus {
   cluster: number;
   /** The monitoring port. */
   monitor: number;
+  /**
+   * The full /healthz: "ok", or why not (a stream or consumer not current, no meta leader); "-" once stopped.
+   * A stream that cannot recover shows here, and only here: the pods' probes ask about the server alone.
+   */
+  health: string;
 }
 
 /** One stream of an account, as the cluster reports it. */
@@ -81,14 +87,17 @@ export async function readStatus(local: LocalCluster, managers: readonly Account
     operatorMode,
     clientUrls: local.clientUrls,
     monitorUrls: local.servers.map((server) => `http://127.0.0.1:${server.ports.monitor}/`),
-    servers: local.servers.map((server) => ({
-      name: server.name,
-      pid: server.pid,
-      running: server.running,
-      client: server.ports.client,
-      cluster: server.ports.cluster,
-      monitor: server.ports.monitor,
-    })),
+    servers: await Promise.all(
+      local.servers.map(async (server) => ({
+        name: server.name,
+        pid: server.pid,
+        running: server.running,
+        client: server.ports.client,
+        cluster: server.ports.cluster,
+        monitor: server.ports.monitor,
+        health: server.running ? await readHealth(server.ports.monitor) : "-",
+      })),
+    ),
     streams: streams.sort((a, b) => `${a.account}/${a.name}`.localeCompare(`${b.account}/${b.name}`)),
   };
 }
@@ -97,7 +106,7 @@ export async function readStatus(local: LocalCluster, managers: readonly Account
 export function formatStatus(status: ClusterStatus): string {
   const clustered = status.servers.length > 1;
   const servers = formatTable(
-    ["server", "state", "pid", "client", "cluster", "monitor", "role"],
+    ["server", "state", "pid", "client", "cluster", "monitor", "role", "health"],
     status.servers.map((server) => [
       server.name,
       server.running ? "running" : "stopped",
@@ -106,6 +115,7 @@ export function formatStatus(status: ClusterStatus): string {
       clustered ? String(server.cluster) : "-",
       String(server.monitor),
       clustered && server.name === status.metaLeader ? "meta leader" : "",
+      server.health,
     ]),
   );
   const streams =

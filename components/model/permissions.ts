@@ -182,11 +182,13 @@ export function provisionerPermissions(): Permissions {
 
 /**
  * The system account's operations user (what the exporter and the `nats` CLI use): server and account
- * requests such as `$SYS.REQ.SERVER.PING`, and the system events for monitoring. It is the only user of its
- * account, so the default inbox is its own.
+ * requests such as `$SYS.REQ.SERVER.PING`, the system events for monitoring, and the two JetStream requests
+ * that only the system account may send: removing a server from the meta group before a cluster shrinks, and
+ * moving the meta leadership off a server that is about to leave (README "Resizing a cluster"). It is the
+ * only user of its account, so the default inbox is its own.
  */
 export const SYSTEM_USER_PERMISSIONS: Readonly<Permissions> = {
-  publish: ["$SYS.REQ.>"],
+  publish: ["$JS.API.META.LEADER.STEPDOWN", "$JS.API.SERVER.REMOVE", "$SYS.REQ.>"],
   subscribe: ["$SYS.>", DEFAULT_INBOX_SUBJECTS],
   allowResponses: false,
 };

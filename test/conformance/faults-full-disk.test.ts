@@ -7,8 +7,8 @@
  * volume), writes go on, it catches up, and nothing acknowledged is lost, every replica identical. What
  * nats-server 2.9.10 shows meanwhile varies from run to run and is reported, not asserted: the other two
  * usually keep acknowledging writes, but the stream can also stall until the full server restarts; the
- * leader reports the replica behind and the full `/healthz` (the startup probe's endpoint, which the kubelet
- * stops calling once a pod has started) stops answering, or the replica still reports current.
+ * leader reports the replica behind and the full `/healthz` (which no probe reads) stops answering, or the
+ * replica still reports current.
  */
 import { execFileSync } from "child_process";
 import * as fs from "fs";
@@ -19,7 +19,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { findServerBinary, LocalCluster, LocalServer, passesProbe, startCluster } from "../../components/local";
 import { validateCluster } from "../../components/model";
 import { serverName } from "../../components/model/names";
-import { SERVER_PROBES, ServerProbe } from "../../components/model/server-probes";
+import { FULL_HEALTH_PATH, SERVER_PROBES, ServerProbe } from "../../components/model/server-probes";
 import { connectToCluster, sleep, streamLeader, waitUntilCaughtUp } from "../support/nats-client";
 import { auditAndReport, createFaultStream, FAULT_STREAM, serverIndex, steadyLoad } from "../support/nats-faults";
 import { SteadyPublisher } from "../support/nats-publisher";
@@ -77,15 +77,16 @@ describe("a 3-server cluster when one server's disk fills", () => {
     expect(freeBytes(store)).toBe(0);
     const filledAt = Date.now();
 
-    const { startup, liveness, readiness } = SERVER_PROBES;
+    const { liveness, readiness } = SERVER_PROBES;
     const passes = (server: LocalServer, probe: ServerProbe) => passesProbe(server.ports.monitor, probe.path, probe.timeoutSeconds * 1000);
+    const fullHealth: ServerProbe = { ...readiness, path: FULL_HEALTH_PATH };
     let largestLag = 0;
     let fullHealthFailedAfter: number | undefined;
     while (Date.now() - filledAt < OBSERVED_FOR_MS) {
       const info = await jsm.streams.info(FAULT_STREAM).catch(() => undefined);
       const replica = info?.cluster?.replicas?.find((candidate) => candidate.name === full.name);
       if (replica && !replica.current) largestLag = Math.max(largestLag, replica.lag ?? 0);
-      if (fullHealthFailedAfter === undefined && !(await passes(full, startup))) fullHealthFailedAfter = (Date.now() - filledAt) / 1000;
+      if (fullHealthFailedAfter === undefined && !(await passes(full, fullHealth))) fullHealthFailedAfter = (Date.now() - filledAt) / 1000;
       await sleep(200);
     }
     expect(await passes(full, readiness), `${full.name} ${readiness.path} with a full disk`).toBe(true);
@@ -98,7 +99,7 @@ describe("a 3-server cluster when one server's disk fills", () => {
     for (const server of healthy) {
       for (const probe of [readiness, liveness]) expect(await passes(server, probe), `${server.name} ${probe.path}`).toBe(true);
     }
-    const othersFullyHealthy = (await Promise.all(healthy.map((server) => passes(server, startup)))).filter(Boolean).length;
+    const othersFullyHealthy = (await Promise.all(healthy.map((server) => passes(server, fullHealth)))).filter(Boolean).length;
 
     // Space back, and the pod restarted on the same store; killed, since a wedged server does not finish its
     // lame duck, and freeing the space alone does not unwedge it.

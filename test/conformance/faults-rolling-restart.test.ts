@@ -42,6 +42,7 @@ describe("a rolling restart of a 3-server cluster under load", () => {
         "longest-stall": `${secondsWithoutWrites(publisher, rollStarted, rollEnded).toFixed(1)}s`,
         drains: steps.map((step) => `${step.server}:${step.drainSeconds.toFixed(1)}s`).join("/"),
         "ready-after-start": steps.map((step) => `${step.server}:${step.readySeconds.toFixed(1)}s`).join("/"),
+        "fully-healthy-when-ready": steps.map((step) => `${step.server}:${step.fullyHealthy ? "yes" : "no"}`).join("/"),
         processed: `${work.processed}`,
         "redelivered-after-missing-ack": `${work.redelivered}`,
       });

@@ -44,7 +44,7 @@ describe("npm run local", () => {
     const [cluster] = ready.clusters;
     expect(ready.clusters).toHaveLength(1);
     expect(cluster).toMatchObject({ cluster: "nats", tier: "dev", operatorMode: true, clientUrls: [expect.stringMatching(/^nats:\/\/127\.0\.0\.1:\d+$/)] });
-    expect(cluster.servers).toEqual([{ name: "nats-0", pid: expect.any(Number), running: true, client: expect.any(Number), cluster: expect.any(Number), monitor: expect.any(Number) }]);
+    expect(cluster.servers).toEqual([{ name: "nats-0", pid: expect.any(Number), running: true, client: expect.any(Number), cluster: expect.any(Number), monitor: expect.any(Number), health: "ok" }]);
     expect(cluster.clientUrls).toEqual([`nats://127.0.0.1:${cluster.servers[0].client}`]);
     expect(cluster.monitorUrls).toEqual([`http://127.0.0.1:${cluster.servers[0].monitor}/`]);
     expect(cluster.streams).toEqual([{ account: "app", name: "JOBS", replicas: 1, storage: "file", messages: 0 }]);
@@ -73,7 +73,7 @@ describe("npm run local", () => {
     for (const file of Object.keys(creds)) expect({ file, mode: modeOf(path.join(runDir, "creds", file)) }).toEqual({ file, mode: "600" });
     // Read as a person reads it: the server table's header and a row for the one server, no JSON.
     const lines = second.stdout.split("\n");
-    expect(lines.filter((line) => line.split(/\s+/).join(" ") === "server state pid client cluster monitor role")).toHaveLength(1);
+    expect(lines.filter((line) => line.split(/\s+/).join(" ") === "server state pid client cluster monitor role health")).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith("nats-0 "))).toHaveLength(1);
     expect(lines.filter((line) => line.startsWith("{"))).toEqual([]);
   });

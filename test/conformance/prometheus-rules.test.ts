@@ -184,6 +184,7 @@ const SCENARIOS: Scenario[] = [
     times: LEVEL,
     labels: { ...jsz("nats-0"), meta_leader: "" },
   },
+  onGauge("a server failing its full /healthz", "NatsServerUnhealthy", "nats_healthz_status", pod("nats-0"), 0, 1),
   overLimit("a server's file storage above 80% of max_file_store", "NatsServerStorageHigh", pod("nats-0"), "nats_varz_jetstream_stats_storage", "nats_varz_jetstream_config_max_storage", 1_000_000, 80),
   overLimit("a server's memory storage above 80% of max_memory_store", "NatsServerMemoryStoreHigh", pod("nats-1"), "nats_varz_jetstream_stats_memory", "nats_varz_jetstream_config_max_memory", 10_000, 80),
   overLimit("memory above 90% of GOMEMLIMIT", "NatsMemoryNearLimit", pod("nats-2"), "nats_varz_mem", "nats_varz_gomemlimit", 1_000_000, 90),

@@ -5,7 +5,7 @@
  * (the probes' paths are the StatefulSet's own, from SERVER_PROBES).
  */
 import { LocalCluster, passesProbe } from "../../components/local";
-import { SERVER_PROBES } from "../../components/model/server-probes";
+import { FULL_HEALTH_PATH, SERVER_PROBES } from "../../components/model/server-probes";
 import { waitFor } from "./nats-client";
 
 /** What one server's turn took. */
@@ -15,6 +15,11 @@ export interface RestartStep {
   drainSeconds: number;
   /** Seconds from starting it again until it passed the startup and then the readiness probe. */
   readySeconds: number;
+  /**
+   * Whether its full /healthz passed when it had: every stream replica it holds current. The probes do not
+   * wait for that, so the next server may go while this one's streams still catch up.
+   */
+  fullyHealthy: boolean;
 }
 
 /**
@@ -40,7 +45,9 @@ export async function rollingRestart(local: LocalCluster, readyTimeoutMs: number
       });
       if (outcome === "exited") throw new Error(`${server.name} exited after its restart:\n${server.logTail()}`);
     }
-    steps.push({ server: server.name, drainSeconds, readySeconds: (Date.now() - startedAt) / 1000 });
+    const readySeconds = (Date.now() - startedAt) / 1000;
+    const fullyHealthy = await passesProbe(server.ports.monitor, FULL_HEALTH_PATH, SERVER_PROBES.readiness.timeoutSeconds * 1000);
+    steps.push({ server: server.name, drainSeconds, readySeconds, fullyHealthy });
   }
   return steps;
 }

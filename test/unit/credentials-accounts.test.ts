@@ -43,14 +43,14 @@ function problemsOf(specs: AccountSpec[], cluster = dev): string[] {
 }
 
 describe("accounts: resolution", () => {
-  it("always adds the system account SYS with its operations user first", () => {
+  it("always adds the system account SYS with its operations user first, who may remove a server from the meta group and move its leadership", () => {
     const [system, ...rest] = validateAccounts(undefined, { cluster: dev });
     expect(rest).toEqual([]);
     expect(system.name).toBe(SYSTEM_ACCOUNT_NAME);
     expect(system.system).toBe(true);
     expect(system.limits.jetstream).toBeUndefined();
     expect(system.users.map((user) => user.name)).toEqual(["sys"]);
-    expect(system.users[0].permissions.publish).toEqual(["$SYS.REQ.>"]);
+    expect(system.users[0].permissions.publish).toEqual(["$JS.API.META.LEADER.STEPDOWN", "$JS.API.SERVER.REMOVE", "$SYS.REQ.>"]);
   });
 
   it("sets every limit explicitly, sizing JetStream storage and payload from the cluster", () => {

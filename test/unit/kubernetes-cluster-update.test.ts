@@ -143,9 +143,9 @@ describe("the server pod", () => {
     await deploy("nats", { cluster: { name: "nats", tier: "small" } });
   });
 
-  it("probes the JetStream-aware health endpoints on the monitor port", () => {
+  it("probes only what the server itself answers: JetStream up to start and stay live, current with the meta leader to be ready", () => {
     const nats = container("nats");
-    expect(nats.startupProbe).toMatchObject({ httpGet: { path: "/healthz", port: "monitor" }, periodSeconds: 10, failureThreshold: 90 });
+    expect(nats.startupProbe).toMatchObject({ httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, periodSeconds: 10, failureThreshold: 90 });
     expect(nats.readinessProbe).toMatchObject({ httpGet: { path: "/healthz?js-server-only=true", port: "monitor" } });
     expect(nats.livenessProbe).toMatchObject({ httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, periodSeconds: 30 });
   });
@@ -204,7 +204,7 @@ describe("the server pod", () => {
     expect(container("exporter")).toMatchObject({
       image: "natsio/prometheus-nats-exporter:0.20.1",
       ports: [{ name: "metrics", containerPort: 7777, protocol: "TCP" }],
-      args: ["-port=7777", "-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "http://localhost:8222/"],
+      args: ["-port=7777", "-connz", "-routez", "-subz", "-varz", "-healthz", "-prefix=nats", "-use_internal_server_id", "-jsz=all", "http://localhost:8222/"],
     });
   });
 

@@ -77,7 +77,7 @@ export function reloaderContainer(
  * NATS, such as the `nats` CLI.
  */
 export function exporterArgs(cluster: Cluster, config: ConfBlock): string[] {
-  const args = [`-port=${cluster.ports.metrics}`, "-connz", "-routez", "-subz", "-varz", "-prefix=nats", "-use_internal_server_id", "-jsz=all"];
+  const args = [`-port=${cluster.ports.metrics}`, "-connz", "-routez", "-subz", "-varz", "-healthz", "-prefix=nats", "-use_internal_server_id", "-jsz=all"];
   if (config.gateway !== undefined) args.push("-gatewayz");
   if (config.leafnodes !== undefined) args.push("-leafz");
   args.push(`http://localhost:${cluster.ports.monitor}/`);

@@ -114,6 +114,14 @@ function serverRules(cluster: Cluster, monitoring: Monitoring): AlertRule[] {
       "A NATS server sees no JetStream meta leader",
       `{{ $labels.server_name }} of cluster ${cluster.name} sees no JetStream meta leader: streams and consumers cannot be created, changed or deleted.`,
     ),
+    rule(
+      "NatsServerUnhealthy",
+      "warning",
+      `${selector("nats_healthz_status", scope)} == 1`,
+      "10m",
+      "A NATS server's full health check has failed for 10 minutes",
+      `{{ $labels.pod }} of cluster ${cluster.name} fails its full /healthz: a stream or consumer replica on it is not current and is not catching up (its peers gone, its store damaged or full). Its probes keep it running and in service; the replica needs an operator.`,
+    ),
     ...storeRules(cluster, thresholds.storagePercent),
     rule(
       "NatsMemoryNearLimit",
