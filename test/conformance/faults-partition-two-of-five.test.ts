@@ -61,7 +61,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
     // The consumer's leader may have been cut off with the two servers; the majority then elects another.
     const workResumed = await waitFor("the worker pool to process a message published after the cut", 30_000, async () => {
       const publishedAfterCut = new Set(publisher!.acknowledgedAfter(cutAt).map((ack) => ack.msgId));
-      return pool!.deliveries.find((delivery) => publishedAfterCut.has(delivery.msgId))?.at;
+      return pool!.deliveries.find((delivery) => delivery.at > cutAt && publishedAfterCut.has(delivery.msgId))?.at;
     });
     const accepted = await Promise.all(minority.map((connection) => probeWrites(connection.jetstream(), PROBES)));
     const acceptedByMinority = accepted.reduce((sum, count) => sum + count, 0);
