@@ -2,8 +2,9 @@
  * A network partition of a five-server cluster: two servers lose their cluster network together (their
  * namespaces' cluster links go down, as when a zone holding two of five servers is cut off), while their
  * clients can still reach them. The stream is R5 so that both sides of the split hold replicas: the majority
- * of three keeps acknowledging writes and a worker pool keeps working them off; the two cut-off servers refuse
- * writes; after the heal both catch up, and the audit finds nothing lost and every replica identical.
+ * of three, which holds the stream's and the workers' consumer's leaders, keeps acknowledging writes and a
+ * worker pool keeps working them off; the two cut-off servers refuse writes; after the heal both catch up,
+ * and the audit finds nothing lost and every replica identical.
  */
 import { connect, NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
@@ -11,10 +12,11 @@ import { validateCluster } from "../../components/model";
 import { streamLeader, waitFor, waitUntilCaughtUp } from "../support/nats-client";
 import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
 import { SteadyPublisher } from "../support/nats-publisher";
-import { WorkerPool } from "../support/nats-workers";
+import { addWorkConsumer, WorkerPool } from "../support/nats-workers";
 import { NetnsCluster } from "../support/netns-cluster";
 
 const CLUSTER = validateCluster({ name: "partition5", tier: "large" });
+const WORKERS = { stream: FAULT_STREAM, durable: "workers", workers: 2, ackWaitMs: 3_000, pullExpiresMs: 2_000 };
 /** Writes tried through each cut-off server while it is cut off. */
 const PROBES = 3;
 
@@ -40,8 +42,17 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
     const jsm = await waitFor("the JetStream API to answer through the cluster", 15_000, () => setup.jetstreamManager());
     await createFaultStream(jsm, 5);
     const leader = await streamLeader(jsm, FAULT_STREAM);
-    // Two followers are cut off, so the stream's leader stays in the majority.
-    const isolated = local.servers.filter((server) => server.name !== leader).slice(0, 2);
+    // The workers' consumer is made before the cut so that its leader is known; sent again while the request
+    // reaches no one, as the stream's create is.
+    await waitFor("consumer workers to be created", 15_000, async () => {
+      await addWorkConsumer(jsm, WORKERS);
+      return true;
+    });
+    const consumerLeader = await waitFor("consumer workers to have a leader", 15_000, async () => (await jsm.consumers.info(FAULT_STREAM, WORKERS.durable)).cluster?.leader || undefined);
+    // Two servers that lead neither the stream nor the consumer are cut off, so both leaders stay in the
+    // majority. With the consumer's leader cut off, its successor was seen to hand out again messages delivered
+    // just before the cut without marking them as redeliveries: deliveries the old leader had not replicated.
+    const isolated = local.servers.filter((server) => server.name !== leader && server.name !== consumerLeader).slice(0, 2);
     const majority = local.servers.filter((server) => !isolated.includes(server));
 
     // The load and the workers go through the majority only; one connection per cut-off server speaks to it alone.
@@ -51,7 +62,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
     connections.push(load, ...minority);
     publisher = steadyLoad(load.jetstream());
     publisher.start();
-    pool = await WorkerPool.start(local, jsm, { stream: FAULT_STREAM, durable: "workers", workers: 2, ackWaitMs: 3_000, servers: majorityUrls, pullExpiresMs: 2_000 });
+    pool = await WorkerPool.start(local, jsm, { ...WORKERS, servers: majorityUrls });
     await publisher.waitForMore(200, 15_000);
 
     const cutAt = Date.now();
