@@ -110,6 +110,7 @@ describe("a cluster cut off from its supercluster by a network partition", () =>
     const watchedFrom = Date.now();
     await waitFor("three failed attempts of the cross-cluster load", 15_000, async () => (across.failedAttempts >= failedBefore + 3 ? true : undefined));
     expect(across.acknowledgedAfter(watchedFrom), "cross-cluster writes acknowledged while the west was cut off").toEqual([]);
+    const refusedAttempts = across.failedAttempts - failedBefore;
 
     const healedAt = Date.now();
     net.heal("west");
@@ -148,6 +149,7 @@ describe("a cluster cut off from its supercluster by a network partition", () =>
         westClient,
         across,
         {
+          "attempts-unacknowledged-while-cut": `${refusedAttempts}`,
           "resumed-after-heal": `${acrossResumed.toFixed(1)}s`,
           "longest-stall": `${acrossStall.toFixed(1)}s`,
           "gateways-after-heal": `${gatewaysAfter.toFixed(1)}s`,
