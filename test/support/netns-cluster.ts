@@ -24,6 +24,7 @@ import { serverName } from "../../components/model/names";
 import { renderServer } from "../../components/model/server-config";
 import { installedServer } from "./nats-cluster";
 
+/** Runs iproute2's `ip` with `args`; a failure throws with what `ip` wrote to stderr. */
 export function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
 }
