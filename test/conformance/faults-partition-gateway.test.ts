@@ -114,12 +114,12 @@ describe("a cluster cut off from its supercluster by a network partition", () =>
 
     const healedAt = Date.now();
     net.heal("west");
-    await across.waitForMore(1, 60_000);
-    const acrossResumed = (across.acknowledgedAfter(healedAt)[0].at - healedAt) / 1000;
     const [gatewaysAfter, metaGroupAfter] = await Promise.all([
       waitForGateways(net, healedAt),
       waitForMetaGroup(net.topology, META_GROUP_TIMEOUT_MS).then(() => (Date.now() - healedAt) / 1000),
+      across.waitForMore(1, 60_000),
     ]);
+    const acrossResumed = (across.acknowledgedAfter(healedAt)[0].at - healedAt) / 1000;
     const acrossStall = secondsWithoutWrites(across, cutAt, Date.now());
     await Promise.all(publishers.map((publisher) => publisher.waitForMore(50, 30_000)));
     for (const publisher of publishers) await publisher.stop();

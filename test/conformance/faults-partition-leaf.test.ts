@@ -104,10 +104,8 @@ describe("a leaf site cut off from its hub by a network partition", () => {
 
     const healedAt = Date.now();
     net.heal("site");
-    await uplink.waitForMore(1, 60_000);
+    await Promise.all([uplink.waitForMore(1, 60_000), waitForLeafLinks(hub, [site], 30_000)]);
     const uplinkResumed = (uplink.acknowledgedAfter(healedAt)[0].at - healedAt) / 1000;
-    await waitForLeafLinks(hub, [site], 30_000);
-    const linkUpAfter = (Date.now() - healedAt) / 1000;
     const siteHubJsm = await siteClient.jetstreamManager({ domain: "hub" });
     await waitFor("the hub's JetStream domain to answer the site", 30_000, () => siteHubJsm.streams.info(UPLINK_STREAM));
     const uplinkStall = secondsWithoutWrites(uplink, cutAt, Date.now());
@@ -142,7 +140,7 @@ describe("a leaf site cut off from its hub by a network partition", () => {
         hub,
         hubClient,
         uplink,
-        { "resumed-after-heal": `${uplinkResumed.toFixed(1)}s`, "longest-stall": `${uplinkStall.toFixed(1)}s`, "link-up-after-heal": `${linkUpAfter.toFixed(1)}s` },
+        { "resumed-after-heal": `${uplinkResumed.toFixed(1)}s`, "longest-stall": `${uplinkStall.toFixed(1)}s` },
         UPLINK_STREAM,
       ),
     ]);
