@@ -5,8 +5,9 @@
  * in it, with a worker pool in the east working its stream off), and the cross-cluster one (east clients
  * writing a stream placed in the west, through the gateways). While the west is cut off, both local loads go
  * on although neither half holds a majority of the JetStream meta group (a stream's own group needs none),
- * and nothing sent across is acknowledged; after the heal the gateways and the meta group come back, the
- * cross-cluster load resumes, and the audits find nothing acknowledged lost and every replica identical.
+ * and nothing sent across is acknowledged; after the heal every gateway is up (a short silent cut leaves the
+ * connections open), the meta group forms again, the cross-cluster load resumes, and the audits find nothing
+ * acknowledged lost and every replica identical.
  */
 import * as fs from "fs";
 import * as os from "os";
