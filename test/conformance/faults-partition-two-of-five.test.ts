@@ -80,7 +80,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
 
     const healedAt = Date.now();
     for (const server of isolated) cluster.heal(serverIndex(local, server.name));
-    for (const server of isolated) await waitUntilCaughtUp(local, jsm, FAULT_STREAM, server.name, 60_000);
+    await Promise.all(isolated.map((server) => waitUntilCaughtUp(local, jsm, FAULT_STREAM, server.name, 60_000)));
     const caughtUpAfter = (Date.now() - healedAt) / 1000;
     await publisher.waitForMore(100, 15_000);
     await publisher.stop();
