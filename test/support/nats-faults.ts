@@ -30,10 +30,10 @@ export async function createFaultStream(jsm: JetStreamManager, replicas: number)
   });
 }
 
-/** About 100 messages a second; an attempt waits 1 s for its ack and a message is given up after 60 s. */
-export function steadyLoad(js: JetStreamClient): SteadyPublisher {
+/** About 100 messages a second on `subject`; an attempt waits 1 s for its ack and a message is given up after 60 s. */
+export function steadyLoad(js: JetStreamClient, subject = SUBJECT): SteadyPublisher {
   return new SteadyPublisher(js, {
-    subject: SUBJECT,
+    subject,
     pauseMs: 5,
     attemptTimeoutMs: 1_000,
     retryPauseMs: 100,
@@ -106,11 +106,11 @@ export async function refusedUntilOneReturns(local: LocalCluster, nc: NatsConnec
   };
 }
 
-export async function auditAndReport(label: string, local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>): Promise<void> {
+export async function auditAndReport(label: string, local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>, stream = FAULT_STREAM): Promise<void> {
   const jsm = await nc.jetstreamManager();
-  const settled = await waitUntilSettled(local, jsm, FAULT_STREAM);
-  const stored = await readStream(nc.jetstream(), FAULT_STREAM, settled.lastSeq);
-  const afterRead = await waitUntilSettled(local, jsm, FAULT_STREAM);
+  const settled = await waitUntilSettled(local, jsm, stream);
+  const stored = await readStream(nc.jetstream(), stream, settled.lastSeq);
+  const afterRead = await waitUntilSettled(local, jsm, stream);
   const audit = auditStream(publisher.acknowledged, stored.filter((message) => !message.body.startsWith("probe-")));
   const probesStored = stored.filter((message) => message.body.startsWith("probe-")).length;
   const extra = Object.entries(figures).map(([key, value]) => `, ${key}=${value}`).join("");

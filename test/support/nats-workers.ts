@@ -3,7 +3,7 @@
  * each message, recording every delivery, so a test can tell a redelivery after a missing ack (allowed) from a
  * message handed out twice without one (not allowed).
  */
-import { AckPolicy, ConsumerMessages, DeliverPolicy, JetStreamManager, NatsConnection, nanos } from "nats";
+import { AckPolicy, connect, ConsumerMessages, DeliverPolicy, JetStreamManager, NatsConnection, nanos } from "nats";
 import { LocalCluster } from "../../components/local";
 import { connectToCluster, waitFor } from "./nats-client";
 
@@ -39,6 +39,14 @@ export interface WorkerPoolOptions {
   startSeq?: number;
   /** Messages the workers fail (nak, so they are redelivered at once) every time they get them. */
   fails?: (msgId: string) => boolean;
+  /** Client URLs the workers connect to (every server of the cluster when absent), to keep them on one side of a partition. */
+  servers?: string[];
+  /**
+   * How long each pull request lasts (the client's default of 30 s when absent). A pull request waits on the
+   * consumer leader that took it; when that leader is cut off, the client only pulls again from the new one
+   * once the request expires or its heartbeats stop, so a shorter one resumes the work sooner.
+   */
+  pullExpiresMs?: number;
 }
 
 /** The pool's durable explicit-ack consumer; adding it again with the same settings leaves it as it is. */
@@ -70,10 +78,12 @@ export class WorkerPool {
   }
 
   private async startWorker(local: LocalCluster, worker: number): Promise<void> {
-    const nc = await connectToCluster(local);
+    const nc = this.options.servers
+      ? await connect({ servers: this.options.servers, ignoreClusterUpdates: true, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
+      : await connectToCluster(local);
     this.connections.push(nc);
     const consumer = await nc.jetstream().consumers.get(this.options.stream, this.options.durable);
-    const messages = await consumer.consume({ max_messages: 50 });
+    const messages = await consumer.consume({ max_messages: 50, ...(this.options.pullExpiresMs === undefined ? {} : { expires: this.options.pullExpiresMs }) });
     this.subscriptions.push(messages);
     this.loops.push(
       (async () => {

@@ -24,12 +24,13 @@ import { serverName } from "../../components/model/names";
 import { renderServer } from "../../components/model/server-config";
 import { installedServer } from "./nats-cluster";
 
-function ip(...args: string[]): void {
+/** Runs iproute2's `ip` with `args`; a failure throws with what `ip` wrote to stderr. */
+export function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
 }
 
 /** Relays connections to 127.0.0.1:`port` to `host`:`port`, so a listener in a namespace looks local. */
-function relay(port: number, host: string): net.Server {
+export function relay(port: number, host: string): net.Server {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((inbound) => {
     const outbound = net.connect(port, host);
