@@ -27,6 +27,7 @@ import { withBackupUsers } from "./components/model/backup-users";
 import { backupTargetsByCluster } from "./components/model/backups";
 import { withProvisionersFor } from "./components/model/provisioners";
 import { JetStreamResources } from "./components/kubernetes/jetstream/jetstream-resources";
+import { DagNats } from "./components/kubernetes/apps/dagnats";
 import { Lightdash } from "./components/kubernetes/apps/lightdash";
 import { HubAndLeaf } from "./components/kubernetes/topology/hub-and-leaf";
 import { Cloud } from "./components/kubernetes/topology/listener-service";
@@ -53,7 +54,7 @@ import { ClusterMonitoring } from "./components/kubernetes/monitoring/cluster-mo
 import { Monitoring, resolveMonitoring } from "./components/model/monitoring/monitoring";
 import { MonitoringSpec } from "./components/model/monitoring/monitoring-schema";
 import { readKubeconfig } from "./components/model/stack-file";
-import { lightdashScaledPools, PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
+import { dagnatsEngineName, lightdashScaledPools, PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
 import { checkStack } from "./components/stack-check";
 import { deployNodePools as deployAwsNodePools, deployStorageClasses as deployAwsStorageClasses } from "./components/aws/substrate";
 import { withNodePoolScheduling } from "./components/model/aws-scheduling";
@@ -154,6 +155,8 @@ interface StackOutputs {
   leafUrl?: pulumi.Output<string>;
   /** Lightdash's API inside the Kubernetes cluster, when the stack runs Lightdash. */
   lightdashUrl?: pulumi.Output<string>;
+  /** The DagNATS engine inside the Kubernetes cluster, when the stack runs the DagNATS preset. */
+  dagnatsUrl?: pulumi.Output<string>;
   operatorPublicKey: pulumi.Output<string>;
   /** By account name, SYS included. */
   accountPublicKeys: pulumi.Output<Record<string, string>>;
@@ -331,23 +334,18 @@ function deployOneCluster(description: StackDescription): StackOutputs {
   const jetStream = declareJetStream(description, provisioning, accounts, placement);
   declareBackups(description, provisioning, { ...accounts, accountPublicKeys: credentials.accountPublicKeys }, placement, jetStream);
   declareMonitoring(description, placement);
-  // Lightdash's streams are the stack's: the home cluster's controller declares them with the others, and
-  // Lightdash's workers wait for them.
+  // The presets' streams and buckets are the stack's: the home cluster's controller declares them with the
+  // others, and the applications' workers wait for them.
   const home = provisioning.targets.find((target) => target.cluster.name === stack.jetStreamHome.name);
   const homeJetStream = jetStream.get(stack.jetStreamHome.name);
-  const lightdash = presets.lightdash
-    ? new Lightdash(
-        "lightdash",
-        {
-          ...deployedConnection(clusterArgs, deployed),
-          lightdash: presets.lightdash,
-          createNamespace: config.getBoolean("createNamespace") ?? true,
-          ...(home !== undefined ? { jetStream: jetStreamSpecOf(description, home) } : {}),
-          ...(homeJetStream !== undefined ? { jetStreamObjects: homeJetStream.objectNames } : {}),
-        },
-        { ...opts, dependsOn: [cluster] },
-      )
-    : undefined;
+  const app = {
+    ...deployedConnection(clusterArgs, deployed),
+    createNamespace: config.getBoolean("createNamespace") ?? true,
+    ...(home !== undefined ? { jetStream: jetStreamSpecOf(description, home) } : {}),
+    ...(homeJetStream !== undefined ? { jetStreamObjects: homeJetStream.objectNames } : {}),
+  };
+  const lightdash = presets.lightdash ? new Lightdash("lightdash", { ...app, lightdash: presets.lightdash }, { ...opts, dependsOn: [cluster] }) : undefined;
+  const dagnats = presets.dagnats ? new DagNats(dagnatsEngineName(presets.dagnats), { ...app, dagnats: presets.dagnats }, { ...opts, dependsOn: [cluster] }) : undefined;
   return {
     clientUrl: cluster.clientUrl,
     clientServiceName: cluster.clientServiceName,
@@ -359,6 +357,7 @@ function deployOneCluster(description: StackDescription): StackOutputs {
     accountPublicKeys: credentials.accountPublicKeys,
     credsSecretNames: credentials.secretNames,
     lightdashUrl: lightdash?.apiUrl,
+    dagnatsUrl: dagnats?.url,
   };
 }
 
@@ -471,6 +470,7 @@ export const clientUrls = outputs.clientUrls;
 export const gatewayUrls = outputs.gatewayUrls;
 export const leafUrl = outputs.leafUrl;
 export const lightdashUrl = outputs.lightdashUrl;
+export const dagnatsUrl = outputs.dagnatsUrl;
 export const operatorPublicKey = outputs.operatorPublicKey;
 export const accountPublicKeys = outputs.accountPublicKeys;
 export const credsSecretNames = outputs.credsSecretNames;

@@ -27,6 +27,8 @@ import { appLabels } from "./object-names";
 import { checkWorkerPool, WorkerPoolObjects, workerPoolObjects, WorkerPoolSpec } from "./worker-pool-objects";
 
 export const DAGNATS_PORT = 8080;
+/** The source of truth of every run, which the engine replays at start. */
+export const HISTORY_STREAM = "WORKFLOW_HISTORY";
 export const TASK_STREAM = "TASK_QUEUES";
 /** Variables the engine reads its NATS URL and its two shared secrets from. */
 export const DAGNATS_NATS_URL_ENV = "DAGNATS_NATS_URL";
@@ -156,13 +158,14 @@ export function taskConsumerName(taskType: string): string {
   return `workers-${taskType}`;
 }
 
-function storeBudget(spec: DagnatsSpec, cluster: Cluster): number {
+/** The store the byte ceilings are shares of: the engine's own budget, else the cluster's per-server file store. */
+export function dagnatsStoreBudget(spec: Pick<DagnatsRelease, "storeBudget">, cluster: Cluster): number {
   return spec.storeBudget !== undefined ? parseBytes(spec.storeBudget) ?? 0 : cluster.jetstream.maxFileStore;
 }
 
 /** The engine's streams and buckets, to be declared with the stack's other streams. */
 export function dagnatsJetStream(spec: DagnatsSpec, cluster: Cluster): { streams: StreamSpec[]; keyValues: KeyValueSpec[] } {
-  const budget = storeBudget(spec, cluster);
+  const budget = dagnatsStoreBudget(spec, cluster);
   const ceiling = (stream: keyof typeof STORE_SHARES) => formatBytes(Math.max(MEBIBYTE, Math.floor((budget * STORE_SHARES[stream]) / MEBIBYTE) * MEBIBYTE));
   const account = spec.account;
   const taskConsumers = spec.taskPools.flatMap((pool) =>
@@ -177,7 +180,7 @@ export function dagnatsJetStream(spec: DagnatsSpec, cluster: Cluster): { streams
   );
   const streams: StreamSpec[] = [
     // The source of truth of every run: kept for 30 days, a 5s window drops events republished on retry.
-    { name: "WORKFLOW_HISTORY", account, subjects: ["history.>"], maxAge: "720h", maxBytes: ceiling("WORKFLOW_HISTORY"), dominantLimit: "maxAge", duplicateWindow: "5s" },
+    { name: HISTORY_STREAM, account, subjects: ["history.>"], maxAge: "720h", maxBytes: ceiling("WORKFLOW_HISTORY"), dominantLimit: "maxAge", duplicateWindow: "5s" },
     // Pending tasks carry no max age: an age limit would delete work nobody has run yet.
     { name: TASK_STREAM, account, subjects: ["task.>"], retention: "workqueue", maxBytes: ceiling("TASK_QUEUES"), consumers: taskConsumers },
     { name: "EVENTS", account, subjects: ["event.>"], maxAge: "336h", maxBytes: ceiling("EVENTS"), dominantLimit: "maxAge" },

@@ -75,7 +75,17 @@ export function connectToCluster(local: LocalCluster): Promise<NatsConnection> {
  * compares it with itself. Only the leader leaves itself out of the replica list, and it lists every
  * other peer.
  */
-function answeredByLeader(info: StreamInfo): boolean {
+/**
+ * What the settling waits read of a stream's info: the same fields in the nats 2.x client and the @nats-io 3.x
+ * one, so either client's manager may be passed.
+ */
+interface ReplicatedStreamInfo {
+  config: { num_replicas: number };
+  state: { messages: number; last_seq: number };
+  cluster?: { leader?: string; replicas?: { name: string; current: boolean; offline?: boolean; lag?: number }[] };
+}
+
+function answeredByLeader(info: ReplicatedStreamInfo): boolean {
   const leader = info.cluster?.leader;
   const replicas = info.cluster?.replicas ?? [];
   return !!leader && replicas.length === info.config.num_replicas - 1 && replicas.every((replica) => replica.name !== leader);
@@ -136,7 +146,7 @@ function describeCopies(copies: Map<string, StreamCopy | undefined>): string {
  * sequence as the leader, and all of that stays unchanged for SETTLED_FOR_MS. A replica that never agrees
  * fails the wait with every copy's state.
  */
-export async function waitUntilSettled(local: LocalCluster, jsm: JetStreamManager, stream: string, timeoutMs = 30_000): Promise<SettledStream> {
+export async function waitUntilSettled(local: LocalCluster, jsm: { streams: { info(stream: string): Promise<ReplicatedStreamInfo> } }, stream: string, timeoutMs = 30_000): Promise<SettledStream> {
   const deadline = Date.now() + timeoutMs;
   let lastSeen = "no answer from the stream's leader";
   let agreed: { state: string; since: number } | undefined;
