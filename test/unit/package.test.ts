@@ -41,7 +41,7 @@ describe("the component package", () => {
 });
 
 /** The components, each a Pulumi ComponentResource. */
-const COMPONENTS = ["DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
+const COMPONENTS = ["BackupBucket", "BackupSchedule", "DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
 
 /** What the package exports at run time besides the components: functions, the values a description is written with, two classes. */
 const VALUES = [
@@ -62,6 +62,7 @@ const VALUES = [
   "TierName",
   "TolerationOperator",
   "ValidationError",
+  "withBackupUsers",
   "checkStack",
   "deployCluster",
   "deployedConnection",
@@ -83,6 +84,14 @@ const TYPES = [
   "AccountSpec",
   "AccountStream",
   "AwsPoolSpec",
+  "BackupBucketArgs",
+  "BackupDestination",
+  "BackupDestinationSpec",
+  "BackupPolicy",
+  "BackupScheduleArgs",
+  "BackupServiceAccount",
+  "BackupTarget",
+  "BackupsSpec",
   "ClientTlsSpec",
   "Cluster",
   "ClusterSpec",
@@ -93,11 +102,14 @@ const TYPES = [
   "ConfValue",
   "ConsumerRef",
   "ConsumerSpec",
+  "CreatedBucketSpec",
   "CredsSecretsArgs",
   "DagNatsArgs",
+  "DagNatsBackupSettings",
   "DagNatsEngineSettings",
   "DagNatsSettings",
   "DagNatsTaskPoolSettings",
+  "ExistingBucketSpec",
   "ExportSpec",
   "Grants",
   "HubAndLeafArgs",
@@ -107,6 +119,7 @@ const TYPES = [
   "ImportSpec",
   "IssuerRefSpec",
   "JetStreamClusterArgs",
+  "JetStreamResourceSetSpec",
   "JetStreamResourcesArgs",
   "JetStreamSpec",
   "KeyValueRoleSpec",
@@ -149,7 +162,9 @@ const TYPES = [
   "ProvisionedObject",
   "Provisioning",
   "PublisherSpec",
+  "PvcDestinationSpec",
   "RenderedServer",
+  "S3DestinationSpec",
   "Stack",
   "StackCheckOptions",
   "StackSpec",
