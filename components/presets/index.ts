@@ -5,11 +5,11 @@
  */
 import { AccountSpec } from "../model/accounts";
 import { ClusterSpec, resolveCluster } from "../model/cluster";
-import { Problems } from "../model/errors";
+import { Problems, ValidationError } from "../model/errors";
 import { resolveStack, Stack, StackSpec } from "../model/stack";
 import { checkDagnats } from "../workloads/dagnats-objects";
 import { checkLightdashSwitches } from "../workloads/lightdash-objects";
-import { dagnatsAccount, dagnatsBackups, DagNatsSettings, dagnatsSpec, dagnatsJetStreamSpecs, dagnatsStoreBudget } from "./dagnats-settings";
+import { dagnatsAccount, dagnatsBackups, dagnatsBackupsEnabled, DagNatsSettings, dagnatsSpec, dagnatsJetStreamSpecs, dagnatsStoreBudget } from "./dagnats-settings";
 import { lightdashAccount, LightdashSettings, lightdashSpec, lightdashStreamSpecs } from "./lightdash-settings";
 
 /** Stack keys that describe applications rather than NATS itself. */
@@ -97,7 +97,14 @@ export function resolveStackWithPresets(name: string, spec: StackSpec, presets: 
   if (presets.lightdash !== undefined) checkLightdashSwitches(lightdashSpec(presets.lightdash), "lightdash", problems);
   if (presets.dagnats !== undefined) checkDagnatsPreset(spec, presets.dagnats, problems);
   problems.throwIfAny();
-  return resolveStack(name, withPresets(spec, presets));
+  const presetPolicy = spec.backups === undefined && presets.dagnats !== undefined && dagnatsBackupsEnabled(presets.dagnats);
+  try {
+    return resolveStack(name, withPresets(spec, presets));
+  } catch (error) {
+    // A policy the preset brought is reported where it was written: under dagnats.backups, not a backups key the file lacks.
+    if (!presetPolicy || !(error instanceof ValidationError)) throw error;
+    throw new ValidationError(error.problems.map((problem) => (/^backups(\.|\[|$)/.test(problem.path) ? { ...problem, path: `dagnats.${problem.path}` } : problem)));
+  }
 }
 
 export * from "./lightdash-settings";

@@ -126,6 +126,8 @@ const DAGNATS_CASES: BadInput[] = [
   ["a backup schedule that is not cron", "dagnats", (s) => (s.dagnats.backups.schedule = "every night"), "dagnats.backups.schedule"],
   ["a backup retention below one day", "dagnats", (s) => (s.dagnats.backups.retentionDays = 0), "dagnats.backups.retentionDays"],
   ["a backup bucket S3 would reject", "dagnats", (s) => (s.dagnats.backups.destination = { s3: { bucket: "Workflows_Backups", create: { eksCluster: "prod" } } }), "dagnats.backups.destination.s3.bucket"],
+  ["a backup destination with both a bucket and a claim", "dagnats", (s) => (s.dagnats.backups.destination.s3 = { bucket: "workflow-backups", create: { eksCluster: "prod" } }), "dagnats.backups.destination"],
+  ["a backup claim size that is no quantity", "dagnats", (s) => (s.dagnats.backups.destination.pvc.size = "lots"), "dagnats.backups.destination.pvc.size"],
   [
     "a backup schedule beside the stack's own policy",
     "dagnats",
