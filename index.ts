@@ -27,6 +27,8 @@ import { withBackupUsers } from "./components/model/backup-users";
 import { backupTargetsByCluster } from "./components/model/backups";
 import { withProvisionersFor } from "./components/model/provisioners";
 import { JetStreamResources } from "./components/kubernetes/jetstream/jetstream-resources";
+import { DagNats } from "./components/kubernetes/apps/dagnats";
+import { dagnatsMonitoring } from "./components/workloads/dagnats-monitoring";
 import { Lightdash } from "./components/kubernetes/apps/lightdash";
 import { HubAndLeaf } from "./components/kubernetes/topology/hub-and-leaf";
 import { Cloud } from "./components/kubernetes/topology/listener-service";
@@ -53,7 +55,7 @@ import { ClusterMonitoring } from "./components/kubernetes/monitoring/cluster-mo
 import { Monitoring, resolveMonitoring } from "./components/model/monitoring/monitoring";
 import { MonitoringSpec } from "./components/model/monitoring/monitoring-schema";
 import { readKubeconfig } from "./components/model/stack-file";
-import { lightdashScaledPools, PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
+import { dagnatsEngineName, lightdashScaledPools, PRESET_KEYS, PresetSpec, withPresets } from "./components/presets";
 import { checkStack } from "./components/stack-check";
 import { deployNodePools as deployAwsNodePools, deployStorageClasses as deployAwsStorageClasses } from "./components/aws/substrate";
 import { withNodePoolScheduling } from "./components/model/aws-scheduling";
@@ -154,6 +156,8 @@ interface StackOutputs {
   leafUrl?: pulumi.Output<string>;
   /** Lightdash's API inside the Kubernetes cluster, when the stack runs Lightdash. */
   lightdashUrl?: pulumi.Output<string>;
+  /** The DagNATS engine inside the Kubernetes cluster, when the stack runs the DagNATS preset. */
+  dagnatsUrl?: pulumi.Output<string>;
   operatorPublicKey: pulumi.Output<string>;
   /** By account name, SYS included. */
   accountPublicKeys: pulumi.Output<Record<string, string>>;
@@ -297,12 +301,15 @@ function jetStreamSpecOf({ spec, stack }: StackDescription, target: Provisioning
 
 /**
  * Declares each cluster's PodMonitor, alert rules and dashboards, as far as the stack's `monitoring` asks,
- * beside the cluster in its namespace and through its provider. Lightdash's scaled pools bring their lag alerts.
+ * beside the cluster in its namespace and through its provider. Lightdash's and DagNATS's scaled pools bring
+ * their lag alerts, and DagNATS the lag of the history consumer its engine creates.
  */
 function declareMonitoring(description: StackDescription, placementOf: (cluster: string) => ClusterPlacement): void {
   const { stack, monitoring, presets } = description;
   if (!monitoring.prometheus && !monitoring.podMonitor.enabled && !monitoring.dashboards) return;
-  const workerPools = presets.lightdash === undefined ? [] : lightdashScaledPools(presets.lightdash);
+  const dagnats = presets.dagnats === undefined ? undefined : dagnatsMonitoring({ ...presets.dagnats, name: dagnatsEngineName(presets.dagnats) });
+  const workerPools = [...(presets.lightdash === undefined ? [] : lightdashScaledPools(presets.lightdash)), ...(dagnats?.workerPools ?? [])];
+  const consumerLag = dagnats?.consumerLag ?? [];
   // The component reads the stack's keys as written (with the presets' streams), as any program would give them.
   const { cluster: single, supercluster, hubLeaf, accounts, streams, keyValues } = description.spec;
   const keys = {
@@ -318,7 +325,7 @@ function declareMonitoring(description: StackDescription, placementOf: (cluster:
   };
   for (const cluster of stack.clusters) {
     const { provider, dependsOn } = placementOf(cluster.name);
-    new ClusterMonitoring(`${cluster.name}-monitoring`, { ...keys, clusterName: cluster.name, workerPools }, { ...(provider ? { providers: [provider] } : {}), dependsOn });
+    new ClusterMonitoring(`${cluster.name}-monitoring`, { ...keys, clusterName: cluster.name, workerPools, consumerLag }, { ...(provider ? { providers: [provider] } : {}), dependsOn });
   }
 }
 
@@ -344,23 +351,18 @@ function deployOneCluster(description: StackDescription): StackOutputs {
   const jetStream = declareJetStream(description, provisioning, accounts, placement);
   declareBackups(description, provisioning, { ...accounts, accountPublicKeys: credentials.accountPublicKeys }, placement, jetStream);
   declareMonitoring(description, placement);
-  // Lightdash's streams are the stack's: the home cluster's controller declares them with the others, and
-  // Lightdash's workers wait for them.
+  // The presets' streams and buckets are the stack's: the home cluster's controller declares them with the
+  // others, and the applications' workers wait for them.
   const home = provisioning.targets.find((target) => target.cluster.name === stack.jetStreamHome.name);
   const homeJetStream = jetStream.get(stack.jetStreamHome.name);
-  const lightdash = presets.lightdash
-    ? new Lightdash(
-        "lightdash",
-        {
-          ...deployedConnection(clusterArgs, deployed),
-          lightdash: presets.lightdash,
-          createNamespace: config.getBoolean("createNamespace") ?? true,
-          ...(home !== undefined ? { jetStream: jetStreamSpecOf(description, home) } : {}),
-          ...(homeJetStream !== undefined ? { jetStreamObjects: homeJetStream.objectNames } : {}),
-        },
-        { ...opts, dependsOn: [cluster] },
-      )
-    : undefined;
+  const app = {
+    ...deployedConnection(clusterArgs, deployed),
+    createNamespace: config.getBoolean("createNamespace") ?? true,
+    ...(home !== undefined ? { jetStream: jetStreamSpecOf(description, home) } : {}),
+    ...(homeJetStream !== undefined ? { jetStreamObjects: homeJetStream.objectNames } : {}),
+  };
+  const lightdash = presets.lightdash ? new Lightdash("lightdash", { ...app, lightdash: presets.lightdash }, { ...opts, dependsOn: [cluster] }) : undefined;
+  const dagnats = presets.dagnats ? new DagNats(dagnatsEngineName(presets.dagnats), { ...app, dagnats: presets.dagnats }, { ...opts, dependsOn: [cluster] }) : undefined;
   return {
     clientUrl: cluster.clientUrl,
     clientServiceName: cluster.clientServiceName,
@@ -372,6 +374,7 @@ function deployOneCluster(description: StackDescription): StackOutputs {
     accountPublicKeys: credentials.accountPublicKeys,
     credsSecretNames: credentials.secretNames,
     lightdashUrl: lightdash?.apiUrl,
+    dagnatsUrl: dagnats?.url,
   };
 }
 
@@ -484,6 +487,7 @@ export const clientUrls = outputs.clientUrls;
 export const gatewayUrls = outputs.gatewayUrls;
 export const leafUrl = outputs.leafUrl;
 export const lightdashUrl = outputs.lightdashUrl;
+export const dagnatsUrl = outputs.dagnatsUrl;
 export const operatorPublicKey = outputs.operatorPublicKey;
 export const accountPublicKeys = outputs.accountPublicKeys;
 export const credsSecretNames = outputs.credsSecretNames;

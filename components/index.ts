@@ -5,7 +5,9 @@
  * - Components (Pulumi ComponentResources, type token `nats-jetstream:index:<Class>`) with their args and the
  *   settings those take: NatsCredentials, JetStreamCluster (and deployCluster, which wires it to its
  *   credentials in operator mode), JetStreamResources, WorkerPool, SuperCluster, HubAndLeaf, Lightdash, DagNats,
- *   and ClusterMonitoring with what the presets bring to it (lightdashScaledPools, dagnatsMonitoring).
+ *   ClusterMonitoring with what the presets bring to it (lightdashScaledPools, dagnatsMonitoring), and for
+ *   backups BackupSchedule (a cluster's CronJob) and BackupBucket (the S3 bucket on AWS, its role and Pod
+ *   Identity associations), with withBackupUsers, which gives the accounts the users those run as.
  * - The stack description the args are written in: the model's specs for clusters, topologies, accounts,
  *   users, streams, consumers and key-value buckets.
  * - Values a description is written with, as `as const` objects with a type of the same name: TierName,
@@ -45,13 +47,24 @@ export type { TopologyClusterArgs, TopologyCredentialsArgs } from "./kubernetes/
 export type { TopologyKubernetesArgs } from "./kubernetes/topology/topology-providers";
 export { Lightdash, type LightdashArgs } from "./kubernetes/apps/lightdash";
 export type { LightdashApiSettings, LightdashNatsSettings, LightdashSettings, LightdashWorkerSettings } from "./presets/lightdash-settings";
-export { DagNats, dagnatsJetStreamSpecs, type DagNatsArgs, type DagNatsEngineSettings, type DagNatsSettings, type DagNatsTaskPoolSettings } from "./kubernetes/apps/dagnats";
+export {
+  DagNats,
+  dagnatsJetStreamSpecs,
+  type DagNatsArgs,
+  type DagNatsBackupSettings,
+  type DagNatsEngineSettings,
+  type DagNatsSettings,
+  type DagNatsTaskPoolSettings,
+} from "./kubernetes/apps/dagnats";
 export { ClusterMonitoring, type ClusterMonitoringArgs } from "./kubernetes/monitoring/cluster-monitoring";
 export type { ConsumerLagSpec, MonitoringSpec, PodMonitorSpec, ThresholdsSpec } from "./model/monitoring/monitoring-schema";
 export type { AppConsumerLag, AppMonitoring } from "./model/monitoring/monitoring";
 export type { ScaledWorkerPool } from "./workloads/keda";
 export { lightdashScaledPools } from "./presets/lightdash-settings";
 export { dagnatsMonitoring, type DagnatsMonitored } from "./workloads/dagnats-monitoring";
+export { BackupSchedule, type BackupScheduleArgs } from "./kubernetes/backups/backup-schedule";
+export { BackupBucket, type BackupBucketArgs, type BackupServiceAccount } from "./aws/backup-bucket";
+export { withBackupUsers } from "./model/backup-users";
 export { deployedConnection, type NatsConnection, type NatsWorkloadArgs } from "./kubernetes/access/nats-access";
 export type { NatsAppArgs } from "./kubernetes/apps/nats-app-parts";
 
@@ -80,6 +93,18 @@ export type { Grants } from "./model/leaf-grants";
 export type { StreamSpec } from "./model/streams";
 export type { ConsumerSpec } from "./model/consumers";
 export type { KeyValueSpec } from "./model/kv";
+export type { JetStreamResourceSetSpec } from "./model/jetstream-resource-set";
+export type {
+  BackupDestination,
+  BackupDestinationSpec,
+  BackupPolicy,
+  BackupTarget,
+  BackupsSpec,
+  CreatedBucketSpec,
+  ExistingBucketSpec,
+  PvcDestinationSpec,
+  S3DestinationSpec,
+} from "./model/backups";
 export type { Stack, StackSpec } from "./model/stack";
 export type { PresetSpec } from "./presets";
 

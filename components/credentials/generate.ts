@@ -151,6 +151,7 @@ export async function generateCredentials(
       operatorJwt: operatorToken,
       systemAccount,
       accountJwts: Object.fromEntries(generatedAccounts.map((account) => [account.publicKey, account.jwt])),
+      userJwts: users.map((user) => user.jwt),
     }),
   };
 }

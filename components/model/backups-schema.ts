@@ -42,18 +42,21 @@ const pvcSchema = z.strictObject({
   storageClassName: dnsLabel(253).optional().meta({ description: "StorageClass of the claim. Default: the cluster's default class." }),
 });
 
+export const destinationSchema = z.strictObject({
+  s3: s3Schema.optional().meta({ description: "An S3 bucket, created by the stack on AWS or existing." }),
+  pvc: pvcSchema.optional().meta({ description: "A PersistentVolumeClaim per cluster, for clusters without object storage." }),
+});
+
+export const scheduleSchema = () => z.string({ error: CRON_RULE }).refine(isCronSchedule, { error: CRON_RULE });
+export const retentionDaysSchema = () => wholeNumber(1, MAX_RETENTION_DAYS, `use a whole number of days from 1 to ${MAX_RETENTION_DAYS}`);
+
 export const backupsSchema = z.strictObject({
-  schedule: z.string({ error: CRON_RULE }).refine(isCronSchedule, { error: CRON_RULE }).meta({ description: 'When backups run, as a CronJob schedule such as "0 3 * * *".' }),
-  retentionDays: wholeNumber(1, MAX_RETENTION_DAYS, `use a whole number of days from 1 to ${MAX_RETENTION_DAYS}`).meta({ description: "Days a backup is kept." }),
+  schedule: scheduleSchema().meta({ description: 'When backups run, as a CronJob schedule such as "0 3 * * *".' }),
+  retentionDays: retentionDaysSchema().meta({ description: "Days a backup is kept." }),
   streams: z.array(natsName(), { error: "give a list of stream names" }).optional().meta({ description: "Streams to back up. Default: every file-backed stream; [] for none." }),
   buckets: z
     .array(z.string({ error: KV_RULE }).regex(/^[A-Za-z0-9_-]+$/, { error: KV_RULE }), { error: "give a list of bucket names" })
     .optional()
     .meta({ description: "Key-value buckets to back up. Default: every file-backed bucket; [] for none." }),
-  destination: z
-    .strictObject({
-      s3: s3Schema.optional().meta({ description: "An S3 bucket, created by the stack on AWS or existing." }),
-      pvc: pvcSchema.optional().meta({ description: "A PersistentVolumeClaim per cluster, for clusters without object storage." }),
-    })
-    .meta({ description: "Where backups go: exactly one of s3 and pvc." }),
+  destination: destinationSchema.meta({ description: "Where backups go: exactly one of s3 and pvc." }),
 });

@@ -86,6 +86,7 @@ export interface BackupTarget {
   cluster: string;
 }
 
+/** Where backups go, with the defaults filled in: an S3 bucket (prefix and region resolved) or a claim per cluster (its size in bytes too). */
 export type BackupDestination =
   | { kind: "s3"; bucket: string; prefix: string; region: string; create: CreatedBucketSpec | undefined; existing: ExistingBucketSpec | undefined }
   | { kind: "pvc"; size: string; sizeBytes: number; storageClassName: string | undefined };

@@ -18,7 +18,7 @@ const resourceList = z.strictObject({
   "ephemeral-storage": byteQuantity(MAX_VOLUME_BYTES, "the largest single volume a node has").optional(),
 });
 
-const resourcesSchema = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
+export const resourcesSchema = z.strictObject({ requests: resourceList.optional(), limits: resourceList.optional() });
 
 const keyReference = z.strictObject({
   name: dnsLabel(253),
@@ -26,7 +26,7 @@ const keyReference = z.strictObject({
   optional: flag().optional(),
 });
 
-const envVarSchema = z.strictObject({
+export const envVarSchema = z.strictObject({
   name: z.string({ error: ENV_NAME_RULE }).max(253, { error: ENV_NAME_RULE }).regex(ENV_NAME, { error: ENV_NAME_RULE }),
   value: z.string({ error: 'give the value as text (quote numbers and booleans: "3", "true")' }).optional(),
   valueFrom: z.strictObject({ secretKeyRef: keyReference.optional(), configMapKeyRef: keyReference.optional() }).optional(),
@@ -34,7 +34,7 @@ const envVarSchema = z.strictObject({
 
 const replicas = () => wholeNumber(1, MAX_INT32);
 
-const autoscalingSchema = z.strictObject({
+export const autoscalingSchema = z.strictObject({
   minReplicas: wholeNumber(0, MAX_INT32).optional(),
   maxReplicas: wholeNumber(1, MAX_INT32),
   lagThreshold: wholeNumber(1, MAX_INT32).optional(),

@@ -1,6 +1,6 @@
 /**
  * The stack schema: every key a stack file may hold under `nats-jetstream:`, declared once. The description
- * (`cluster`, `supercluster`, `hubLeaf`, `accounts`, `streams`, `keyValues`), the presets (`lightdash`) and
+ * (`cluster`, `supercluster`, `hubLeaf`, `accounts`, `streams`, `keyValues`), the presets (`lightdash`, `dagnats`) and
  * the Pulumi program's own keys are all here, so a key missing from this declaration does not exist.
  *
  * Declared with zod 4 because it is TypeScript-first (a parse gives a value typed from the declaration, so the
@@ -21,6 +21,7 @@ import { clusterSchema, hubLeafSchema, superClusterSchema } from "./cluster-sche
 import { Problem } from "./errors";
 import { keyValueSchema, streamSchema } from "./jetstream-schema";
 import { KUBERNETES_VERSION_PATTERN, KUBERNETES_VERSION_RULE } from "./kubernetes-version";
+import { dagnatsSchema } from "./dagnats-schema";
 import { lightdashSchema } from "./lightdash-schema";
 import { monitoringSchema } from "./monitoring/monitoring-schema";
 import { dnsLabel, flag, oneOf, text } from "./schema-fields";
@@ -37,6 +38,9 @@ export const stackKeysShape = {
   keyValues: z.array(keyValueSchema, { error: "give a list of key-value buckets" }).optional().meta({ description: "Key-value buckets." }),
   backups: backupsSchema.optional().meta({ description: "Scheduled backups of the stack's file-backed streams and buckets, and where they go." }),
   lightdash: lightdashSchema.optional().meta({ description: "The Lightdash preset: its API and workers on NATS, and their streams." }),
+  dagnats: dagnatsSchema.optional().meta({
+    description: "The DagNATS preset: a workflow engine and its task pools on NATS, their streams, buckets and users, and backups of the engine's stores.",
+  }),
   kubeconfig: text("give the contents of a kubeconfig, or the path of one", 1024 * 1024)
     .optional()
     .meta({ description: "Kubeconfig contents or path for the stack's Kubernetes provider; set it with --secret." }),

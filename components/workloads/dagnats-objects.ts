@@ -27,9 +27,10 @@ import { appLabels } from "./object-names";
 import { checkWorkerPool, WorkerPoolObjects, workerPoolObjects, WorkerPoolSpec } from "./worker-pool-objects";
 
 export const DAGNATS_PORT = 8080;
-export const TASK_STREAM = "TASK_QUEUES";
-/** The engine's event log, and the durable consumer the engine itself creates on it to replay and follow it. */
+/** The engine's event log, the source of truth of every run, which the engine replays at start. */
 export const HISTORY_STREAM = "WORKFLOW_HISTORY";
+export const TASK_STREAM = "TASK_QUEUES";
+/** The durable consumer the engine itself creates on its event log to replay and follow it. */
 export const HISTORY_CONSUMER = "orchestrator";
 /** Variables the engine reads its NATS URL and its two shared secrets from. */
 export const DAGNATS_NATS_URL_ENV = "DAGNATS_NATS_URL";
@@ -159,13 +160,14 @@ export function taskConsumerName(taskType: string): string {
   return `workers-${taskType}`;
 }
 
-function storeBudget(spec: DagnatsSpec, cluster: Cluster): number {
+/** The store the byte ceilings are shares of: the engine's own budget, else the cluster's per-server file store. */
+export function dagnatsStoreBudget(spec: Pick<DagnatsRelease, "storeBudget">, cluster: Cluster): number {
   return spec.storeBudget !== undefined ? parseBytes(spec.storeBudget) ?? 0 : cluster.jetstream.maxFileStore;
 }
 
 /** The engine's streams and buckets, to be declared with the stack's other streams. */
 export function dagnatsJetStream(spec: DagnatsSpec, cluster: Cluster): { streams: StreamSpec[]; keyValues: KeyValueSpec[] } {
-  const budget = storeBudget(spec, cluster);
+  const budget = dagnatsStoreBudget(spec, cluster);
   const ceiling = (stream: keyof typeof STORE_SHARES) => formatBytes(Math.max(MEBIBYTE, Math.floor((budget * STORE_SHARES[stream]) / MEBIBYTE) * MEBIBYTE));
   const account = spec.account;
   const taskConsumers = spec.taskPools.flatMap((pool) =>

@@ -62,7 +62,7 @@ describe("reading a command line", () => {
       [LOCAL_COMMAND, ["dev", "--smoke=yes"], /'--smoke' does not take an argument/],
       [LOCAL_COMMAND, [], /^name a stack$/],
       [LOCAL_COMMAND, ["dev", "small"], /^name one stack, not 2: dev small$/],
-      [RENDER_COMMAND, ["nosuch"], /^stack: "nosuch" is not allowed; name one of dev, /],
+      [RENDER_COMMAND, ["nosuch"], /^stack: "nosuch" is not allowed; name one of dagnats, dev, /],
     ];
     for (const [spec, argv, message] of refused) expect(refusal(spec, argv), argv.join(" ")).toMatch(message);
   });

@@ -429,4 +429,30 @@ describe("npm run render", () => {
       for (const file of listFiles(out)) expect(fs.readFileSync(path.join(out, file), "utf8")).not.toContain(leak);
     }
   }, 120_000);
+
+  it("renders the dagnats stack with the engine's streams, buckets, pools and the backups of its stores, servers reading its users' long CONNECT lines", async () => {
+    const out = path.join(scratch, "dagnats");
+    await render("dagnats", out);
+    const objects = objectsIn(out);
+    for (const expected of [
+      "Stream nats/workflows-workflow-history",
+      "Stream nats/workflows-task-queues",
+      "KeyValue nats/workflows-kv-workflow-runs",
+      "Consumer nats/workflows-task-queues-workers-fetch",
+      "Deployment workflows/dagnats",
+      "Deployment workflows/dagnats-llm",
+      "Deployment workflows/dagnats-io",
+      "ScaledObject workflows/dagnats-llm",
+      "CronJob nats/nats-backup",
+      "PersistentVolumeClaim nats/nats-backups",
+      "StatefulSet nats/nats",
+    ]) {
+      expect(objects).toContain(expected);
+    }
+    const secrets = manifestsIn(out).filter((object) => object.kind === "Secret");
+    for (const secret of secrets) {
+      for (const value of Object.values({ ...(secret.data ?? {}), ...(secret.stringData ?? {}) })) expect(value).toBe("<redacted>");
+    }
+    for (const server of ["nats-0", "nats-1", "nats-2"]) expect(fs.readFileSync(path.join(out, "servers", `${server}.conf`), "utf8")).toMatch(/^max_control_line: \d+$/m);
+  }, 120_000);
 });

@@ -13,7 +13,7 @@ export type Keys = Record<string, any>;
 
 const PROJECT_DIR = path.resolve(__dirname, "../..");
 
-export const BASES: Record<"cluster" | "jobs" | "supercluster" | "hubLeaf" | "lightdash", () => Keys> = {
+export const BASES: Record<"cluster" | "jobs" | "supercluster" | "hubLeaf" | "lightdash" | "dagnats", () => Keys> = {
   cluster: () => ({ cluster: { name: "nats", tier: "small" } }),
   jobs: () => readStackFile(stackFilePath(PROJECT_DIR, "small")) as Keys,
   // Gateways crossing Kubernetes clusters need TLS and load balancers that admit only the peers.
@@ -31,6 +31,7 @@ export const BASES: Record<"cluster" | "jobs" | "supercluster" | "hubLeaf" | "li
   }),
   hubLeaf: () => readStackFile(stackFilePath(PROJECT_DIR, "hub-leaf")) as Keys,
   lightdash: () => readStackFile(stackFilePath(PROJECT_DIR, "lightdash")) as Keys,
+  dagnats: () => readStackFile(stackFilePath(PROJECT_DIR, "dagnats")) as Keys,
 };
 
 /** One bad input: the stack it breaks, how, and the path the refusal must name (and, for an unknown key, the key it suggests). */

@@ -37,6 +37,7 @@ const EXPECTED: Record<string, { lines: number[]; total: number }> = {
   large: { lines: [round(5 * 1.373 * HOURS), 0, 0], total: 5011.45 },
   "large-aws": { lines: [round(5 * 1.373 * HOURS), 0, round(gbWritten(2 * 2 ** 20) * 3 * 0.02)], total: 5342.13 },
   lightdash: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
+  dagnats: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
   supercluster: {
     lines: [SMALL_SERVERS, SMALL_SERVERS, SMALL_SERVERS, SMALL_STORAGE, SMALL_STORAGE, SMALL_STORAGE, round(gbWritten(2 ** 20) * 3 * 0.02), round(gbWritten(2 ** 20) * 2 * 0.02), round(3 * 0.0225 * HOURS)],
     total: 929.56,

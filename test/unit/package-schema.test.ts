@@ -10,7 +10,7 @@ import { ComponentProvider, getPulumiComponents } from "@pulumi/pulumi/provider/
 import { beforeAll, describe, expect, it } from "vitest";
 
 const root = path.resolve(__dirname, "../..");
-const COMPONENTS = ["ClusterMonitoring", "DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
+const COMPONENTS = ["BackupBucket", "BackupSchedule", "ClusterMonitoring", "DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
 
 interface SchemaProperty {
   description?: string;

@@ -41,7 +41,7 @@ describe("the component package", () => {
 });
 
 /** The components, each a Pulumi ComponentResource. */
-const COMPONENTS = ["ClusterMonitoring", "DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
+const COMPONENTS = ["BackupBucket", "BackupSchedule", "ClusterMonitoring", "DagNats", "HubAndLeaf", "JetStreamCluster", "JetStreamResources", "Lightdash", "NatsCredentials", "SuperCluster", "WorkerPool"];
 
 /** What the package exports at run time besides the components: functions, the values a description is written with, two classes. */
 const VALUES = [
@@ -62,6 +62,7 @@ const VALUES = [
   "TierName",
   "TolerationOperator",
   "ValidationError",
+  "withBackupUsers",
   "checkStack",
   "dagnatsJetStreamSpecs",
   "dagnatsMonitoring",
@@ -88,6 +89,14 @@ const TYPES = [
   "AppConsumerLag",
   "AppMonitoring",
   "AwsPoolSpec",
+  "BackupBucketArgs",
+  "BackupDestination",
+  "BackupDestinationSpec",
+  "BackupPolicy",
+  "BackupScheduleArgs",
+  "BackupServiceAccount",
+  "BackupTarget",
+  "BackupsSpec",
   "ClientTlsSpec",
   "Cluster",
   "ClusterSpec",
@@ -100,12 +109,15 @@ const TYPES = [
   "ConsumerLagSpec",
   "ConsumerRef",
   "ConsumerSpec",
+  "CreatedBucketSpec",
   "CredsSecretsArgs",
   "DagNatsArgs",
+  "DagNatsBackupSettings",
   "DagNatsEngineSettings",
   "DagNatsSettings",
   "DagNatsTaskPoolSettings",
   "DagnatsMonitored",
+  "ExistingBucketSpec",
   "ExportSpec",
   "Grants",
   "HubAndLeafArgs",
@@ -115,6 +127,7 @@ const TYPES = [
   "ImportSpec",
   "IssuerRefSpec",
   "JetStreamClusterArgs",
+  "JetStreamResourceSetSpec",
   "JetStreamResourcesArgs",
   "JetStreamSpec",
   "KeyValueRoleSpec",
@@ -159,8 +172,10 @@ const TYPES = [
   "ProvisionedObject",
   "Provisioning",
   "PublisherSpec",
+  "PvcDestinationSpec",
   "RenderedServer",
   "ScaledWorkerPool",
+  "S3DestinationSpec",
   "Stack",
   "StackCheckOptions",
   "StackSpec",

@@ -187,3 +187,34 @@ describe("the lightdash stack", () => {
     expect(mocks.resources).toEqual([]);
   });
 });
+
+describe("the dagnats stack", () => {
+  const dagnatsConfig = () =>
+    Object.fromEntries(
+      Object.entries(readStackConfig(path.resolve(__dirname, "../../stacks/Pulumi.dagnats.yaml"))).map(([key, value]) => [key.replace(/^nats-jetstream:/, ""), value]),
+    );
+
+  it("deploys the cluster, the engine and its pools, their streams and buckets once, and the backups of the engine's stores", async () => {
+    const program = await runProgram(dagnatsConfig());
+    expect(mocks.ofType("nats-jetstream:index:DagNats")).toHaveLength(1);
+    // The stack's controller declares the engine's streams and buckets; the engine brings no controller of its own.
+    expect(mocks.ofType("nats-jetstream:index:JetStreamResources")).toHaveLength(1);
+    expect(mocks.ofType("kubernetes:jetstream.nats.io/v1beta2:Stream")).toHaveLength(7);
+    expect(mocks.ofType("kubernetes:jetstream.nats.io/v1beta2:KeyValue")).toHaveLength(16);
+    expect(mocks.ofType("kubernetes:apps/v1:Deployment").map((deployment) => deployment.inputs.metadata.name).sort()).toEqual(["dagnats", "dagnats-io", "dagnats-llm", "nack"]);
+    const [cronJob] = mocks.ofType("kubernetes:batch/v1:CronJob");
+    expect(cronJob.inputs.spec.schedule).toBe("0 3 * * *");
+    const script = JSON.stringify(cronJob.inputs.spec.jobTemplate);
+    for (const stream of ["WORKFLOW_HISTORY", "TASK_QUEUES", "KV_workflow_defs", "KV_workflow_runs"]) expect(script).toContain(`stream backup '${stream}'`);
+    expect(script).not.toContain("stream backup 'TELEMETRY'");
+    expect(await valueOf(program.dagnatsUrl)).toBe("http://dagnats.workflows.svc.cluster.local:8080");
+  });
+
+  it("refuses the preset on a supercluster, before anything is created", async () => {
+    const config = dagnatsConfig();
+    delete config.cluster;
+    config.supercluster = BASES.supercluster().supercluster;
+    await expect(runProgram(config)).rejects.toThrow(/dagnats: "dagnats" is not allowed; use the preset with a single cluster \(the cluster key\): this stack declares supercluster/);
+    expect(mocks.resources).toEqual([]);
+  });
+});

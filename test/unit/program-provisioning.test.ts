@@ -85,7 +85,7 @@ const stacks = listStacks(PROJECT_DIR);
 
 describe("the program declares the model's JetStream objects on Kubernetes", () => {
   it("runs over every shipped stack", () => {
-    expect(stacks).toEqual(expect.arrayContaining(["dev", "small", "medium", "large", "lightdash", "supercluster", "hub-leaf"]));
+    expect(stacks).toEqual(expect.arrayContaining(["dev", "small", "medium", "large", "lightdash", "dagnats", "supercluster", "hub-leaf"]));
   });
 
   it.each(stacks)("stack %s: each stream, consumer and bucket on the cluster it lands in, beside that cluster's controller; CRDs once per Kubernetes cluster", async (stack) => {

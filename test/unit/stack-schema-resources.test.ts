@@ -104,6 +104,48 @@ const LIGHTDASH_CASES: BadInput[] = [
   ["a namespace in capitals", "lightdash", (s) => (s.lightdash.namespace = "Lightdash"), "lightdash.namespace"],
 ];
 
+const DAGNATS_CASES: BadInput[] = [
+  ["a misspelt preset key", "dagnats", (s) => (s.dagnats.storeBuget = "4Gi"), "dagnats.storeBuget", "storeBudget"],
+  ["a misspelt preset name", "dagnats", (s) => (s.dagnat = s.dagnats), "dagnat", "dagnats"],
+  ["a misspelt engine key", "dagnats", (s) => (s.dagnats.engine.replica = 2), "dagnats.engine.replica", "replicas"],
+  ["a misspelt task pool key", "dagnats", (s) => (s.dagnats.taskPools[0].taskType = ["fetch"]), "dagnats.taskPools[0].taskType", "taskTypes"],
+  ["a misspelt backups key", "dagnats", (s) => (s.dagnats.backups.retention = 3), "dagnats.backups.retention", "retentionDays"],
+  ["no engine", "dagnats", (s) => delete s.dagnats.engine, "dagnats.engine"],
+  ["no engine user", "dagnats", (s) => delete s.dagnats.engine.user, "dagnats.engine.user"],
+  ["no account", "dagnats", (s) => delete s.dagnats.account, "dagnats.account"],
+  ["an image with a space", "dagnats", (s) => (s.dagnats.image = "dagnats dagnats"), "dagnats.image"],
+  ["a store budget that is no quantity", "dagnats", (s) => (s.dagnats.storeBudget = "4 GB"), "dagnats.storeBudget"],
+  ["sticky tasks as text", "dagnats", (s) => (s.dagnats.stickyTasks = "yes"), "dagnats.stickyTasks"],
+  ["a task pool without task types", "dagnats", (s) => (s.dagnats.taskPools[0].taskTypes = []), "dagnats.taskPools[0].taskTypes"],
+  ["a task type with a dot", "dagnats", (s) => (s.dagnats.taskPools[1].taskTypes = ["fetch.url"]), "dagnats.taskPools[1].taskTypes[0]"],
+  ["a task type two pools run", "dagnats", (s) => s.dagnats.taskPools[1].taskTypes.push("summarize"), "dagnats.taskPools[1].taskTypes[1]"],
+  ["an ack wait that is no duration", "dagnats", (s) => (s.dagnats.taskPools[0].ackWait = "five minutes"), "dagnats.taskPools[0].ackWait"],
+  ["pool replicas as text", "dagnats", (s) => (s.dagnats.taskPools[1].replicas = "2"), "dagnats.taskPools[1].replicas"],
+  ["a pool port beyond 65535", "dagnats", (s) => (s.dagnats.taskPools[1].port = 70000), "dagnats.taskPools[1].port"],
+  ["backups enabled as text", "dagnats", (s) => (s.dagnats.backups.enabled = "no"), "dagnats.backups.enabled"],
+  ["a backup schedule that is not cron", "dagnats", (s) => (s.dagnats.backups.schedule = "every night"), "dagnats.backups.schedule"],
+  ["a backup retention below one day", "dagnats", (s) => (s.dagnats.backups.retentionDays = 0), "dagnats.backups.retentionDays"],
+  ["a backup bucket S3 would reject", "dagnats", (s) => (s.dagnats.backups.destination = { s3: { bucket: "Workflows_Backups", create: { eksCluster: "prod" } } }), "dagnats.backups.destination.s3.bucket"],
+  ["a backup destination with both a bucket and a claim", "dagnats", (s) => (s.dagnats.backups.destination.s3 = { bucket: "workflow-backups", create: { eksCluster: "prod" } }), "dagnats.backups.destination"],
+  ["a backup claim size that is no quantity", "dagnats", (s) => (s.dagnats.backups.destination.pvc.size = "lots"), "dagnats.backups.destination.pvc.size"],
+  [
+    "a backup schedule beside the stack's own policy",
+    "dagnats",
+    (s) => {
+      s.backups = { schedule: "0 4 * * *", retentionDays: 3, destination: { pvc: { size: "10Gi" } } };
+      s.dagnats.backups.schedule = "0 3 * * *";
+    },
+    "dagnats.backups.schedule",
+  ],
+  [
+    "a backup destination beside the stack's own policy",
+    "dagnats",
+    (s) => (s.backups = { schedule: "0 4 * * *", retentionDays: 3, destination: { pvc: { size: "10Gi" } } }),
+    "dagnats.backups.destination",
+  ],
+  ["the preset on a supercluster", "dagnats", (s) => ((s.supercluster = BASES.supercluster().supercluster), delete s.cluster), "dagnats"],
+];
+
 const PROGRAM_KEY_CASES: BadInput[] = [
   ["createNamespace as the text no", "cluster", (s) => (s.createNamespace = "no"), "createNamespace"],
   ["a misspelt createNamespace", "cluster", (s) => (s.createNamespaces = false), "createNamespaces", "createNamespace"],
@@ -126,6 +168,7 @@ describe.each([
   ["streams and consumers", STREAM_CASES],
   ["key-value buckets", BUCKET_CASES],
   ["the Lightdash preset", LIGHTDASH_CASES],
+  ["the DagNATS preset", DAGNATS_CASES],
   ["the program's own keys", PROGRAM_KEY_CASES],
 ])("the whole check of %s refuses", (_, cases) => {
   it.each(cases)("%s", (...bad) => {

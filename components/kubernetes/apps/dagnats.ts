@@ -1,31 +1,23 @@
 /**
  * The DagNats component: a DagNATS-style workflow engine with its streams and key-value buckets as NACK
  * objects, the engine's Deployment and Service, its task worker pools, the creds of each of their users, and
- * a webhook secret and bridge token generated once and kept in state. Also the engine as a stack describes
- * it (DagNatsSettings): the builder's description without what the cluster and the credentials decide and
- * without the two shared secrets, with the NATS user of the engine and of each task pool.
+ * a webhook secret and bridge token generated once and kept in state. The engine as a stack describes it
+ * (DagNatsSettings) is the preset's, in components/presets/dagnats-settings.ts.
  */
 import * as k8s from "@pulumi/kubernetes";
 import * as pulumi from "@pulumi/pulumi";
 import { Cluster, resolveCluster } from "../../model/cluster";
 import { Problems } from "../../model/errors";
-import { JetStreamResourceSet } from "../../model/jetstream-resource-set";
-import { KeyValueSpec } from "../../model/kv";
-import { StreamSpec } from "../../model/streams";
+import { JetStreamResourceSet, JetStreamResourceSetSpec, resolveJetStreamResourceSet, soleTarget } from "../../model/jetstream-resource-set";
+import { checkDagnats, DAGNATS_PORT, dagnats, dagnatsJetStream, DagnatsSpec, TASK_STREAM, taskConsumerName } from "../../workloads/dagnats-objects";
 import {
-  checkDagnats,
-  DAGNATS_PORT,
-  dagnats,
-  DagnatsEngineSizing,
-  dagnatsJetStream,
-  DagnatsRelease,
-  DagnatsSpec,
-  TASK_STREAM,
-  TaskPoolSettings,
-  TaskPoolSpec,
-  taskConsumerName,
-} from "../../workloads/dagnats-objects";
-import { LagScalingSpec } from "../../workloads/keda";
+  dagnatsEngineCredsSecretName,
+  dagnatsEngineName,
+  dagnatsPoolName,
+  DagNatsSecrets,
+  DagNatsSettings,
+  dagnatsSpec,
+} from "../../presets/dagnats-settings";
 import { checkInputs } from "../../pulumi-errors";
 import { givenOrGeneratedSecret } from "./generated-secret";
 import { checkJetStreamResources, JetStreamResources, JetStreamResourcesArgs } from "../jetstream/jetstream-resources";
@@ -33,73 +25,23 @@ import { lagScaling, LagScalingSettings } from "./lag-scaling";
 import { clusterClientUrl, resolveConnection, ResolvedConnection } from "../access/nats-access";
 import { IngressAllowance } from "../cluster/network-policy";
 import { checkAccountDeclared, checkAccountUser, checkCanPull } from "./user-roles";
-import { userCredsRef } from "../access/user-creds-secret";
 import { workerPoolCredsSecretName } from "./worker-pool";
 import { createNatsApp, createWorkerPool } from "./workload-resources";
 import { appClusterIngress, appCredsSecrets, appJetStreamArgs, appNamespace, AppPlacement, NatsAppArgs, serviceUrl } from "./nats-app-parts";
 
-/** One pool of DagNATS task workers as a stack describes it. */
-export interface DagNatsTaskPoolSettings extends TaskPoolSettings {
-  /** Scale on the pool's consumers' lag with KEDA instead of a fixed `replicas`; KEDA must be installed. */
-  autoscaling?: LagScalingSettings;
-}
-
-/** The DagNATS engine's own Deployment as a stack describes it. */
-export interface DagNatsEngineSettings extends DagnatsEngineSizing {
-  /** The NATS user the engine connects as; it publishes tasks and events and uses every bucket of the account. */
-  user: string;
-}
-
-/** A DagNATS engine as a stack describes it: its release, engine and task pools; the streams and buckets follow from them. */
-export interface DagNatsSettings extends DagnatsRelease {
-  /** The engine's own Deployment, which schedules the workflows. */
-  engine: DagNatsEngineSettings;
-  /** Worker pools, each running its own task types. Default none. */
-  taskPools?: DagNatsTaskPoolSettings[];
-}
-
-export function dagnatsEngineName(settings: Pick<DagNatsSettings, "name">): string {
-  return settings.name ?? "dagnats";
-}
-
-/** The pool's Deployment name, as the builder names it. */
-export function dagnatsPoolName(settings: DagNatsSettings, pool: Pick<TaskPoolSpec, "name">): string {
-  return `${dagnatsEngineName(settings)}-${pool.name}`;
-}
-
-export function dagnatsEngineCredsSecretName(settings: DagNatsSettings): string {
-  return `${dagnatsEngineName(settings)}-nats-creds`;
-}
-
-/** What the cluster gives the description: its client URL, and KEDA's account and endpoint for a scaling pool. */
-export interface DagNatsAddresses {
-  natsUrl: string;
-  scaling: (settings: LagScalingSettings) => LagScalingSpec;
-}
-
-export type DagNatsSecrets = Pick<DagnatsSpec, "webhookSecret" | "bridgeToken">;
-
-/** The builder's description. Without addresses and secrets only what decides the streams and buckets is right. */
-export function dagnatsSpec(settings: DagNatsSettings, addresses?: DagNatsAddresses, secrets: DagNatsSecrets = { webhookSecret: "", bridgeToken: "" }): DagnatsSpec {
-  const { engine, taskPools, ...shared } = settings;
-  const { user: engineUser, ...engineRest } = engine;
-  return {
-    ...shared,
-    natsUrl: addresses?.natsUrl ?? "",
-    engine: { ...engineRest, creds: userCredsRef(dagnatsEngineCredsSecretName(settings), engineUser) },
-    taskPools: (taskPools ?? []).map(({ autoscaling, ...pool }) => ({
-      ...pool,
-      creds: userCredsRef(workerPoolCredsSecretName({ name: dagnatsPoolName(settings, pool) }), pool.user),
-      ...(autoscaling !== undefined && addresses !== undefined ? { autoscaling: addresses.scaling(autoscaling) } : {}),
-    })),
-    ...secrets,
-  };
-}
-
-/** The engine's streams (with a consumer per task type) and buckets, for the stack's streams and NatsCredentials. */
-export function dagnatsJetStreamSpecs(settings: DagNatsSettings, cluster: Cluster): { streams: StreamSpec[]; keyValues: KeyValueSpec[] } {
-  return dagnatsJetStream(dagnatsSpec(settings), cluster);
-}
+export {
+  dagnatsEngineCredsSecretName,
+  dagnatsEngineName,
+  dagnatsJetStreamSpecs,
+  dagnatsPoolName,
+  dagnatsSpec,
+  type DagNatsAddresses,
+  type DagNatsBackupSettings,
+  type DagNatsEngineSettings,
+  type DagNatsSecrets,
+  type DagNatsSettings,
+  type DagNatsTaskPoolSettings,
+} from "../../presets/dagnats-settings";
 
 export const DAGNATS_TYPE = "nats-jetstream:index:DagNats";
 
@@ -111,6 +53,17 @@ export interface DagNatsArgs extends NatsAppArgs {
   webhookSecret?: pulumi.Input<string>;
   /** Authenticates the HTTP bridge. Default: generated once and kept in state. */
   bridgeToken?: pulumi.Input<string>;
+  /**
+   * The streams and buckets of a JetStreamResources on the cluster that declares the engine's streams and
+   * buckets with the stack's others, as that component is given them (the program does this); the pools are
+   * checked against them. Unset: the engine declares its own, with a NACK controller in its namespace.
+   */
+  jetStream?: JetStreamResourceSetSpec;
+  /**
+   * That JetStreamResources' `objectNames` output, given with `jetStream`: the engine and the pools wait until
+   * those objects exist, so that they find their streams and buckets made by NACK with the declared settings.
+   */
+  jetStreamObjects?: pulumi.Input<string[]>;
 }
 
 function placementOf(settings: DagNatsSettings): AppPlacement {
@@ -162,7 +115,12 @@ function checkArgs(args: DagNatsArgs): CheckedDagNats {
     let resolved: JetStreamResourceSet | undefined;
     checkUsers(args.dagnats, connection, problems);
     // An undeclared account is reported once, above; the stream checks would only repeat it.
-    if (problems.count === 0) resolved = checkJetStreamResources(jetStreamArgs(args, cluster, spec), connection, problems, "dagnats.jetStream");
+    if (problems.count === 0) {
+      resolved =
+        args.jetStream !== undefined
+          ? resolveJetStreamResourceSet(args.jetStream, { cluster, accounts: connection.accounts, targets: [soleTarget(cluster)] }, problems, "jetStream")
+          : checkJetStreamResources(jetStreamArgs(args, cluster, spec), connection, problems, "dagnats.jetStream");
+    }
     checkDagnats(spec, "dagnats", problems, resolved);
     problems.throwIfAny();
     return { cluster, resolved };
@@ -201,17 +159,24 @@ export class DagNats extends pulumi.ComponentResource {
 
     const secret = new k8s.core.v1.Secret(`${name}-secrets`, objects.secret, { ...inNamespace, deleteBeforeReplace: true });
     // The engine and the pools find the streams and buckets made by NACK with the declared settings.
-    const jetStream = new JetStreamResources(`${name}-jetstream`, jetStreamArgs(args, cluster, spec), inNamespace);
+    const jetStream: pulumi.Input<pulumi.Resource>[] =
+      args.jetStream === undefined
+        ? [new JetStreamResources(`${name}-jetstream`, jetStreamArgs(args, cluster, spec), inNamespace)]
+        : // An Output in dependsOn makes a resource wait for the resources the Output came from, the objects; it
+          // resolves to the engine's Secret, which the engine waits for anyway.
+          args.jetStreamObjects !== undefined
+          ? [pulumi.output(args.jetStreamObjects).apply(() => secret)]
+          : [];
     const credsSecret = appCredsSecrets(name, placement, args.userCreds, inNamespace);
 
     const engineCreds = credsSecret("engine", dagnatsEngineCredsSecretName(settings), settings.engine.user);
-    createNatsApp(`${name}-engine`, objects.engine, { parent: this, dependsOn: [...inNamespace.dependsOn, secret, engineCreds, jetStream] });
+    createNatsApp(`${name}-engine`, objects.engine, { parent: this, dependsOn: [...inNamespace.dependsOn, secret, engineCreds, ...jetStream] });
     const service = new k8s.core.v1.Service(`${name}-engine-service`, objects.engine.service, inNamespace);
 
     (settings.taskPools ?? []).forEach((pool, index) => {
       const poolName = dagnatsPoolName(settings, pool);
       const creds = credsSecret(`pool-${pool.name}`, workerPoolCredsSecretName({ name: poolName }), pool.user);
-      createWorkerPool(`${name}-pool-${pool.name}`, objects.taskPools[index], { parent: this, dependsOn: [...inNamespace.dependsOn, creds, jetStream] });
+      createWorkerPool(`${name}-pool-${pool.name}`, objects.taskPools[index], { parent: this, dependsOn: [...inNamespace.dependsOn, creds, ...jetStream] });
     });
 
     this.serviceName = service.metadata.name;
