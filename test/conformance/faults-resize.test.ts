@@ -113,7 +113,8 @@ describe("a 3-server cluster resized to 5 and back under load", () => {
     const nc = await connectAs(local, credentials, "loader");
     const sys = await connectAs(local, credentials, SYSTEM_USER_NAME);
     connections.push(nc, sys);
-    const jsm = await nc.jetstreamManager();
+    // No API check (account info, which waits on a meta leader): createFaultStream sends again until answered.
+    const jsm = await nc.jetstreamManager(false);
     await createFaultStream(jsm, 3);
     publisher = steadyLoad(nc.jetstream());
     publisher.start();

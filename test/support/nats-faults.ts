@@ -107,7 +107,10 @@ export async function refusedUntilOneReturns(local: LocalCluster, nc: NatsConnec
 }
 
 export async function auditAndReport(label: string, local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>, stream = FAULT_STREAM): Promise<void> {
-  const jsm = await nc.jetstreamManager();
+  // Without the client's API check: it asks for the account's info, which the meta leader answers, and right
+  // after a heal or a restart the meta group may still be electing one (503, JetStream temporarily
+  // unavailable). The settle wait asks the stream until its leader answers.
+  const jsm = await nc.jetstreamManager(false);
   const settled = await waitUntilSettled(local, jsm, stream);
   const stored = await readStream(nc.jetstream(), stream, settled.lastSeq);
   const afterRead = await waitUntilSettled(local, jsm, stream);
@@ -153,7 +156,8 @@ export function loadedClusters(): (cluster: Cluster, replicas: number) => Promis
   return async (cluster, replicas) => {
     running = await startTestCluster(cluster);
     nc = await connectToCluster(running.local);
-    const jsm = await nc.jetstreamManager();
+    // No API check (account info, which waits on a meta leader): createFaultStream sends again until answered.
+    const jsm = await nc.jetstreamManager(false);
     await createFaultStream(jsm, replicas);
     publisher = steadyLoad(nc.jetstream());
     publisher.start();
