@@ -62,7 +62,7 @@ describe("a 3-server cluster when one server's disk fills", () => {
     local = await startCluster(CLUSTER, { runDir, binary: findServerBinary() });
     nc = await connectToCluster(local);
     // No API check (account info, which waits on a meta leader): createFaultStream sends again until answered.
-    const jsm = await nc.jetstreamManager(false);
+    const jsm = await nc.jetstreamManager({ checkAPI: false });
     await createFaultStream(jsm, 3);
     publisher = steadyLoad(nc.jetstream());
     publisher.start();

@@ -114,7 +114,7 @@ describe("a 3-server cluster resized to 5 and back under load", () => {
     const sys = await connectAs(local, credentials, SYSTEM_USER_NAME);
     connections.push(nc, sys);
     // No API check (account info, which waits on a meta leader): createFaultStream sends again until answered.
-    const jsm = await nc.jetstreamManager(false);
+    const jsm = await nc.jetstreamManager({ checkAPI: false });
     await createFaultStream(jsm, 3);
     publisher = steadyLoad(nc.jetstream());
     publisher.start();

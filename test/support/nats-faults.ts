@@ -110,7 +110,7 @@ export async function auditAndReport(label: string, local: LocalCluster, nc: Nat
   // Without the client's API check: it asks for the account's info, which the meta leader answers, and right
   // after a heal or a restart the meta group may still be electing one (503, JetStream temporarily
   // unavailable). The settle wait asks the stream until its leader answers.
-  const jsm = await nc.jetstreamManager(false);
+  const jsm = await nc.jetstreamManager({ checkAPI: false });
   const settled = await waitUntilSettled(local, jsm, stream);
   const stored = await readStream(nc.jetstream(), stream, settled.lastSeq);
   const afterRead = await waitUntilSettled(local, jsm, stream);
@@ -157,7 +157,7 @@ export function loadedClusters(): (cluster: Cluster, replicas: number) => Promis
     running = await startTestCluster(cluster);
     nc = await connectToCluster(running.local);
     // No API check (account info, which waits on a meta leader): createFaultStream sends again until answered.
-    const jsm = await nc.jetstreamManager(false);
+    const jsm = await nc.jetstreamManager({ checkAPI: false });
     await createFaultStream(jsm, replicas);
     publisher = steadyLoad(nc.jetstream());
     publisher.start();
