@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs the conformance and fault files RUNS times in a row (default 10) while stress-ng keeps every core busy
+# at 100%, the CPU contention under which a hub-and-leaf test once timed out. Prints a line per run (tests
+# passed and failed, the failing files, minutes taken) and a closing `N of M runs green`; exits 1 unless all are.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+runs=${1:-10}
+if ! command -v stress-ng >/dev/null 2>&1; then
+  echo "stress-ng is not installed: apt-get install -y stress-ng" >&2
+  exit 2
+fi
+cores=$(nproc)
+stress-ng --cpu "$cores" --cpu-load 100 --timeout 0 --quiet &
+hog=$!
+report=$(mktemp)
+trap 'kill "$hog" 2>/dev/null; rm -f "$report"' EXIT
+echo "conformance and fault files, $runs runs, stress-ng --cpu $cores at 100% alongside"
+green=0
+for run in $(seq 1 "$runs"); do
+  started=$(date +%s)
+  npx vitest run --project conformance --project faults --reporter=json --outputFile.json="$report" >/dev/null 2>&1
+  minutes=$(awk -v s="$(( $(date +%s) - started ))" 'BEGIN { printf "%.1f", s / 60 }')
+  line=$(node -e '
+    const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
+    const failed = r.testResults.filter((f) => f.status !== "passed").map((f) => require("path").relative(process.cwd(), f.name));
+    console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${failed.length ? `; failing: ${failed.join(", ")}` : ""}`);
+    process.exit(r.success && failed.length === 0 ? 0 : 1);
+  ' "$report")
+  ok=$?
+  [ "$ok" -eq 0 ] && green=$((green + 1))
+  echo "run $run: $line, ${minutes} min"
+done
+echo "$green of $runs runs green"
+[ "$green" -eq "$runs" ]
