@@ -54,8 +54,8 @@ const shared = {
 
 // Vitest's default keeps a core free, which on two cores means one file at a time. The unit files and the
 // conformance files without fault injection often wait on child processes and real servers, so they run as one
-// group (same maxWorkers) on every core at once.
-const everyCore = { ...shared, maxWorkers: availableParallelism() };
+// group (same maxWorkers), one file more than there are cores: a file waiting leaves its core to another.
+const everyCore = { ...shared, maxWorkers: availableParallelism() + 1 };
 
 export default defineConfig({
   test: {
