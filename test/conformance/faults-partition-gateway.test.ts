@@ -12,12 +12,12 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { connect, JetStreamManager, NatsConnection, StorageType } from "nats";
+import { connect, NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import { allocatePorts, localSuperClusterPlacements, missingGateways, readGatewayLinks, waitForMetaGroup } from "../../components/local";
 import { validateSuperCluster } from "../../components/model/supercluster";
 import { waitFor } from "../support/nats-client";
-import { auditAndReport, secondsWithoutWrites, steadyLoad } from "../support/nats-faults";
+import { auditAndReport, createFaultStream, secondsWithoutWrites, steadyLoad } from "../support/nats-faults";
 import { SteadyPublisher } from "../support/nats-publisher";
 import { WorkerPool } from "../support/nats-workers";
 import { NetnsTopology } from "../support/netns-topology";
@@ -38,14 +38,6 @@ const STREAMS = { east: "EAST_WORK", west: "WEST_WORK", across: "WEST_INBOX" };
 const SUBJECTS = { east: "east.work", west: "west.work", across: "west.inbox" };
 /** The 2 x 3 meta group forms in 4-6 s on this machine; room for a loaded one. */
 const META_GROUP_TIMEOUT_MS = 25_000;
-
-/** Creates an R3 stream placed in `cluster`, sending the create again while the JetStream API is not yet reachable. */
-async function addStream(jsm: JetStreamManager, name: string, subject: string, cluster: string): Promise<void> {
-  await waitFor(`stream ${name} to be created in ${cluster}`, 15_000, async () => {
-    await jsm.streams.add({ name, subjects: [subject], num_replicas: 3, storage: StorageType.File, placement: { cluster, tags: [] }, duplicate_window: 5 * 60 * 1_000_000_000 });
-    return true;
-  });
-}
 
 /** Waits until every server has an outbound gateway to the other cluster; returns the seconds it took from `since`. */
 async function waitForGateways(net: NetnsTopology, since: number): Promise<number> {
@@ -84,9 +76,9 @@ describe("a cluster cut off from its supercluster by a network partition", () =>
     const westClient = await connect({ servers: west.clientUrls, ignoreClusterUpdates: true, maxReconnectAttempts: -1, reconnectTimeWait: 100 });
     connections.push(eastClient, westClient);
     const jsm = await waitFor("the JetStream API to answer", 15_000, () => eastClient.jetstreamManager());
-    await addStream(jsm, STREAMS.east, SUBJECTS.east, "east");
-    await addStream(jsm, STREAMS.west, SUBJECTS.west, "west");
-    await addStream(jsm, STREAMS.across, SUBJECTS.across, "west");
+    await createFaultStream(jsm, 3, { name: STREAMS.east, subject: SUBJECTS.east, cluster: "east" });
+    await createFaultStream(jsm, 3, { name: STREAMS.west, subject: SUBJECTS.west, cluster: "west" });
+    await createFaultStream(jsm, 3, { name: STREAMS.across, subject: SUBJECTS.across, cluster: "west" });
 
     const eastLoad = steadyLoad(eastClient.jetstream(), SUBJECTS.east);
     const westLoad = steadyLoad(westClient.jetstream(), SUBJECTS.west);

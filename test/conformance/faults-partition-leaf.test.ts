@@ -10,7 +10,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { connect, JetStreamManager, NatsConnection, StorageType } from "nats";
+import { connect, NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import { allocatePorts, localHubAndLeafPlacements, readLeafLinks, waitForLeafInterest, waitForLeafLinks } from "../../components/local";
 import { validateHubAndLeaf } from "../../components/model/leaf";
@@ -34,14 +34,6 @@ const SITE_STREAM = "SITE_WORK";
 const SITE_SUBJECT = "site.work";
 /** Writes the site tries to send across the link while it is cut. */
 const PROBES = 3;
-
-/** Creates a stream, sending the create again while the JetStream API is not yet reachable (no responders). */
-async function addStream(jsm: JetStreamManager, name: string, subject: string, replicas: number): Promise<void> {
-  await waitFor(`stream ${name} to be created`, 15_000, async () => {
-    await jsm.streams.add({ name, subjects: [subject], num_replicas: replicas, storage: StorageType.File, duplicate_window: 5 * 60 * 1_000_000_000 });
-    return true;
-  });
-}
 
 describe("a leaf site cut off from its hub by a network partition", () => {
   let net: NetnsTopology | undefined;
@@ -72,8 +64,8 @@ describe("a leaf site cut off from its hub by a network partition", () => {
     const hubJsm = await waitFor("the hub's JetStream API to answer", 15_000, () => hubClient.jetstreamManager());
     const siteJsm = await waitFor("the site's JetStream API to answer", 15_000, () => siteClient.jetstreamManager());
     await createFaultStream(hubJsm, 3);
-    await addStream(hubJsm, UPLINK_STREAM, UPLINK_SUBJECT, 3);
-    await addStream(siteJsm, SITE_STREAM, SITE_SUBJECT, 1);
+    await createFaultStream(hubJsm, 3, { name: UPLINK_STREAM, subject: UPLINK_SUBJECT });
+    await createFaultStream(siteJsm, 1, { name: SITE_STREAM, subject: SITE_SUBJECT });
     // The site's writes reach the hub streams once their interest has crossed the link.
     await waitForLeafInterest(site, [UPLINK_SUBJECT, "faults.load"], 15_000);
 

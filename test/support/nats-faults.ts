@@ -11,18 +11,27 @@ import { SteadyPublisher } from "./nats-publisher";
 export const FAULT_STREAM = "FAULTS";
 const SUBJECT = "faults.load";
 
+/** Another stream a fault test loads: its name, subject, and the cluster of a supercluster it is placed in. */
+export interface LoadedStream {
+  name: string;
+  subject: string;
+  cluster?: string;
+}
+
 /**
- * Creates the fault stream. A create with the same settings again is answered with the stream, so it is sent
- * again while the meta leader's API interest has not yet reached the server asked ("no responders": the
- * request reached no one).
+ * Creates a stream a fault test loads (the fault stream unless `stream` names another). A create with the
+ * same settings again is answered with the stream, so it is sent again while the meta leader's API interest
+ * has not yet reached the server asked ("no responders": the request reached no one).
  */
-export async function createFaultStream(jsm: JetStreamManager, replicas: number): Promise<void> {
-  await waitFor(`stream ${FAULT_STREAM} to be created through the cluster`, 15_000, async () => {
+export async function createFaultStream(jsm: JetStreamManager, replicas: number, stream: LoadedStream = { name: FAULT_STREAM, subject: SUBJECT }): Promise<void> {
+  const where = stream.cluster === undefined ? "through the cluster" : `in ${stream.cluster}`;
+  await waitFor(`stream ${stream.name} to be created ${where}`, 15_000, async () => {
     await jsm.streams.add({
-      name: FAULT_STREAM,
-      subjects: [SUBJECT],
+      name: stream.name,
+      subjects: [stream.subject],
       num_replicas: replicas,
       storage: StorageType.File,
+      ...(stream.cluster === undefined ? {} : { placement: { cluster: stream.cluster, tags: [] } }),
       // Longer than any test, so every retry of an id is recognised as a duplicate.
       duplicate_window: 5 * 60 * 1_000_000_000,
     });
