@@ -8,12 +8,12 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { connect, credsAuthenticator, headers, NatsConnection } from "@nats-io/transport-node";
+import { headers, NatsConnection } from "@nats-io/transport-node";
 import { jetstream, jetstreamManager } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { snapshotStream } from "../../components/local/backup";
 import { readStream } from "../support/backup-streams";
-import { projectWith, RunningLocal, runTool, startLocal } from "../support/local-cli-run";
+import { connectAsRunUser, projectWith, RunningLocal, runTool, startLocal } from "../support/local-cli-run";
 
 const STACK = (tier: string) => `config:
   nats-jetstream:cluster:
@@ -68,11 +68,9 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
-/** A connection to the run's cluster as one of its users, with the user's creds and inbox prefix. */
+/** A connection as one of the run's users, closed after the file. */
 async function as(run: RunningLocal, user: string): Promise<NatsConnection> {
-  const creds = run.summary.creds.find((entry) => entry.user === user);
-  if (creds === undefined) throw new Error(`the run has no creds of ${user}`);
-  const nc = await connect({ servers: run.summary.clusters[0].clientUrls, authenticator: credsAuthenticator(fs.readFileSync(creds.file)), inboxPrefix: creds.inboxPrefix ?? "_INBOX" });
+  const nc = await connectAsRunUser(run, user);
   connections.push(nc);
   return nc;
 }

@@ -9,11 +9,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { afterAll, describe, expect, it } from "vitest";
-import { connect, credsAuthenticator, headers, NatsConnection } from "@nats-io/transport-node";
+import { headers, NatsConnection } from "@nats-io/transport-node";
 import { jetstream } from "@nats-io/jetstream";
 import { Kvm } from "@nats-io/kv";
 import { readStream } from "../support/backup-streams";
-import { eventOf, isNatsServer, PROJECT_DIR, projectWith, recordedPids, RunningLocal, runEvents, runNpmLocal, runTool, startLocal } from "../support/local-cli-run";
+import { connectAsRunUser, eventOf, isNatsServer, PROJECT_DIR, projectWith, recordedPids, RunningLocal, runEvents, runNpmLocal, runTool, startLocal } from "../support/local-cli-run";
 import { createdObjects, modelObjects, sortObjects } from "../support/provisioned";
 
 const scratch = fs.mkdtempSync(path.join(os.tmpdir(), "local-dagnats-"));
@@ -26,10 +26,9 @@ afterAll(async () => {
   fs.rmSync(scratch, { recursive: true, force: true });
 });
 
+/** A connection as one of the run's users, closed after the file. */
 async function as(run: RunningLocal, user: string): Promise<NatsConnection> {
-  const creds = run.summary.creds.find((entry) => entry.user === user);
-  if (creds === undefined) throw new Error(`the run has no creds of ${user}`);
-  const nc = await connect({ servers: run.summary.clusters[0].clientUrls, authenticator: credsAuthenticator(fs.readFileSync(creds.file)), inboxPrefix: creds.inboxPrefix ?? "_INBOX" });
+  const nc = await connectAsRunUser(run, user);
   connections.push(nc);
   return nc;
 }

@@ -2,6 +2,7 @@
 import { ChildProcess, spawn } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
+import { connect, credsAuthenticator, NatsConnection } from "@nats-io/transport-node";
 import { PIDS_FILE } from "../../components/local";
 import { RunEvent } from "../../cli/local/run-output";
 
@@ -120,4 +121,11 @@ export async function startLocal(project: string, stack: string, timeoutMs = 40_
       return run;
     },
   };
+}
+
+/** A connection to the run's first cluster as one of its users, with the user's creds and inbox prefix. */
+export async function connectAsRunUser(run: RunningLocal, user: string): Promise<NatsConnection> {
+  const creds = run.summary.creds.find((entry) => entry.user === user);
+  if (creds === undefined) throw new Error(`the run has no creds of ${user}`);
+  return connect({ servers: run.summary.clusters[0].clientUrls, authenticator: credsAuthenticator(fs.readFileSync(creds.file)), inboxPrefix: creds.inboxPrefix ?? "_INBOX" });
 }
