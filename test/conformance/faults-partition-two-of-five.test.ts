@@ -86,8 +86,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
     await publisher.stop();
     await pool.waitUntilWorkedOff(jsm, 30_000);
     const work = pool.audit();
-    const processedIds = new Set(pool.deliveries.map((delivery) => delivery.msgId));
-    const unprocessed = publisher.acknowledged.filter((ack) => !processedIds.has(ack.msgId)).map((ack) => ack.msgId);
+    const unprocessed = pool.neverReceived(publisher.acknowledged);
 
     await auditAndReport("5 servers, two cut off", local, load, publisher, {
       "longest-stall-in-majority": `${stall.toFixed(1)}s`,

@@ -34,8 +34,7 @@ describe("a rolling restart of a 3-server cluster under load", () => {
       await publisher.stop();
       await pool.waitUntilWorkedOff(jsm, 30_000);
       const work = pool.audit();
-      const processedIds = new Set(pool.deliveries.map((delivery) => delivery.msgId));
-      const unprocessed = publisher.acknowledged.filter((ack) => !processedIds.has(ack.msgId)).map((ack) => ack.msgId);
+      const unprocessed = pool.neverReceived(publisher.acknowledged);
 
       await auditAndReport("3 servers, rolling restart", local, nc, publisher, {
         "publish-error-rate": `${((100 * failed) / Math.max(1, failed + acked)).toFixed(1)}%`,

@@ -118,6 +118,12 @@ export class WorkerPool {
     await Promise.all(this.connections.map((nc) => nc.close()));
   }
 
+  /** The ids of acknowledged messages no worker of the pool ever received. */
+  neverReceived(acknowledged: readonly { msgId: string }[]): string[] {
+    const received = new Set(this.deliveries.map((delivery) => delivery.msgId));
+    return acknowledged.filter((ack) => !received.has(ack.msgId)).map((ack) => ack.msgId);
+  }
+
   audit(): WorkAudit {
     const byId = new Map<string, Delivery[]>();
     for (const delivery of this.deliveries) byId.set(delivery.msgId, [...(byId.get(delivery.msgId) ?? []), delivery]);
