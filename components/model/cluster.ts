@@ -96,7 +96,7 @@ export interface ClusterSpec {
   storageClass?: string;
   /** nats-server version the config is rendered for and the image runs, 2.9.0 or newer. Default: the version of the nats image the package pins. */
   serverVersion?: string;
-  /** Container image; default the official image of serverVersion (see natsServerImage). */
+  /** Container image; default the official image of serverVersion (see natsServerImage). Another image must have /bin/sh and sleep, as the official -alpine images do: the preStop hook runs them. */
   image?: string;
   /** Kubernetes namespace of the cluster's objects, a DNS label. Default "nats". */
   namespace?: string;

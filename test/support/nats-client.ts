@@ -1,6 +1,6 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
 import { connect, Consumer, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
-import { LocalCluster, readLocalStreams } from "../../components/local";
+import { LocalCluster, readJetStream, readLocalStreams } from "../../components/local";
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,7 +114,7 @@ export async function streamLeader(jsm: JetStreamManager, stream: string, timeou
  * port, not through the leader) ends at the last sequence the leader itself reports, not at what the
  * named server would answer for itself.
  */
-export async function waitUntilCaughtUp(local: LocalCluster, jsm: JetStreamManager, stream: string, serverName: string, timeoutMs = 30_000): Promise<void> {
+export async function waitUntilCaughtUp(local: MonitoredServers, jsm: JetStreamManager, stream: string, serverName: string, timeoutMs = 30_000): Promise<void> {
   const server = local.server(serverName);
   await waitFor(`${serverName} to catch up on stream ${stream}`, timeoutMs, async () => {
     const info = await jsm.streams.info(stream);
@@ -122,6 +122,11 @@ export async function waitUntilCaughtUp(local: LocalCluster, jsm: JetStreamManag
     const copy = (await readLocalStreams(server.ports.monitor)).get(stream);
     return copy !== undefined && copy.lastSeq === info.state.last_seq ? true : undefined;
   });
+}
+
+/** Servers whose own copies a wait reads from their monitor ports: a local cluster, or booted pods through their relays. */
+export interface MonitoredServers {
+  server(name: string): { ports: { monitor: number } };
 }
 
 /** One server's own copy of a stream, read from its monitor port. */
@@ -141,8 +146,18 @@ export interface SettledStream {
 /** How long the stream must stay unchanged on every replica to count as settled: past a heartbeat (1 s). */
 const SETTLED_FOR_MS = 1_500;
 
-function describeCopies(copies: Map<string, StreamCopy | undefined>): string {
-  return [...copies].map(([name, copy]) => `${name}: ${copy ? `${copy.messages} messages up to ${copy.lastSeq}` : "no copy"}`).join(", ");
+/** What a server's monitor port says of its own copy: the copy, "no copy" when it answers without one, or "no answer". */
+type OwnCopy = StreamCopy | "no copy" | "no answer";
+
+async function readOwnCopy(monitorPort: number, stream: string): Promise<OwnCopy> {
+  const report = await readJetStream(monitorPort, "?accounts=true&streams=true");
+  if (report === undefined) return "no answer";
+  const detail = (report.account_details ?? []).flatMap((account) => account.stream_detail ?? []).find((candidate) => candidate.name === stream);
+  return detail === undefined ? "no copy" : { messages: detail.state.messages, lastSeq: detail.state.last_seq };
+}
+
+function describeCopies(copies: Map<string, OwnCopy>): string {
+  return [...copies].map(([name, copy]) => `${name}: ${typeof copy === "object" ? `${copy.messages} messages up to ${copy.lastSeq}` : copy}`).join(", ");
 }
 
 /**
@@ -151,7 +166,7 @@ function describeCopies(copies: Map<string, StreamCopy | undefined>): string {
  * sequence as the leader, and all of that stays unchanged for SETTLED_FOR_MS. A replica that never agrees
  * fails the wait with every copy's state.
  */
-export async function waitUntilSettled(local: LocalCluster, jsm: StreamInfoSource, stream: string, timeoutMs = 30_000): Promise<SettledStream> {
+export async function waitUntilSettled(local: MonitoredServers, jsm: StreamInfoSource, stream: string, timeoutMs = 30_000): Promise<SettledStream> {
   const deadline = Date.now() + timeoutMs;
   let lastSeen = "no answer from the stream's leader";
   let agreed: { state: string; since: number } | undefined;
@@ -160,14 +175,14 @@ export async function waitUntilSettled(local: LocalCluster, jsm: StreamInfoSourc
     if (info && answeredByLeader(info)) {
       const leader = info.cluster!.leader!;
       const replicas = info.cluster!.replicas!;
-      const copies = new Map<string, StreamCopy | undefined>();
+      const copies = new Map<string, OwnCopy>();
       for (const name of [leader, ...replicas.map((replica) => replica.name)]) {
-        copies.set(name, (await readLocalStreams(local.server(name).ports.monitor)).get(stream));
+        copies.set(name, await readOwnCopy(local.server(name).ports.monitor, stream));
       }
       const { messages, last_seq: lastSeq } = info.state;
       const state = `leader ${leader}: ${messages} messages up to ${lastSeq}; ${describeCopies(copies)}`;
       const everyReplicaCurrent = replicas.every((replica) => replica.current && !replica.offline && !replica.lag);
-      const everyCopyAgrees = [...copies.values()].every((copy) => copy?.messages === messages && copy.lastSeq === lastSeq);
+      const everyCopyAgrees = [...copies.values()].every((copy) => typeof copy === "object" && copy.messages === messages && copy.lastSeq === lastSeq);
       if (!everyReplicaCurrent || !everyCopyAgrees) agreed = undefined;
       else if (agreed?.state !== state) agreed = { state, since: Date.now() };
       else if (Date.now() - agreed.since >= SETTLED_FOR_MS) {

@@ -4,7 +4,7 @@ import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "
 import { LocalCluster } from "../../components/local";
 import { Cluster } from "../../components/model";
 import { auditStream } from "./nats-audit";
-import { connectToCluster, readStream, sleep, waitFor, waitUntilSettled } from "./nats-client";
+import { connectToCluster, MonitoredServers, readStream, sleep, waitFor, waitUntilSettled } from "./nats-client";
 import { startTestCluster, TestCluster } from "./nats-cluster";
 import { SteadyPublisher } from "./nats-publisher";
 
@@ -115,7 +115,7 @@ export async function refusedUntilOneReturns(local: LocalCluster, nc: NatsConnec
   };
 }
 
-export async function auditAndReport(label: string, local: LocalCluster, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>, stream = FAULT_STREAM): Promise<void> {
+export async function auditAndReport(label: string, local: MonitoredServers, nc: NatsConnection, publisher: SteadyPublisher, figures: Record<string, string>, stream = FAULT_STREAM): Promise<void> {
   // Without the client's API check: it asks for the account's info, which the meta leader answers, and right
   // after a heal or a restart the meta group may still be electing one (503, JetStream temporarily
   // unavailable). The settle wait asks the stream until its leader answers.

@@ -29,11 +29,11 @@ export function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
 }
 
-/** Relays connections to 127.0.0.1:`port` to `host`:`port`, so a listener in a namespace looks local. */
-export function relay(port: number, host: string): net.Server {
+/** Relays connections to 127.0.0.1:`port` to `host`:`targetPort` (the same port unless given), so a listener in a namespace looks local. */
+export function relay(port: number, host: string, targetPort = port): net.Server {
   const sockets = new Set<net.Socket>();
   const server = net.createServer((inbound) => {
-    const outbound = net.connect(port, host);
+    const outbound = net.connect(targetPort, host);
     for (const socket of [inbound, outbound]) {
       sockets.add(socket);
       socket.on("close", () => sockets.delete(socket));

@@ -150,8 +150,8 @@ describe("the server pod", () => {
     expect(nats.livenessProbe).toMatchObject({ httpGet: { path: "/healthz?js-enabled-only=true", port: "monitor" }, periodSeconds: 30 });
   });
 
-  it("enters lame duck mode before it stops, with time to finish it", () => {
-    expect(container("nats").lifecycle.preStop.exec.command).toEqual(["nats-server", "-sl=ldm=/var/run/nats/nats.pid"]);
+  it("enters lame duck mode before it stops, and holds the kubelet's SIGTERM back until the server is done or the grace period is over", () => {
+    expect(container("nats").lifecycle.preStop.exec.command).toEqual(["/bin/sh", "-c", "nats-server -sl=ldm=/var/run/nats/nats.pid && sleep 60"]);
     expect(podSpec().terminationGracePeriodSeconds).toBe(60);
     expect(natsConf()).toContain('lame_duck_duration: "30s"');
   });

@@ -90,6 +90,20 @@ function serverNameEnv(prefix: string): k8s.types.input.core.v1.EnvVar[] {
   ];
 }
 
+/**
+ * The preStop hook: puts the server in lame duck mode, then stays until the server has exited.
+ *
+ * nats-server ignores SIGTERM only once lame duck mode has begun, which it enters on a goroutine of its own
+ * after the signal; the kubelet sends SIGTERM as soon as the hook returns. A hook that returned right after
+ * the signal could be overtaken by that SIGTERM, and the server would shut down at once, without handing
+ * over its leaderships or its clients (seen booting the rendered pods: test/support/pods). The sleep never
+ * runs out in practice: the runtime ends the hook when the server exits, and the kubelet ends it at the
+ * grace period at the latest. It needs /bin/sh and sleep in the image, as the official -alpine images have.
+ */
+export function preStopCommand(cluster: Pick<Cluster, "terminationGracePeriodSeconds">): string[] {
+  return ["/bin/sh", "-c", `nats-server -sl=ldm=${KUBERNETES_PID_FILE} && sleep ${cluster.terminationGracePeriodSeconds}`];
+}
+
 export function natsContainer(
   cluster: Cluster,
   extraVolumeMounts: k8s.types.input.core.v1.VolumeMount[],
@@ -120,7 +134,7 @@ export function natsContainer(
     startupProbe: healthProbe(SERVER_PROBES.startup),
     readinessProbe: healthProbe(SERVER_PROBES.readiness),
     livenessProbe: healthProbe(SERVER_PROBES.liveness),
-    lifecycle: { preStop: { exec: { command: ["nats-server", `-sl=ldm=${KUBERNETES_PID_FILE}`] } } },
+    lifecycle: { preStop: { exec: { command: preStopCommand(cluster) } } },
     securityContext: restrictedContainerSecurityContext(),
     volumeMounts: [
       { name: CONFIG_VOLUME, mountPath: KUBERNETES_CONFIG_DIR, readOnly: true },

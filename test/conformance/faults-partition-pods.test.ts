@@ -1,0 +1,75 @@
+/**
+ * The network partition of faults-partition.test.ts, on the small stack's rendered pods booted by the pod test
+ * back end: the servers read the ConfigMap's nats.conf, route to each other by their pods' DNS names, and
+ * one pod is cut off from the others while the node (the probes, the test's clients) still reaches it. The
+ * majority keeps acknowledging writes, the cut-off pod refuses them, its liveness probe keeps passing (the
+ * kubelet would not restart it for the partition), and after the heal it catches up with nothing lost.
+ */
+import { NatsConnection } from "nats";
+import { afterEach, describe, expect, it } from "vitest";
+import { streamLeader, waitFor, waitUntilCaughtUp } from "../support/nats-client";
+import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, steadyLoad } from "../support/nats-faults";
+import { SteadyPublisher } from "../support/nats-publisher";
+import { bootStackPods, StackPods } from "../support/pods/stack-pods";
+
+const ADMIN = { account: "app", name: "faults-test", subjects: ["faults.>"] };
+/** Writes tried through the cut-off pod while it is cut off. */
+const PROBES = 3;
+
+describe("the small stack's pods split by a network partition", () => {
+  let stack: StackPods | undefined;
+  const connections: NatsConnection[] = [];
+  let publisher: SteadyPublisher | undefined;
+
+  afterEach(async () => {
+    await publisher?.stop();
+    await Promise.all(connections.splice(0).map((connection) => connection.close()));
+    await stack?.pods.stop();
+    stack = publisher = undefined;
+  });
+
+  it("writes on in the majority, refuses writes in the cut-off pod without failing its liveness probe, and loses nothing after the heal", { timeout: 180_000 }, async () => {
+    stack = await bootStackPods("small", ADMIN);
+    const { pods } = stack;
+    const setup = await stack.connectAs(ADMIN.name);
+    connections.push(setup);
+    const jsm = await waitFor("the JetStream API to answer through the pods", 15_000, () => setup.jetstreamManager({ checkAPI: false }));
+    await createFaultStream(jsm, 3);
+    const leader = await streamLeader(jsm, FAULT_STREAM);
+    // The pod cut off is a follower, so the stream's leader stays in the majority.
+    const isolated = pods.pods.find((pod) => pod.name !== leader)!;
+    const majority = pods.pods.filter((pod) => pod !== isolated);
+
+    const load = await stack.connectAs(ADMIN.name, majority);
+    const minority = await stack.connectAs(ADMIN.name, [isolated]);
+    connections.push(load, minority);
+    publisher = steadyLoad(load.jetstream());
+    publisher.start();
+    await publisher.waitForMore(200, 15_000);
+
+    const cutAt = Date.now();
+    pods.cut(isolated);
+    await publisher.waitForMore(150, 30_000);
+    const stall = secondsWithoutWrites(publisher, cutAt, Date.now());
+    const acceptedByMinority = await probeWrites(minority.jetstream(), PROBES);
+    expect(acceptedByMinority, "writes acknowledged through the cut-off pod").toBe(0);
+    // What the kubelet sees of the cut-off pod: its liveness probe passes, so it is not restarted mid-partition.
+    const liveness = await isolated.probe(isolated.probeOf("liveness"));
+    const readiness = await isolated.probe(isolated.probeOf("readiness"));
+    expect(liveness.status, "liveness of the cut-off pod").toBe(200);
+
+    const healedAt = Date.now();
+    pods.heal(isolated);
+    await waitUntilCaughtUp(pods, jsm, FAULT_STREAM, isolated.name, 60_000);
+    const caughtUpAfter = (Date.now() - healedAt) / 1000;
+    await publisher.waitForMore(100, 15_000);
+    await publisher.stop();
+
+    await auditAndReport("small stack pods, one cut off", pods, load, publisher, {
+      "longest-stall-in-majority": `${stall.toFixed(1)}s`,
+      "minority-writes-acknowledged": `${acceptedByMinority}/${PROBES}`,
+      "cut-off-pod-probes": `liveness ${liveness.status}, readiness ${readiness.status ?? "no answer"}`,
+      "caught-up-after-heal": `${caughtUpAfter.toFixed(1)}s`,
+    });
+  });
+});

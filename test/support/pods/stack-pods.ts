@@ -1,0 +1,100 @@
+/**
+ * A shipped stack's server pods, booted by the pod test back end: the stack file as shipped, rendered for the
+ * installed nats-server (its serverVersion set to that version, so the image tag and the config match the
+ * binary standing in for the image), plus one admin user the test's load and audit connect as, with
+ * subjects of its own in its account.
+ */
+import { connect, credsAuthenticator, NatsConnection } from "nats";
+import { readStackConfig, stackFilePath } from "../../../components/model/stack";
+import { formatServerVersion } from "../../../components/model/version";
+import { inboxPrefix } from "../../../components/model/permissions";
+import { installedServer } from "../nats-cluster";
+import { BootedPod, BootedPods } from "./booted-pods";
+import { KubernetesObject, synthesizedObjects } from "./stack-objects";
+import * as fs from "fs";
+import * as path from "path";
+import { readJetStream } from "../../../components/local";
+import { sleep } from "../nats-client";
+
+const projectDir = path.resolve(__dirname, "..", "..", "..");
+const NAMESPACE = "nats-jetstream";
+
+/** The booted pods of a stack, the objects they came from, and connections as the stack's users. */
+export interface StackPods {
+  pods: BootedPods;
+  objects: KubernetesObject[];
+  /** A connection as `user` (creds from the user's Secret, the user's own inbox) to `pods` (default all). */
+  connectAs(user: string, pods?: BootedPod[]): Promise<NatsConnection>;
+}
+
+/** The creds file text of `user`: the Secret key `<user>.creds` the program writes it under. */
+export function credsOf(objects: readonly KubernetesObject[], user: string): string {
+  const key = `${user}.creds`;
+  for (const secret of objects.filter((object) => object.kind === "Secret")) {
+    const text = secret.stringData?.[key] ?? (secret.data?.[key] === undefined ? undefined : Buffer.from(secret.data[key], "base64").toString("utf8"));
+    if (typeof text === "string") return text;
+  }
+  throw new Error(`no Secret holds ${key}`);
+}
+
+/**
+ * Boots the server pods of stack `stack` (its cluster's StatefulSet) with an admin user `admin` added to
+ * account `account`: it publishes on `subjects` (added to the account for the test's streams) and uses the JetStream API.
+ */
+export async function bootStackPods(stack: string, admin: { account: string; name: string; subjects: string[] }): Promise<StackPods> {
+  const config = readStackConfig(stackFilePath(projectDir, stack)) as Record<string, any>;
+  const binary = installedServer();
+  const cluster = { ...config[`${NAMESPACE}:cluster`], serverVersion: formatServerVersion(binary.version) };
+  const accounts = (config[`${NAMESPACE}:accounts`] as any[]).map((account) =>
+    account.name === admin.account
+      ? { ...account, subjects: [...(account.subjects ?? []), ...admin.subjects], users: [...(account.users ?? []), { name: admin.name, admin: true, permissions: { publish: [...admin.subjects, "$JS.>"] } }] }
+      : account,
+  );
+  const objects = await synthesizedObjects(stack, { ...config, [`${NAMESPACE}:cluster`]: cluster, [`${NAMESPACE}:accounts`]: accounts });
+  const pods = await BootedPods.boot(objects, cluster.name, binary);
+  const connectAs = (user: string, only = pods.pods) =>
+    connect({
+      servers: only.map((pod) => pod.clientUrl),
+      authenticator: credsAuthenticator(new TextEncoder().encode(credsOf(objects, user))),
+      inboxPrefix: inboxPrefix(user),
+      ignoreClusterUpdates: true,
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+    });
+  try {
+    await enableAccountOnEveryPod(pods, admin.account, (pod) => connectAs(admin.name, [pod]));
+  } catch (error) {
+    await pods.stop();
+    throw error;
+  }
+  return { pods, objects, connectAs };
+}
+
+/**
+ * nats-server 2.9.10 in operator mode enables an account's JetStream on a server at the account's first use
+ * there, and two first uses at once (a client connecting while a stream assignment for the account arrives)
+ * can make it fail: its check that the store is writable removes the directory the other is creating. The
+ * server then logs `Error configuring jetstream for account` and holds no replica of that account's streams
+ * until it restarts (seen here about one boot in three). So before any stream exists, a connection of the
+ * account to each pod in turn enables it there, one use at a time, and each pod must list it.
+ */
+async function enableAccountOnEveryPod(pods: BootedPods, account: string, connectTo: (pod: BootedPod) => Promise<NatsConnection>): Promise<void> {
+  for (const pod of pods.pods) {
+    const connection = await connectTo(pod);
+    try {
+      await connection.flush();
+      const deadline = Date.now() + 15_000;
+      for (;;) {
+        const accounts = ((await readJetStream(pod.ports.monitor, "?accounts=true"))?.account_details ?? []).map((detail) => detail.name);
+        if (fs.readFileSync(pod.logFile, "utf8").includes("Error configuring jetstream for account")) {
+          throw new Error(`pod ${pod.name} failed to enable JetStream for account ${account}; its log: ${pod.logFile}`);
+        }
+        if (accounts.includes(account)) break;
+        if (Date.now() > deadline) throw new Error(`account ${account} did not get JetStream on pod ${pod.name} within 15s; accounts with JetStream there: ${accounts.join(", ") || "none"}`);
+        await sleep(100);
+      }
+    } finally {
+      await connection.close();
+    }
+  }
+}
