@@ -15,11 +15,12 @@ import * as path from "path";
 import { connect, credsAuthenticator, JetStreamManager, JSONCodec, NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import { generateCredentials, GeneratedCredentials } from "../../components/credentials/generate";
-import { LocalCluster, passesProbe, readJetStream, resizeCluster, ResizeOptions, startCluster } from "../../components/local";
+import { LocalCluster, LocalServer, passesProbe, readJetStream, resizeCluster, ResizeOptions, startCluster } from "../../components/local";
 import { validateCluster } from "../../components/model";
 import { validateAccounts } from "../../components/model/account-resolution";
 import { SYSTEM_USER_NAME } from "../../components/model/accounts";
 import { SERVER_PROBES } from "../../components/model/server-probes";
+import { awaitAccountRestartingOnRace, enableAccountOnEachServer } from "../support/account-jetstream";
 import { waitFor } from "../support/nats-client";
 import { installedServer } from "../support/nats-cluster";
 import { auditAndReport, createFaultStream, FAULT_STREAM, secondsWithoutWrites, steadyLoad } from "../support/nats-faults";
@@ -47,16 +48,25 @@ function operatorCredentials(): Promise<GeneratedCredentials> {
   return generateCredentials(accounts, keyBytesFor(accounts, "resize"));
 }
 
-function connectAs(local: LocalCluster, credentials: GeneratedCredentials, name: string): Promise<NatsConnection> {
+function connectAs(local: LocalCluster, credentials: GeneratedCredentials, name: string, servers = local.clientUrls): Promise<NatsConnection> {
   const user = credentials.users.find((candidate) => candidate.name === name)!;
   return connect({
-    servers: local.clientUrls,
+    servers,
     authenticator: credsAuthenticator(new TextEncoder().encode(user.creds)),
     inboxPrefix: user.inboxPrefix,
     maxReconnectAttempts: -1,
     reconnectTimeWait: 100,
     timeout: 5_000,
   });
+}
+
+/** Enables the app account's JetStream on `servers`, one at a time, before a stream of it lands there (see account-jetstream.ts). */
+function enableApp(local: LocalCluster, credentials: GeneratedCredentials, servers: readonly LocalServer[]): Promise<void> {
+  return enableAccountOnEachServer(
+    servers.map((server) => ({ name: server.name, monitorPort: server.ports.monitor, logFile: server.files.logFile })),
+    "app",
+    (server) => connectAs(local, credentials, "loader", [local.server(server.name).clientUrl]),
+  );
 }
 
 /** The meta group's size and leader as the meta leader reports them. */
@@ -110,6 +120,7 @@ describe("a 3-server cluster resized to 5 and back under load", () => {
     const credentials = await operatorCredentials();
     const options: ResizeOptions = { runDir, binary: installedServer(), extraSections: () => [credentials.confSection] };
     local = await startCluster(THREE, options);
+    await enableApp(local, credentials, local.servers);
     const nc = await connectAs(local, credentials, "loader");
     const sys = await connectAs(local, credentials, SYSTEM_USER_NAME);
     connections.push(nc, sys);
@@ -128,7 +139,17 @@ describe("a 3-server cluster resized to 5 and back under load", () => {
     await publisher.waitForMore(100, 15_000);
     const growStall = secondsWithoutWrites(publisher, growStarted, Date.now());
 
-    // A stream created on five servers lands on the new ones, which hold no stream yet.
+    // A stream created on five servers lands on the new ones, which hold no stream yet; first each new server
+    // must have the account's JetStream, which 2.9.10 can fail to enable on a server joining under load.
+    const grown = local;
+    const raceRestarts = await awaitAccountRestartingOnRace(
+      grown.servers.slice(THREE.servers).map((server) => ({ name: server.name, monitorPort: server.ports.monitor, logFile: server.files.logFile })),
+      "app",
+      async ({ name }) => {
+        await grown.server(name).kill();
+        await grown.restart(grown.server(name).index);
+      },
+    );
     await jsm.streams.add({ name: MOVED_STREAM, subjects: ["grown.>"], num_replicas: 3 });
     const js = nc.jetstream();
     for (let n = 1; n <= MOVED_MESSAGES; n++) await js.publish("grown.job", `job-${n}`, { msgID: `job-${n}` });
@@ -193,6 +214,7 @@ describe("a 3-server cluster resized to 5 and back under load", () => {
       "grow-stall": `${growStall.toFixed(1)}s`,
       "shrink-stall": `${shrinkStall.toFixed(1)}s`,
       "leave-steps": replacedIn.join("/"),
+      "account-race-restarts": [...raceRestarts.values()].reduce((sum, count) => sum + count, 0).toString(),
       [`${MOVED_STREAM}-placed`]: `${placedOnFive.join(",")} → ${placedOnThree.join(",")}`,
     });
   });

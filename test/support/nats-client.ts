@@ -1,6 +1,7 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
 import { connect, Consumer, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
 import { LocalCluster, readJetStream, readLocalStreams } from "../../components/local";
+import { ACCOUNT_JETSTREAM_FAILED, accountJetStreamFailed } from "./account-jetstream";
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
@@ -126,7 +127,12 @@ export async function waitUntilCaughtUp(local: MonitoredServers, jsm: JetStreamM
 
 /** Servers whose own copies a wait reads from their monitor ports: a local cluster, or booted pods through their relays. */
 export interface MonitoredServers {
-  server(name: string): { ports: { monitor: number } };
+  server(name: string): { ports: { monitor: number }; logFile?: string; files?: { logFile: string } };
+}
+
+/** A server's log file: a booted pod's, or a local server's. */
+function logFileOf(server: ReturnType<MonitoredServers["server"]>): string | undefined {
+  return server.logFile ?? server.files?.logFile;
 }
 
 /** One server's own copy of a stream, read from its monitor port. */
@@ -169,6 +175,7 @@ function describeCopies(copies: Map<string, OwnCopy>): string {
 export async function waitUntilSettled(local: MonitoredServers, jsm: StreamInfoSource, stream: string, timeoutMs = 30_000): Promise<SettledStream> {
   const deadline = Date.now() + timeoutMs;
   let lastSeen = "no answer from the stream's leader";
+  let lastCopies: Map<string, OwnCopy> | undefined;
   let agreed: { state: string; since: number } | undefined;
   for (;;) {
     const info = await jsm.streams.info(stream).catch(() => undefined);
@@ -176,6 +183,7 @@ export async function waitUntilSettled(local: MonitoredServers, jsm: StreamInfoS
       const leader = info.cluster!.leader!;
       const replicas = info.cluster!.replicas!;
       const copies = new Map<string, OwnCopy>();
+      lastCopies = copies;
       for (const name of [leader, ...replicas.map((replica) => replica.name)]) {
         copies.set(name, await readOwnCopy(local.server(name).ports.monitor, stream));
       }
@@ -190,7 +198,11 @@ export async function waitUntilSettled(local: MonitoredServers, jsm: StreamInfoS
       }
       lastSeen = `${state}${everyReplicaCurrent ? "" : `; replicas as the leader sees them: ${JSON.stringify(replicas)}`}`;
     }
-    if (Date.now() > deadline) throw new Error(`stream ${stream} did not settle within ${timeoutMs / 1000}s; last seen: ${lastSeen}`);
+    if (Date.now() > deadline) {
+      const raced = [...(lastCopies ?? new Map<string, OwnCopy>())].filter(([name, copy]) => copy === "no copy" && accountJetStreamFailed(logFileOf(local.server(name))));
+      const hint = raced.length === 0 ? "" : `; ${raced.map(([name]) => name).join(", ")} logged "${ACCOUNT_JETSTREAM_FAILED}" (see account-jetstream.ts)`;
+      throw new Error(`stream ${stream} did not settle within ${timeoutMs / 1000}s; last seen: ${lastSeen}${hint}`);
+    }
     await sleep(100);
   }
 }

@@ -11,10 +11,8 @@ import { inboxPrefix } from "../../../components/model/permissions";
 import { installedServer } from "../nats-cluster";
 import { BootedPod, BootedPods } from "./booted-pods";
 import { KubernetesObject, synthesizedObjects } from "./stack-objects";
-import * as fs from "fs";
 import * as path from "path";
-import { readJetStream } from "../../../components/local";
-import { sleep } from "../nats-client";
+import { enableAccountOnEachServer } from "../account-jetstream";
 
 const projectDir = path.resolve(__dirname, "..", "..", "..");
 const NAMESPACE = "nats-jetstream";
@@ -62,39 +60,15 @@ export async function bootStackPods(stack: string, admin: { account: string; nam
       reconnectTimeWait: 100,
     });
   try {
-    await enableAccountOnEveryPod(pods, admin.account, (pod) => connectAs(admin.name, [pod]));
+    // Before any stream exists: the account's JetStream enabled on one pod at a time (see account-jetstream.ts).
+    await enableAccountOnEachServer(
+      pods.pods.map((pod) => ({ name: pod.name, monitorPort: pod.ports.monitor, logFile: pod.logFile })),
+      admin.account,
+      (server) => connectAs(admin.name, [pods.pod(server.name)]),
+    );
   } catch (error) {
     await pods.stop();
     throw error;
   }
   return { pods, objects, connectAs };
-}
-
-/**
- * nats-server 2.9.10 in operator mode enables an account's JetStream on a server at the account's first use
- * there, and two first uses at once (a client connecting while a stream assignment for the account arrives)
- * can make it fail: its check that the store is writable removes the directory the other is creating. The
- * server then logs `Error configuring jetstream for account` and holds no replica of that account's streams
- * until it restarts (seen here about one boot in three). So before any stream exists, a connection of the
- * account to each pod in turn enables it there, one use at a time, and each pod must list it.
- */
-async function enableAccountOnEveryPod(pods: BootedPods, account: string, connectTo: (pod: BootedPod) => Promise<NatsConnection>): Promise<void> {
-  for (const pod of pods.pods) {
-    const connection = await connectTo(pod);
-    try {
-      await connection.flush();
-      const deadline = Date.now() + 15_000;
-      for (;;) {
-        const accounts = ((await readJetStream(pod.ports.monitor, "?accounts=true"))?.account_details ?? []).map((detail) => detail.name);
-        if (fs.readFileSync(pod.logFile, "utf8").includes("Error configuring jetstream for account")) {
-          throw new Error(`pod ${pod.name} failed to enable JetStream for account ${account}; its log: ${pod.logFile}`);
-        }
-        if (accounts.includes(account)) break;
-        if (Date.now() > deadline) throw new Error(`account ${account} did not get JetStream on pod ${pod.name} within 15s; accounts with JetStream there: ${accounts.join(", ") || "none"}`);
-        await sleep(100);
-      }
-    } finally {
-      await connection.close();
-    }
-  }
 }
