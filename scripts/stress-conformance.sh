@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the conformance and fault files RUNS times in a row (default 10) while stress-ng keeps every core busy
 # at 100%, the CPU contention under which a hub-and-leaf test once timed out. Prints a line per run (tests
-# passed and failed, the failing files, minutes taken) and a closing `N of M runs green`; exits 1 unless all are.
+# passed and failed, the failing files with each failure's first line, minutes taken) and a closing
+# `N of M runs green`; exits 1 unless all are.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
@@ -24,6 +25,11 @@ for run in $(seq 1 "$runs"); do
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
     const failed = r.testResults.filter((f) => f.status !== "passed").map((f) => require("path").relative(process.cwd(), f.name));
     console.log(`${r.numPassedTests} passed, ${r.numFailedTests} failed${failed.length ? `; failing: ${failed.join(", ")}` : ""}`);
+    // The first line of each failure, so a run that went red says why without the report.
+    for (const file of r.testResults) for (const test of file.assertionResults) {
+      if (test.status === "failed") console.log(`  ${test.title}: ${String(test.failureMessages[0] ?? "").split("\n")[0]}`);
+    }
+    if (failed.length && r.testResults.every((file) => file.assertionResults.every((test) => test.status !== "failed"))) console.log(`  ${r.testResults.filter((f) => f.status !== "passed").map((f) => String(f.message).split("\n")[0]).join("; ")}`);
     process.exit(r.success && failed.length === 0 ? 0 : 1);
   ' "$report")
   ok=$?
