@@ -12,7 +12,7 @@ import { renderServer } from "../model/server-config";
 import { makeOwnerOnlyDir, writeOwnerOnlyFile } from "../owner-only-files";
 import { localPlacements } from "./local-placement";
 import { LocalServer, LocalServerFiles } from "./local-server";
-import { isHealthy, readJetStream } from "./monitor";
+import { isHealthy, readHealth, readJetStream } from "./monitor";
 import { allocatePorts } from "./ports";
 import { ServerBinary } from "./server-binary";
 
@@ -97,14 +97,19 @@ export class LocalCluster {
     const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
     const running = this.servers.filter((server) => server.running);
     const healthy = new Set<LocalServer>();
+    // What each server's /healthz last answered, for the message when the wait runs out.
+    const lastHealth = new Map<LocalServer, string>();
     while (healthy.size < running.length) {
       this.failIfAnyExited(running);
       if (Date.now() > deadline) {
-        const waiting = running.filter((server) => !healthy.has(server)).map((server) => server.name);
+        const waiting = running.filter((server) => !healthy.has(server)).map((server) => `${server.name} (last /healthz: ${lastHealth.get(server) ?? "not asked"})`);
         throw new Error(`cluster ${this.name}: ${waiting.join(", ")} not healthy after ${timeoutMs / 1000}s`);
       }
       for (const server of running) {
-        if (healthy.has(server) || !(await isHealthy(server.ports.monitor))) continue;
+        if (healthy.has(server)) continue;
+        const health = await readHealth(server.ports.monitor);
+        lastHealth.set(server, health);
+        if (health !== "ok") continue;
         healthy.add(server);
         this.onProgress(`${server.name} healthy on ${server.clientUrl} (${seconds()}s)`);
       }
