@@ -1,4 +1,5 @@
 /** The stream, load and report shared by the fault tests. */
+import { randomUUID } from "crypto";
 import { afterEach, expect } from "vitest";
 import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "nats";
 import { LocalCluster } from "../../components/local";
@@ -59,7 +60,10 @@ export async function probeWrites(js: JetStreamClient, attempts: number): Promis
   let acknowledged = 0;
   for (let n = 1; n <= attempts; n++) {
     try {
-      await js.publish(SUBJECT, `probe-${n}`, { msgID: `probe-${Date.now()}-${n}`, timeout: 500 });
+      // An id of its own: probes sent through two servers at once in the same millisecond once shared their
+      // ids, and 2.9.10 stored both copies (its duplicate check sees only writes already applied), which the
+      // worker pool then received as one message delivered twice.
+      await js.publish(SUBJECT, `probe-${n}`, { msgID: `probe-${randomUUID()}`, timeout: 500 });
       acknowledged++;
     } catch {
       // Refused or timed out: what a cluster without a quorum must answer.
