@@ -60,9 +60,8 @@ export async function probeWrites(js: JetStreamClient, attempts: number): Promis
   let acknowledged = 0;
   for (let n = 1; n <= attempts; n++) {
     try {
-      // An id of its own: probes sent through two servers at once in the same millisecond once shared their
-      // ids, and 2.9.10 stored both copies (its duplicate check sees only writes already applied), which the
-      // worker pool then received as one message delivered twice.
+      // An id of its own: probes sent through two cut-off servers at once, in the same millisecond, once
+      // shared their ids, and the worker pool received the pair as one message delivered twice.
       await js.publish(SUBJECT, `probe-${n}`, { msgID: `probe-${randomUUID()}`, timeout: 500 });
       acknowledged++;
     } catch {
