@@ -1,6 +1,6 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
 import { connect, Consumer, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
-import { LocalCluster, readJetStream, readLocalStreams } from "../../components/local";
+import { LocalCluster, readJetStream } from "../../components/local";
 import { ACCOUNT_JETSTREAM_FAILED, accountJetStreamFailed } from "./account-jetstream";
 
 export function sleep(ms: number): Promise<void> {
@@ -120,8 +120,8 @@ export async function waitUntilCaughtUp(local: MonitoredServers, jsm: JetStreamM
   await waitFor(`${serverName} to catch up on stream ${stream}`, timeoutMs, async () => {
     const info = await jsm.streams.info(stream);
     if (!answeredByLeader(info)) return undefined;
-    const copy = (await readLocalStreams(server.ports.monitor)).get(stream);
-    return copy !== undefined && copy.lastSeq === info.state.last_seq ? true : undefined;
+    const copy = await readOwnCopy(server.ports.monitor, stream);
+    return typeof copy === "object" && copy.lastSeq === info.state.last_seq ? true : undefined;
   });
 }
 

@@ -110,6 +110,11 @@ export class BootedPod {
     return this.child !== undefined && this.child.exitCode === null && this.child.signalCode === null;
   }
 
+  /** The container's whole environment as `KEY=value`: the image's PATH and the pod's hostname, then the manifest's. */
+  private containerEnv(): string[] {
+    return Object.entries({ PATH: CONTAINER_PATH, HOSTNAME: this.plan.name, ...this.plan.env }).map(([key, value]) => `${key}=${value}`);
+  }
+
   /** The script `ip netns exec` runs: the root, the mounts, then the container's command as its user. */
   private startScript(binary: ServerBinary, claimsDir: string): string {
     const root = path.join(this.dir, "root");
@@ -136,7 +141,7 @@ export class BootedPod {
     }
     if (plan.readOnlyRootFilesystem) lines.push('mount -o remount,ro "$root"');
     const groups = plan.fsGroup === undefined ? "" : ` --groups=${plan.fsGroup}`;
-    const env = Object.entries({ PATH: CONTAINER_PATH, HOSTNAME: plan.name, ...plan.env }).map(([key, value]) => quote(`${key}=${value}`));
+    const env = this.containerEnv().map(quote);
     lines.push(`exec chroot --userspec=${plan.user}:${plan.group}${groups} "$root" /usr/bin/env -i ${env.join(" ")} ${plan.command.map(quote).join(" ")}`);
     return lines.join("\n");
   }
@@ -196,7 +201,7 @@ export class BootedPod {
     let preStopExit: number | null = null;
     let hookEndedWithServer = false;
     if (this.plan.preStop) {
-      const env = Object.entries({ PATH: CONTAINER_PATH, HOSTNAME: this.plan.name, ...this.plan.env }).map(([key, value]) => `${key}=${value}`);
+      const env = this.containerEnv();
       const args = ["--target", String(pid), "--mount", "--net", "--root", "--wd", "--setuid", String(this.plan.user), "--setgid", String(this.plan.group), "/usr/bin/env", "-i", ...env, ...this.plan.preStop];
       // A process group of its own, so the hook's children (the shell's sleep) end with it, as the runtime ends them.
       const log = fs.openSync(this.logFile, "a");
