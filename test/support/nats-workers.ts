@@ -11,6 +11,11 @@ export interface Delivery {
   msgId: string;
   /** The stream sequence of the message delivered. */
   seq: number;
+  /**
+   * The consumer sequence the server gave this delivery. A consumer leader issues each one once and in
+   * increasing order, so a number that goes back shows that a new leader resumed from older replicated state.
+   */
+  consumerSeq: number;
   worker: number;
   /** The server said this delivery is a redelivery (a previous one was not acknowledged in time). */
   redelivered: boolean;
@@ -21,9 +26,15 @@ export interface Delivery {
 export interface WorkAudit {
   /** Distinct messages processed. */
   processed: number;
-  /** Messages delivered more than once, each time but the first marked as a redelivery by the server. */
+  /** Messages delivered more than once where the server marked a later delivery as a redelivery (its ack went missing or came too late). */
   redelivered: number;
-  /** Messages delivered more than once where a later delivery was not marked as a redelivery. */
+  /**
+   * Messages handed out again unmarked by a consumer leader that resumed from older replicated state: the
+   * later delivery's consumer sequence is not above the earlier one's, or was already issued to another
+   * delivery. The old leader's record of the first delivery (and of its ack) had not reached the new leader.
+   */
+  replayedAfterLeaderChange: string[];
+  /** Messages delivered more than once where a later delivery is neither marked as a redelivery nor a replay. */
   unexplainedDuplicates: string[];
 }
 
@@ -89,7 +100,7 @@ export class WorkerPool {
       (async () => {
         for await (const message of messages) {
           const msgId = message.headers?.get("Nats-Msg-Id") || `(no id at ${message.seq})`;
-          this.deliveries.push({ msgId, seq: message.seq, worker, redelivered: message.redelivered, at: Date.now() });
+          this.deliveries.push({ msgId, seq: message.seq, consumerSeq: message.info.deliverySequence, worker, redelivered: message.redelivered, at: Date.now() });
           if (this.options.fails?.(msgId)) message.nak();
           else message.ack();
         }
@@ -125,13 +136,31 @@ export class WorkerPool {
   }
 
   audit(): WorkAudit {
-    const byId = new Map<string, Delivery[]>();
-    for (const delivery of this.deliveries) byId.set(delivery.msgId, [...(byId.get(delivery.msgId) ?? []), delivery]);
-    const repeated = [...byId].filter(([, deliveries]) => deliveries.length > 1);
-    return {
-      processed: byId.size,
-      redelivered: repeated.length,
-      unexplainedDuplicates: repeated.filter(([, deliveries]) => deliveries.slice(1).some((delivery) => !delivery.redelivered)).map(([id]) => id),
-    };
+    return auditDeliveries(this.deliveries);
   }
+}
+
+/**
+ * Sorts repeated deliveries, in the order they were received, into those the server marked as redeliveries,
+ * those a consumer leader replayed after taking over from older state, and the rest, which no failure explains.
+ */
+export function auditDeliveries(deliveries: readonly Delivery[]): WorkAudit {
+  const byId = new Map<string, Delivery[]>();
+  const issued = new Map<number, number>();
+  for (const delivery of deliveries) {
+    byId.set(delivery.msgId, [...(byId.get(delivery.msgId) ?? []), delivery]);
+    issued.set(delivery.consumerSeq, (issued.get(delivery.consumerSeq) ?? 0) + 1);
+  }
+  const repeated = [...byId].filter(([, received]) => received.length > 1);
+  const replayed = (received: Delivery[], index: number) =>
+    received[index].consumerSeq <= received[index - 1].consumerSeq || (issued.get(received[index].consumerSeq) ?? 0) > 1;
+  const unmarked = (received: Delivery[]) => received.map((delivery, index) => ({ delivery, index })).filter(({ delivery, index }) => index > 0 && !delivery.redelivered);
+  return {
+    processed: byId.size,
+    redelivered: repeated.filter(([, received]) => received.slice(1).some((delivery) => delivery.redelivered)).length,
+    replayedAfterLeaderChange: repeated
+      .filter(([, received]) => unmarked(received).length > 0 && unmarked(received).every(({ index }) => replayed(received, index)))
+      .map(([id]) => id),
+    unexplainedDuplicates: repeated.filter(([, received]) => unmarked(received).some(({ index }) => !replayed(received, index))).map(([id]) => id),
+  };
 }
