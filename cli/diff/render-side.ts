@@ -74,15 +74,6 @@ async function renderStack(side: Side, treeDir: string, stack: string, outDir: s
   return readRenderedStack(outDir, path.join(treeDir, "stacks", `Pulumi.${stack}.yaml`));
 }
 
-/** Whether the tree's render CLI renders every stack in one process (`--all`); a base from before it cannot. */
-async function rendersAllAtOnce(treeDir: string): Promise<boolean> {
-  try {
-    return /^\s*--all\b/m.test((await renderCli(treeDir, ["--help"])).stdout);
-  } catch {
-    return false;
-  }
-}
-
 /** Runs `task` over `items`, at most `limit` at a time, keeping the items' order in the results. */
 async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
@@ -98,13 +89,14 @@ async function inPool<T, R>(items: readonly T[], limit: number, task: (item: T) 
 }
 
 /**
- * Renders `stacks` (all of them the tree has) on one side: in one process with `--all` when the tree's render
- * CLI has it and every stack of the tree is wanted, else (or when that run fails, to name the stack that
- * failed) one process per stack, as many at a time as the machine has cores.
+ * Renders `stacks` (all of them the tree has) on one side: in one process with `--all` when every stack of the
+ * tree is wanted, else one process per stack, as many at a time as the machine has cores. The per-stack
+ * renders also follow an `--all` run that failed: they name the stack that failed, and they serve a base
+ * whose render CLI predates `--all` (it refuses the option), at no cost to a tree that has it.
  */
 async function renderSide(side: Side, treeDir: string, stacks: readonly string[], everyStack: boolean, scratch: string): Promise<RenderedStack[]> {
   const read = (stack: string) => readRenderedStack(layout(scratch, side, stack).outDir, path.join(treeDir, "stacks", `Pulumi.${stack}.yaml`));
-  if (everyStack && stacks.length > 1 && (await rendersAllAtOnce(treeDir))) {
+  if (everyStack && stacks.length > 1) {
     try {
       await renderCli(treeDir, ["--all", "--out", path.join(scratch, side), "--keys", path.join(scratch, `${side}-keys`)]);
       return stacks.map(read);

@@ -9,7 +9,6 @@ import { listStacks } from "../../components/model/stack";
 import { compiledCli } from "../support/compiled-cli";
 
 const projectDir = path.resolve(__dirname, "../..");
-const tsx = path.join(projectDir, "node_modules", ".bin", "tsx");
 const stacks = listStacks(projectDir);
 
 interface Outcome {
@@ -18,11 +17,10 @@ interface Outcome {
   stderr: string;
 }
 
-/** Runs a tool as `npm run <tool> -- <args>` does, in the project directory: render compiled, local through tsx. */
+/** Runs a tool as `npm run <tool> -- <args>` does, in the project directory: compiled, by node. */
 function runTool(tool: "render" | "local", args: string[]): Promise<Outcome> {
-  const [program, ...programArgs] = tool === "render" ? [process.execPath, compiledCli("render")] : [tsx, path.join(projectDir, "cli", "local.ts")];
   return new Promise((resolve) => {
-    execFile(program, [...programArgs, ...args], { cwd: projectDir, timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile(process.execPath, [compiledCli(tool), ...args], { cwd: projectDir, timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error === null ? 0 : Number((error as { code?: number }).code), stdout, stderr });
     });
   });

@@ -10,7 +10,6 @@ import type { StackDiff } from "../../cli/diff/stack-diff";
 
 const run = promisify(execFile);
 const projectDir = path.resolve(__dirname, "../..");
-const tsx = path.join(projectDir, "node_modules", ".bin", "tsx");
 /** The stacks the scratch repository keeps: the two smallest, so `--all` renders four times per run. */
 const STACKS = ["dev", "small"];
 
@@ -35,9 +34,11 @@ function editStack(stack: string, edit: (config: Record<string, any>) => void): 
   fs.writeFileSync(file, toYaml(document));
 }
 
+/** `npm run diff -- <args>` in the scratch repository: its CLIs compiled (when a source changed), then its diff run. */
 async function diff(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  await run(process.execPath, [path.join(repo, "scripts", "build-cli.mjs")], { cwd: repo });
   try {
-    const { stdout, stderr } = await run(tsx, [path.join(repo, "cli", "diff.ts"), ...args], { cwd: repo, timeout: 120_000, env: { ...process.env, NATS_JETSTREAM_PROJECT_DIR: repo } });
+    const { stdout, stderr } = await run(process.execPath, [path.join(repo, ".build", "cli", "diff.js"), ...args], { cwd: repo, timeout: 120_000, env: { ...process.env, NATS_JETSTREAM_PROJECT_DIR: repo } });
     return { code: 0, stdout, stderr };
   } catch (error) {
     const failed = error as { code: number; stdout: string; stderr: string };

@@ -5,10 +5,9 @@ import * as path from "path";
 import { connect, credsAuthenticator, NatsConnection } from "@nats-io/transport-node";
 import { PIDS_FILE } from "../../components/local";
 import { RunEvent } from "../../cli/local/run-output";
+import { compiledCli } from "./compiled-cli";
 
 export const PROJECT_DIR = path.resolve(__dirname, "../..");
-const CLI = path.join(PROJECT_DIR, "cli/local.ts");
-const TSX_LOADER = path.join(PROJECT_DIR, "node_modules/tsx/dist/loader.mjs");
 
 export interface Finished {
   code: number | null;
@@ -54,9 +53,9 @@ export function runNpmLocal(args: string[], timeoutMs: number): Promise<Finished
   return finished(spawn("npm", ["run", "--silent", "local", "--", ...args], { cwd: PROJECT_DIR, stdio: ["ignore", "pipe", "pipe"] }), timeoutMs);
 }
 
-/** Runs the CLI in one node process (no tsx launcher in between), so signals reach it directly. */
+/** Runs the local CLI as `npm run local` ends up running it (compiled, see compiled-cli.ts), without npm's shell in between. */
 export function startCli(args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env): ChildProcess {
-  return spawn(process.execPath, ["--import", `file://${TSX_LOADER}`, CLI, ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env });
+  return spawn(process.execPath, [compiledCli("local"), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"], env });
 }
 
 /** Every pid the run's servers ran as, from the files the local back end keeps for each server. */
@@ -84,9 +83,9 @@ export function projectWith(parent: string, stacks: Record<string, string>): str
   return dir;
 }
 
-/** Runs one of the project's CLIs (`cli/<name>.ts`) in one node process in `cwd`, to its end. */
+/** Runs one of the project's CLIs (`cli/<name>.ts`, compiled) in one node process in `cwd`, to its end. */
 export function runTool(name: string, args: string[], cwd: string, timeoutMs = 30_000): Promise<Finished> {
-  return finished(spawn(process.execPath, ["--import", `file://${TSX_LOADER}`, path.join(PROJECT_DIR, "cli", `${name}.ts`), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }), timeoutMs);
+  return finished(spawn(process.execPath, [compiledCli(name), ...args], { cwd, stdio: ["ignore", "pipe", "pipe"] }), timeoutMs);
 }
 
 /** A `npm run local` of a stack that is up and checked: its ready event, and how to stop it. */
