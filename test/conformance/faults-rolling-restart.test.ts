@@ -20,7 +20,8 @@ describe("a rolling restart of a 3-server cluster under load", () => {
 
   it("loses no acknowledged write and hands no job out twice without a missing ack", { timeout: 150_000 }, async () => {
     const { local, nc, jsm, publisher } = await startLoad(CLUSTER, 3);
-    const pool = await WorkerPool.start(local, jsm, { stream: FAULT_STREAM, durable: "workers", workers: 2, ackWaitMs: 3_000 });
+    // Short pulls: a pull request waits on the consumer leader that took it, and every server goes in turn.
+    const pool = await WorkerPool.start(local, jsm, { stream: FAULT_STREAM, durable: "workers", workers: 2, ackWaitMs: 3_000, pullExpiresMs: 2_000 });
     try {
       const rollStarted = Date.now();
       const failedBefore = publisher.failedAttempts;
