@@ -29,23 +29,47 @@ export function ip(...args: string[]): void {
   execFileSync("ip", args, { stdio: ["ignore", "ignore", "pipe"] });
 }
 
-/** Relays connections to 127.0.0.1:`port` to `host`:`targetPort` (the same port unless given), so a listener in a namespace looks local. */
-export function relay(port: number, host: string, targetPort = port): net.Server {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((inbound) => {
-    const outbound = net.connect(targetPort, host);
-    for (const socket of [inbound, outbound]) {
-      sockets.add(socket);
-      socket.on("close", () => sockets.delete(socket));
-      socket.on("error", () => undefined);
-    }
-    inbound.pipe(outbound).pipe(inbound);
-    inbound.on("close", () => outbound.destroy());
-    outbound.on("close", () => inbound.destroy());
-  });
-  server.on("close", () => sockets.forEach((socket) => socket.destroy()));
-  server.listen(port, "127.0.0.1");
-  return server;
+/** A relay from a port of 127.0.0.1 into a namespace, listening. */
+export interface Relay {
+  server: net.Server;
+  /** The port it listens on, picked by the kernel. */
+  port: number;
+}
+
+/**
+ * Relays connections to 127.0.0.1 to `host`:`targetPort`, so a listener in a namespace looks local. It listens
+ * on a port the kernel picks, never one chosen earlier and freed: other test files start servers at the same
+ * time, and a port freed in between was taken by one of them, which then answered in the relay's place. The
+ * target port is the relay's own when not given (the server in the namespace listens on the same number);
+ * such a port is picked again while it is in `avoid`, the other ports of that server.
+ */
+export async function relayOnFreePort(host: string, options: { targetPort?: number; avoid?: ReadonlySet<number> } = {}): Promise<Relay> {
+  for (let tries = 0; tries < 20; tries++) {
+    const sockets = new Set<net.Socket>();
+    const server = net.createServer((inbound) => {
+      const outbound = net.connect(options.targetPort ?? (server.address() as net.AddressInfo).port, host);
+      for (const socket of [inbound, outbound]) {
+        sockets.add(socket);
+        socket.on("close", () => sockets.delete(socket));
+        socket.on("error", () => undefined);
+      }
+      inbound.pipe(outbound).pipe(inbound);
+      inbound.on("close", () => outbound.destroy());
+      outbound.on("close", () => inbound.destroy());
+    });
+    server.on("close", () => sockets.forEach((socket) => socket.destroy()));
+    await new Promise<void>((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(0, "127.0.0.1", () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+    const port = (server.address() as net.AddressInfo).port;
+    if (options.targetPort !== undefined || !options.avoid?.has(port)) return { server, port };
+    server.close();
+  }
+  throw new Error(`no port of 127.0.0.1 to relay to ${host} outside ${[...(options.avoid ?? [])].join(", ")} after 20 tries`);
 }
 
 /** A cluster across network namespaces, and the cuts a test makes in it. */
@@ -75,6 +99,14 @@ export class NetnsCluster {
     const clusterAddress = (index: number) => `10.${subnet}.0.${index + 1}`;
     const hostAddress = (index: number) => `10.${subnet}.${index + 1}.2`;
     const relays: net.Server[] = [];
+    // The client and monitor ports are the relays' on the host, and the same numbers in each namespace.
+    for (const [index, serverPorts] of ports.entries()) {
+      const avoid = new Set(Object.values(serverPorts));
+      const client = await relayOnFreePort(hostAddress(index), { avoid });
+      const monitor = await relayOnFreePort(hostAddress(index), { avoid: new Set([...avoid, client.port]) });
+      relays.push(client.server, monitor.server);
+      ports[index] = { ...serverPorts, client: client.port, monitor: monitor.port };
+    }
     const binary = installedServer();
     const wrapper = path.join(runDir, "nats-server-in-netns");
     // The server's directory names its namespace: LocalServer starts `<binary> -c <dir>/nats.conf`.
@@ -93,7 +125,6 @@ export class NetnsCluster {
       ip("link", "set", `nh${id}${index}`, "up");
       ip("-n", namespace, "addr", "add", `${hostAddress(index)}/30`, "dev", "eth1");
       ip("-n", namespace, "link", "set", "eth1", "up");
-      relays.push(relay(serverPorts.client, hostAddress(index)), relay(serverPorts.monitor, hostAddress(index)));
 
       const name = serverName(cluster, index);
       const dir = path.join(runDir, name);

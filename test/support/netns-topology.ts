@@ -24,7 +24,7 @@ import { LocalCluster, LocalServer, LocalTopology, PlacedCluster } from "../../c
 import { Cluster, ConfBlock, ConfValue } from "../../components/model";
 import { renderServer } from "../../components/model/server-config";
 import { installedServer } from "./nats-cluster";
-import { ip, relay } from "./netns-cluster";
+import { ip, relayOnFreePort } from "./netns-cluster";
 
 const LOOPBACK = "127.0.0.1";
 const LOOPBACK_URL = /^nats:\/\/127\.0\.0\.1:(\d+)$/;
@@ -91,7 +91,10 @@ export class NetnsTopology {
     ip("link", "add", `wb${id}`, "type", "bridge");
     ip("link", "set", `wb${id}`, "up");
     try {
-      placed.forEach(({ cluster, servers }, index) => {
+      // Every port of the topology, and each relay's as it is picked: a relay's port is also its server's in
+      // the namespace, which the cluster's other servers share.
+      const taken = new Set(owner.keys());
+      for (const [index, { cluster, servers }] of placed.entries()) {
         const namespace = started.names(index).namespace;
         ip("netns", "add", namespace);
         ip("-n", namespace, "link", "set", "lo", "up");
@@ -108,8 +111,14 @@ export class NetnsTopology {
           const of = owner.get(port);
           return of === undefined || of === index ? undefined : wanAddress(of);
         };
-        const localServers = servers.map(({ ordinal, placement, sections }) => {
-          relays.push(relay(placement.ports.client, hostAddress(index)), relay(placement.ports.monitor, hostAddress(index)));
+        const localServers: LocalServer[] = [];
+        for (const { ordinal, placement: allocated, sections } of servers) {
+          const client = await relayOnFreePort(hostAddress(index), { avoid: taken });
+          taken.add(client.port);
+          const monitor = await relayOnFreePort(hostAddress(index), { avoid: taken });
+          taken.add(monitor.port);
+          relays.push(client.server, monitor.server);
+          const placement = { ...allocated, ports: { ...allocated.ports, client: client.port, monitor: monitor.port } };
           const dir = path.dirname(placement.storeDir);
           fs.mkdirSync(placement.storeDir, { recursive: true, mode: 0o700 });
           fs.writeFileSync(path.join(dir, "netns"), namespace);
@@ -118,10 +127,10 @@ export class NetnsTopology {
           const configFile = path.join(dir, "nats.conf");
           fs.writeFileSync(configFile, rendered.text, { mode: 0o600 });
           const files = { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir: placement.storeDir };
-          return new LocalServer(ordinal, String(placement.serverName), placement.ports, files, { ...binary, path: wrapper });
-        });
+          localServers.push(new LocalServer(ordinal, String(placement.serverName), placement.ports, files, { ...binary, path: wrapper }));
+        }
         clusters.push(new LocalCluster(cluster, localServers, []));
-      });
+      }
       for (const server of started.topology.servers) server.start();
       await started.topology.waitUntilReady(readyTimeoutMs);
       return started;

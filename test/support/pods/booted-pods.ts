@@ -24,11 +24,11 @@ import * as http from "http";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { allocatePorts, readJetStream } from "../../../components/local";
+import { readJetStream } from "../../../components/local";
 import { guardChild } from "../../../components/local/process-guard";
 import { ServerBinary } from "../../../components/local/server-binary";
 import { formatServerVersion } from "../../../components/model/version";
-import { ip, relay } from "../netns-cluster";
+import { ip, relayOnFreePort } from "../netns-cluster";
 import { sleep } from "../nats-client";
 import { HttpProbe, PodPlan, podPlans, ProbeKind } from "./pod-plan";
 import { KubernetesObject } from "./stack-objects";
@@ -268,11 +268,14 @@ export class BootedPods {
     const subnet = unroutedSubnet();
     const bridge = `pb${id}`;
     const relays: net.Server[] = [];
-    const hostPorts = await allocatePorts(plans.length);
-    const pods = plans.map((plan, index) => {
-      const dir = path.join(runDir, plan.name);
-      return new BootedPod(plan, index, `${subnet}.${index + 1}`, `pod-${id}-${index}`, dir, { client: hostPorts[index].client, monitor: hostPorts[index].monitor });
-    });
+    const pods: BootedPod[] = [];
+    for (const [index, plan] of plans.entries()) {
+      const address = `${subnet}.${index + 1}`;
+      const client = await relayOnFreePort(address, { targetPort: plan.ports.client });
+      const monitor = await relayOnFreePort(address, { targetPort: plan.ports.monitor });
+      relays.push(client.server, monitor.server);
+      pods.push(new BootedPod(plan, index, address, `pod-${id}-${index}`, path.join(runDir, plan.name), { client: client.port, monitor: monitor.port }));
+    }
     const booted = new BootedPods(pods, id, runDir, binary, relays);
     try {
       ip("link", "add", bridge, "type", "bridge");
@@ -286,7 +289,6 @@ export class BootedPods {
         ip("link", "set", `pv${id}${pod.index}`, "master", bridge, "up");
         ip("-n", pod.netns, "addr", "add", `${pod.address}/24`, "dev", "eth0");
         ip("-n", pod.netns, "link", "set", "eth0", "up");
-        relays.push(relay(pod.ports.client, pod.address, pod.plan.ports.client), relay(pod.ports.monitor, pod.address, pod.plan.ports.monitor));
         booted.prepareFiles(pod, hosts);
         pod.start(binary, booted.claimsDir);
       }
