@@ -2,7 +2,7 @@
 # Runs the conformance and fault files RUNS times in a row (default 10) while stress-ng keeps every core busy
 # at 100%, the CPU contention under which a hub-and-leaf test once timed out. Prints a line per run (tests
 # passed and failed, the failing files with each failure's first line, minutes taken) and a closing
-# `N of M runs green`; exits 1 unless all are.
+# `N of M runs green`; exits 1 unless all are. A red run's JSON report is kept and its path printed.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 runs=${1:-10}
@@ -14,6 +14,7 @@ cores=$(nproc)
 stress-ng --cpu "$cores" --cpu-load 100 --timeout 0 --quiet &
 hog=$!
 report=$(mktemp)
+kept=${TMPDIR:-/tmp}/stress-reports-$(date +%Y%m%dT%H%M%S)
 trap 'kill "$hog" 2>/dev/null; rm -f "$report"' EXIT
 echo "conformance and fault files, $runs runs, stress-ng --cpu $cores at 100% alongside"
 green=0
@@ -35,6 +36,12 @@ for run in $(seq 1 "$runs"); do
   ok=$?
   [ "$ok" -eq 0 ] && green=$((green + 1))
   echo "run $run: $line, ${minutes} min"
+  # A red run's whole report (every failure's message and stack) is kept for reading afterwards.
+  if [ "$ok" -ne 0 ]; then
+    mkdir -p "$kept"
+    cp "$report" "$kept/run-$run.json"
+    echo "  report: $kept/run-$run.json"
+  fi
 done
 echo "$green of $runs runs green"
 [ "$green" -eq "$runs" ]
