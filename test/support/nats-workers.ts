@@ -77,6 +77,8 @@ export class WorkerPool {
   private readonly connections: NatsConnection[] = [];
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
+  /** What each worker's subscription reported last (heartbeats missed, resets, its loop's end), for a timeout's message. */
+  private readonly events = new Map<number, string[]>();
 
   private constructor(private readonly options: WorkerPoolOptions) {}
 
@@ -96,6 +98,12 @@ export class WorkerPool {
     const consumer = await nc.jetstream().consumers.get(this.options.stream, this.options.durable);
     const messages = await consumer.consume({ max_messages: 50, ...(this.options.pullExpiresMs === undefined ? {} : { expires: this.options.pullExpiresMs }) });
     this.subscriptions.push(messages);
+    const record = (event: string): void => {
+      this.events.set(worker, [...(this.events.get(worker) ?? []), `${new Date().toISOString().slice(11, 23)} ${event}`].slice(-5));
+    };
+    void (async () => {
+      for await (const status of await messages.status()) record(`${status.type} ${JSON.stringify(status.data)}`);
+    })().catch((error: Error) => record(`status stream failed: ${error.message}`));
     this.loops.push(
       (async () => {
         for await (const message of messages) {
@@ -104,7 +112,8 @@ export class WorkerPool {
           if (this.options.fails?.(msgId)) message.nak();
           else message.ack();
         }
-      })(),
+        record("message loop ended");
+      })().catch((error: Error) => record(`message loop failed: ${error.message}`)),
     );
   }
 
@@ -119,7 +128,11 @@ export class WorkerPool {
       last = `${info.num_pending} pending, ${info.num_ack_pending} awaiting ack`;
       return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
     }).catch((error: Error) => {
-      throw new Error(`${error.message}; last seen: ${last}`);
+      const lastDelivery = this.deliveries.at(-1);
+      const workers = [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ");
+      throw new Error(
+        `${error.message}; last seen: ${last}; last delivery at ${lastDelivery ? new Date(lastDelivery.at).toISOString().slice(11, 23) : "none"}; ${workers || "no worker reported an event"}`,
+      );
     });
   }
 
