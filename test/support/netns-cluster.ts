@@ -72,6 +72,18 @@ export async function relayOnFreePort(host: string, options: { targetPort?: numb
   throw new Error(`no port of 127.0.0.1 to relay to ${host} outside ${[...(options.avoid ?? [])].join(", ")} after 20 tries`);
 }
 
+/**
+ * A server's client and monitor relays into its namespace at `host`, on ports outside `taken` (the ports its
+ * namespace already listens on), which the two are added to. The server listens on the same two numbers.
+ */
+export async function relayClientAndMonitor(host: string, taken: Set<number>): Promise<{ client: Relay; monitor: Relay }> {
+  const client = await relayOnFreePort(host, { avoid: taken });
+  taken.add(client.port);
+  const monitor = await relayOnFreePort(host, { avoid: taken });
+  taken.add(monitor.port);
+  return { client, monitor };
+}
+
 /** A cluster across network namespaces, and the cuts a test makes in it. */
 export class NetnsCluster {
   private constructor(
@@ -101,9 +113,7 @@ export class NetnsCluster {
     const relays: net.Server[] = [];
     // The client and monitor ports are the relays' on the host, and the same numbers in each namespace.
     for (const [index, serverPorts] of ports.entries()) {
-      const avoid = new Set(Object.values(serverPorts));
-      const client = await relayOnFreePort(hostAddress(index), { avoid });
-      const monitor = await relayOnFreePort(hostAddress(index), { avoid: new Set([...avoid, client.port]) });
+      const { client, monitor } = await relayClientAndMonitor(hostAddress(index), new Set(Object.values(serverPorts)));
       relays.push(client.server, monitor.server);
       ports[index] = { ...serverPorts, client: client.port, monitor: monitor.port };
     }

@@ -24,7 +24,7 @@ import { LocalCluster, LocalServer, LocalTopology, PlacedCluster } from "../../c
 import { Cluster, ConfBlock, ConfValue } from "../../components/model";
 import { renderServer } from "../../components/model/server-config";
 import { installedServer } from "./nats-cluster";
-import { ip, relayOnFreePort } from "./netns-cluster";
+import { ip, relayClientAndMonitor } from "./netns-cluster";
 
 const LOOPBACK = "127.0.0.1";
 const LOOPBACK_URL = /^nats:\/\/127\.0\.0\.1:(\d+)$/;
@@ -113,10 +113,7 @@ export class NetnsTopology {
         };
         const localServers: LocalServer[] = [];
         for (const { ordinal, placement: allocated, sections } of servers) {
-          const client = await relayOnFreePort(hostAddress(index), { avoid: taken });
-          taken.add(client.port);
-          const monitor = await relayOnFreePort(hostAddress(index), { avoid: taken });
-          taken.add(monitor.port);
+          const { client, monitor } = await relayClientAndMonitor(hostAddress(index), taken);
           relays.push(client.server, monitor.server);
           const placement = { ...allocated, ports: { ...allocated.ports, client: client.port, monitor: monitor.port } };
           const dir = path.dirname(placement.storeDir);
