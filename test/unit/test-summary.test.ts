@@ -33,7 +33,9 @@ describe("the closing line of npm test", () => {
     expect(summarize(report, 0)).toBe("0 passed, 3 failed");
   });
 
-  it("reports nothing passed and the type check's failure when vitest wrote no report", () => {
-    expect(summarize({}, 1)).toBe("0 passed, 1 failed");
+  it("counts a missing report as a failure, beside a failed type check", () => {
+    expect(summarize(undefined, 0)).toBe("0 passed, 1 failed");
+    expect(summarize(undefined, 1)).toBe("0 passed, 2 failed");
+    expect(summarize({}, 0)).toBe("0 passed, 0 failed");
   });
 });
