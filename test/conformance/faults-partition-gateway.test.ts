@@ -151,7 +151,8 @@ describe("a cluster cut off from its supercluster by a network partition", () =>
         STREAMS.across,
       ),
     ]);
-    expect(pool.neverReceived(eastLoad.acknowledged), "acknowledged messages the worker pool never received").toEqual([]);
+    const unprocessed = await pool.unreceived(jsm, eastLoad.acknowledged);
+    expect(unprocessed.missing, `acknowledged messages the worker pool never received: ${unprocessed.explanation}`).toEqual([]);
     expect(work.unexplainedDuplicates, "messages delivered twice without a redelivery or a new consumer leader's replay").toEqual([]);
   });
 });

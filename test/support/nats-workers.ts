@@ -148,6 +148,27 @@ export class WorkerPool {
     return acknowledged.filter((ack) => !received.has(ack.msgId)).map((ack) => ack.msgId);
   }
 
+  /**
+   * The acknowledged messages no worker received, and for a test's failure message what tells where each was
+   * lost: the deliveries around it, the consumer sequences the workers never saw, the consumer's own counts
+   * and what each worker's subscription last reported.
+   */
+  async unreceived(jsm: JetStreamManager, acknowledged: readonly { msgId: string; seq: number }[]): Promise<{ missing: string[]; explanation: string }> {
+    const missingIds = new Set(this.neverReceived(acknowledged));
+    if (missingIds.size === 0) return { missing: [], explanation: "every acknowledged message was received" };
+    const consumer = await jsm.consumers
+      .info(this.options.stream, this.options.durable)
+      .then(
+        (info) =>
+          `consumer delivered up to stream seq ${info.delivered.stream_seq} (consumer seq ${info.delivered.consumer_seq}), ack floor stream seq ${info.ack_floor.stream_seq}, ` +
+          `${info.num_pending} pending, ${info.num_ack_pending} awaiting ack, ${info.num_redelivered} redelivered, leader ${info.cluster?.leader ?? "none"}`,
+      )
+      .catch((error: Error) => `consumer info failed: ${error.message}`);
+    const workers = [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ");
+    const missing = acknowledged.filter((ack) => missingIds.has(ack.msgId));
+    return { missing: missing.map((ack) => ack.msgId), explanation: [explainUnreceived(this.deliveries, missing), consumer, workers || "no worker reported an event"].join("; ") };
+  }
+
   audit(): WorkAudit {
     return auditDeliveries(this.deliveries);
   }
@@ -176,4 +197,31 @@ export function auditDeliveries(deliveries: readonly Delivery[]): WorkAudit {
       .map(([id]) => id),
     unexplainedDuplicates: repeated.filter(([, received]) => unmarked(received).some(({ index }) => !replayed(received, index))).map(([id]) => id),
   };
+}
+
+/** A delivery as a failure message shows it: stream and consumer sequence, worker, time, redelivery flag. */
+function describeDelivery(delivery: Delivery | undefined): string {
+  if (!delivery) return "none";
+  const at = new Date(delivery.at).toISOString().slice(11, 23);
+  return `stream seq ${delivery.seq} as consumer seq ${delivery.consumerSeq} to worker ${delivery.worker} at ${at}${delivery.redelivered ? " (redelivered)" : ""}`;
+}
+
+/**
+ * Where messages no worker received sit among the deliveries: for each (the first five), the deliveries of
+ * the stream sequences just below and above it; and the consumer sequences below the highest received that
+ * no worker got. A missing consumer sequence is a delivery the server issued that never arrived; none missing
+ * means the consumer never issued the message at all.
+ */
+export function explainUnreceived(deliveries: readonly Delivery[], missing: readonly { msgId: string; seq: number }[]): string {
+  const neighbours = missing.slice(0, 5).map(({ msgId, seq }) => {
+    const below = deliveries.filter((delivery) => delivery.seq < seq).reduce<Delivery | undefined>((best, delivery) => (!best || delivery.seq > best.seq ? delivery : best), undefined);
+    const above = deliveries.filter((delivery) => delivery.seq > seq).reduce<Delivery | undefined>((best, delivery) => (!best || delivery.seq < best.seq ? delivery : best), undefined);
+    return `${msgId} (stream seq ${seq}): before it ${describeDelivery(below)}; after it ${describeDelivery(above)}`;
+  });
+  const received = new Set(deliveries.map((delivery) => delivery.consumerSeq));
+  const highest = Math.max(0, ...received);
+  const skipped: number[] = [];
+  for (let consumerSeq = 1; consumerSeq < highest; consumerSeq++) if (!received.has(consumerSeq)) skipped.push(consumerSeq);
+  const gaps = skipped.length === 0 ? "no consumer sequence up to the highest received is missing" : `consumer sequences never received: ${skipped.slice(0, 10).join(", ")}${skipped.length > 10 ? ` (${skipped.length} in all)` : ""}`;
+  return [`${missing.length} never received`, ...neighbours, gaps].join("; ");
 }

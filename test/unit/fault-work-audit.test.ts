@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { auditDeliveries, Delivery } from "../support/nats-workers";
+import { auditDeliveries, Delivery, explainUnreceived } from "../support/nats-workers";
 
 const delivery = (msgId: string, consumerSeq: number, redelivered = false): Delivery => ({ msgId, seq: 0, consumerSeq, worker: 0, redelivered, at: 0 });
 
@@ -39,5 +39,21 @@ describe("the fault tests' audit of a worker pool's deliveries", () => {
   it("flags a message if any of its unmarked repeats is unexplained, even beside a replay", () => {
     const audit = auditDeliveries([delivery("a", 1), delivery("a", 1), delivery("b", 2), delivery("a", 3)]);
     expect(audit).toMatchObject({ replayedAfterLeaderChange: [], unexplainedDuplicates: ["a"] });
+  });
+});
+
+describe("what the fault tests say of an acknowledged message no worker received", () => {
+  const at = (msgId: string, seq: number, consumerSeq: number): Delivery => ({ msgId, seq, consumerSeq, worker: 1, redelivered: false, at: 0 });
+
+  it("names the deliveries around it and a consumer sequence issued but never received", () => {
+    const explanation = explainUnreceived([at("m1", 1, 1), at("m3", 3, 3)], [{ msgId: "m2", seq: 2 }]);
+    expect(explanation).toContain("m2 (stream seq 2): before it stream seq 1 as consumer seq 1");
+    expect(explanation).toContain("after it stream seq 3 as consumer seq 3");
+    expect(explanation).toContain("consumer sequences never received: 2");
+  });
+
+  it("says no consumer sequence is missing when the consumer never issued the message", () => {
+    const explanation = explainUnreceived([at("m1", 1, 1), at("m3", 3, 2)], [{ msgId: "m2", seq: 2 }]);
+    expect(explanation).toContain("no consumer sequence up to the highest received is missing");
   });
 });
