@@ -80,6 +80,10 @@ export class WorkerPool {
   /** What each worker's subscription reported last (heartbeats missed, resets, its loop's end), for a timeout's message. */
   private readonly events = new Map<number, string[]>();
 
+  /** The consumer's leaders as polled every second, each with when it was first seen, for a failure's message. */
+  private readonly leaders: { leader: string; at: number }[] = [];
+  private leaderWatch: ReturnType<typeof setInterval> | undefined;
+
   private constructor(private readonly options: WorkerPoolOptions) {}
 
   /** Adds the durable consumer (see addWorkConsumer) and starts the workers, each on a connection of its own. */
@@ -87,7 +91,25 @@ export class WorkerPool {
     await addWorkConsumer(jsm, options);
     const pool = new WorkerPool(options);
     for (let worker = 0; worker < options.workers; worker++) await pool.startWorker(local, worker);
+    pool.watchLeader(jsm);
     return pool;
+  }
+
+  /** Records each change of the consumer's leader; a poll that goes unanswered (a fault in progress) is skipped. */
+  private watchLeader(jsm: JetStreamManager): void {
+    let polling = false;
+    this.leaderWatch = setInterval(() => {
+      if (polling) return;
+      polling = true;
+      jsm.consumers
+        .info(this.options.stream, this.options.durable)
+        .then((info) => {
+          const leader = info.cluster?.leader ?? "none";
+          if (this.leaders.at(-1)?.leader !== leader) this.leaders.push({ leader, at: Date.now() });
+        })
+        .catch(() => undefined)
+        .finally(() => (polling = false));
+    }, 1_000);
   }
 
   private async startWorker(local: LocalCluster, worker: number): Promise<void> {
@@ -131,12 +153,18 @@ export class WorkerPool {
       const lastDelivery = this.deliveries.at(-1);
       const workers = [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ");
       throw new Error(
-        `${error.message}; last seen: ${last}; last delivery at ${lastDelivery ? new Date(lastDelivery.at).toISOString().slice(11, 23) : "none"}; ${workers || "no worker reported an event"}`,
+        `${error.message}; last seen: ${last}; last delivery at ${lastDelivery ? new Date(lastDelivery.at).toISOString().slice(11, 23) : "none"}; ${this.leaderHistory()}; ${workers || "no worker reported an event"}`,
       );
     });
   }
 
+  /** The consumer's leaders seen, e.g. `consumer leaders: rolling3-1 from 10:02:03.120, rolling3-0 from 10:02:09.871`. */
+  private leaderHistory(): string {
+    return `consumer leaders: ${this.leaders.map(({ leader, at }) => `${leader} from ${new Date(at).toISOString().slice(11, 23)}`).join(", ") || "none seen"}`;
+  }
+
   async stop(): Promise<void> {
+    clearInterval(this.leaderWatch);
     for (const messages of this.subscriptions) messages.stop();
     await Promise.allSettled(this.loops);
     await Promise.all(this.connections.map((nc) => nc.close()));
@@ -166,7 +194,7 @@ export class WorkerPool {
       .catch((error: Error) => `consumer info failed: ${error.message}`);
     const workers = [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ");
     const missing = acknowledged.filter((ack) => missingIds.has(ack.msgId));
-    return { missing: missing.map((ack) => ack.msgId), explanation: [explainUnreceived(this.deliveries, missing), consumer, workers || "no worker reported an event"].join("; ") };
+    return { missing: missing.map((ack) => ack.msgId), explanation: [explainUnreceived(this.deliveries, missing), consumer, this.leaderHistory(), workers || "no worker reported an event"].join("; ") };
   }
 
   audit(): WorkAudit {
