@@ -3,9 +3,11 @@
  * each message, recording every delivery, so a test can tell a redelivery after a missing ack (allowed) from a
  * message handed out twice without one (not allowed).
  */
-import { AckPolicy, connect, ConsumerMessages, DeliverPolicy, JetStreamManager, NatsConnection, nanos } from "nats";
+import { ConsumerMessages, jetstream } from "@nats-io/jetstream";
+import { connect, NatsConnection } from "@nats-io/transport-node";
+import { AckPolicy, DeliverPolicy, JetStreamManager, nanos } from "nats";
 import { LocalCluster } from "../../components/local";
-import { connectToCluster, waitFor } from "./nats-client";
+import { waitFor } from "./nats-client";
 
 export interface Delivery {
   msgId: string;
@@ -77,7 +79,7 @@ export class WorkerPool {
   private readonly connections: NatsConnection[] = [];
   private readonly subscriptions: ConsumerMessages[] = [];
   private readonly loops: Promise<void>[] = [];
-  /** What each worker's subscription reported last (heartbeats missed, resets, its loop's end), for a timeout's message. */
+  /** What each worker's subscription and connection reported last (heartbeats missed, pulls, reconnects, its loop's end), for a timeout's message. */
   private readonly events = new Map<number, string[]>();
 
   /** The consumer's leaders as polled every second, each with when it was first seen, for a failure's message. */
@@ -112,20 +114,34 @@ export class WorkerPool {
     }, 1_000);
   }
 
+  /**
+   * A worker on the maintained client's consume loop. Under a rolling restart the older `nats` 2.x loop was
+   * seen to stop pulling for good: a pull answered "409 Leadership Change" carries no pending count, so the
+   * loop waits for missed heartbeats to pull again, and none was reported afterwards. Its reconnect handling
+   * leaves the heartbeat monitor off when an earlier reset is still retrying; the 3.x loop turns the monitor
+   * back on after every reconnect.
+   */
   private async startWorker(local: LocalCluster, worker: number): Promise<void> {
-    const nc = this.options.servers
-      ? await connect({ servers: this.options.servers, ignoreClusterUpdates: true, maxReconnectAttempts: -1, reconnectTimeWait: 100 })
-      : await connectToCluster(local);
+    const nc = await connect({
+      servers: this.options.servers ?? local.clientUrls,
+      ...(this.options.servers ? { ignoreClusterUpdates: true } : {}),
+      maxReconnectAttempts: -1,
+      reconnectTimeWait: 100,
+      timeout: 5_000,
+    });
     this.connections.push(nc);
-    const consumer = await nc.jetstream().consumers.get(this.options.stream, this.options.durable);
+    const consumer = await jetstream(nc).consumers.get(this.options.stream, this.options.durable);
     const messages = await consumer.consume({ max_messages: 50, ...(this.options.pullExpiresMs === undefined ? {} : { expires: this.options.pullExpiresMs }) });
     this.subscriptions.push(messages);
     const record = (event: string): void => {
-      this.events.set(worker, [...(this.events.get(worker) ?? []), `${new Date().toISOString().slice(11, 23)} ${event}`].slice(-5));
+      this.events.set(worker, [...(this.events.get(worker) ?? []), `${new Date().toISOString().slice(11, 23)} ${event}`].slice(-8));
     };
     void (async () => {
-      for await (const status of await messages.status()) record(`${status.type} ${JSON.stringify(status.data)}`);
+      for await (const { type, ...details } of messages.status()) record(`${type} ${JSON.stringify(details)}`);
     })().catch((error: Error) => record(`status stream failed: ${error.message}`));
+    void (async () => {
+      for await (const { type } of nc.status()) if (type === "disconnect" || type === "reconnect") record(`connection ${type}`);
+    })().catch((error: Error) => record(`connection status failed: ${error.message}`));
     this.loops.push(
       (async () => {
         for await (const message of messages) {
