@@ -102,8 +102,11 @@ export class LocalCluster {
     while (healthy.size < running.length) {
       this.failIfAnyExited(running);
       if (Date.now() > deadline) {
-        const waiting = running.filter((server) => !healthy.has(server)).map((server) => `${server.name} (last /healthz: ${lastHealth.get(server) ?? "not asked"})`);
-        throw new Error(`cluster ${this.name}: ${waiting.join(", ")} not healthy after ${timeoutMs / 1000}s`);
+        const waiting = running.filter((server) => !healthy.has(server));
+        // A server that logs it is listening but answers no /healthz points at the way to it, not at the server.
+        const logs = waiting.map((server) => `${server.name}'s last log lines:\n${server.logTail(4)}`).join("\n");
+        const named = waiting.map((server) => `${server.name} (last /healthz: ${lastHealth.get(server) ?? "not asked"})`);
+        throw new Error(`cluster ${this.name}: ${named.join(", ")} not healthy after ${timeoutMs / 1000}s\n${logs}`);
       }
       for (const server of running) {
         if (healthy.has(server)) continue;

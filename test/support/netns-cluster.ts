@@ -23,6 +23,7 @@ import { Cluster } from "../../components/model";
 import { serverName } from "../../components/model/names";
 import { renderServer } from "../../components/model/server-config";
 import { installedServer } from "./nats-cluster";
+import { ClaimedRange, claimRange } from "./netns-subnets";
 
 /** Runs iproute2's `ip` with `args`; a failure throws with what `ip` wrote to stderr. */
 export function ip(...args: string[]): void {
@@ -89,6 +90,7 @@ export class NetnsCluster {
   private constructor(
     readonly local: LocalCluster,
     private readonly id: string,
+    private readonly range: ClaimedRange,
     private readonly runDir: string,
     private readonly relays: net.Server[],
   ) {}
@@ -106,8 +108,9 @@ export class NetnsCluster {
     ip("link", "add", bridge, "type", "bridge");
     ip("link", "set", bridge, "up");
     const ports = await allocatePorts(cluster.servers);
-    // One /24 for the cluster bridge and a /30 per host link, numbered from the id so parallel runs differ.
-    const subnet = 16 + (parseInt(id, 16) % 200);
+    // One /24 for the cluster bridge and a /30 per host link, in a range claimed so that parallel runs differ.
+    const range = claimRange(16, 200);
+    const subnet = range.octet;
     const clusterAddress = (index: number) => `10.${subnet}.0.${index + 1}`;
     const hostAddress = (index: number) => `10.${subnet}.${index + 1}.2`;
     const relays: net.Server[] = [];
@@ -147,7 +150,7 @@ export class NetnsCluster {
       return new LocalServer(index, name, serverPorts, { dir, configFile, logFile: path.join(dir, "nats.log"), storeDir }, { ...binary, path: wrapper });
     });
     const local = new LocalCluster(cluster, servers, []);
-    const started = new NetnsCluster(local, id, runDir, relays);
+    const started = new NetnsCluster(local, id, range, runDir, relays);
     try {
       for (const server of servers) server.start();
       await local.waitUntilReady();
@@ -177,6 +180,7 @@ export class NetnsCluster {
       execFileSync("ip", ["netns", "del", this.names(index).namespace], { stdio: "ignore" });
     }
     execFileSync("ip", ["link", "del", `nb${this.id}`], { stdio: "ignore" });
+    this.range.release();
     fs.rmSync(this.runDir, { recursive: true, force: true });
   }
 }

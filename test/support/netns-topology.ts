@@ -25,6 +25,7 @@ import { Cluster, ConfBlock, ConfValue } from "../../components/model";
 import { renderServer } from "../../components/model/server-config";
 import { installedServer } from "./nats-cluster";
 import { ip, relayClientAndMonitor } from "./netns-cluster";
+import { ClaimedRange, claimRange } from "./netns-subnets";
 
 const LOOPBACK = "127.0.0.1";
 const LOOPBACK_URL = /^nats:\/\/127\.0\.0\.1:(\d+)$/;
@@ -53,6 +54,7 @@ export class NetnsTopology {
   private constructor(
     readonly topology: LocalTopology,
     private readonly id: string,
+    private readonly range: ClaimedRange,
     private readonly runDir: string,
     private readonly relays: net.Server[],
   ) {}
@@ -74,8 +76,9 @@ export class NetnsTopology {
    */
   static async start(placed: readonly PlacedCluster[], runDir: string, clusterSections: (cluster: Cluster) => ConfBlock[] = () => [], readyTimeoutMs = 30_000): Promise<NetnsTopology> {
     const id = randomBytes(3).toString("hex");
-    // 10.216-255.x.x: a range NetnsCluster does not number from, so both can run side by side.
-    const subnet = 216 + (parseInt(id, 16) % 40);
+    // 10.216-255.x.x: ranges NetnsCluster does not number from, claimed so that parallel runs differ.
+    const range = claimRange(216, 40);
+    const subnet = range.octet;
     const wanAddress = (index: number) => `10.${subnet}.0.${index + 1}`;
     const hostAddress = (index: number) => `10.${subnet}.${index + 1}.2`;
     const owner = new Map<number, number>();
@@ -87,7 +90,7 @@ export class NetnsTopology {
 
     const relays: net.Server[] = [];
     const clusters: LocalCluster[] = [];
-    const started = new NetnsTopology(new LocalTopology(clusters), id, runDir, relays);
+    const started = new NetnsTopology(new LocalTopology(clusters), id, range, runDir, relays);
     ip("link", "add", `wb${id}`, "type", "bridge");
     ip("link", "set", `wb${id}`, "up");
     try {
@@ -163,6 +166,7 @@ export class NetnsTopology {
       if (fs.existsSync(path.join("/var/run/netns", namespace))) execFileSync("ip", ["netns", "del", namespace], { stdio: "ignore" });
     }
     execFileSync("ip", ["link", "del", `wb${this.id}`], { stdio: "ignore" });
+    this.range.release();
     fs.rmSync(this.runDir, { recursive: true, force: true });
   }
 }
