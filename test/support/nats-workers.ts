@@ -134,7 +134,7 @@ export class WorkerPool {
     const messages = await consumer.consume({ max_messages: 50, ...(this.options.pullExpiresMs === undefined ? {} : { expires: this.options.pullExpiresMs }) });
     this.subscriptions.push(messages);
     const record = (event: string): void => {
-      this.events.set(worker, [...(this.events.get(worker) ?? []), `${new Date().toISOString().slice(11, 23)} ${event}`].slice(-8));
+      this.events.set(worker, [...(this.events.get(worker) ?? []), `${clockTime(Date.now())} ${event}`].slice(-8));
     };
     void (async () => {
       for await (const { type, ...details } of messages.status()) record(`${type} ${JSON.stringify(details)}`);
@@ -167,16 +167,20 @@ export class WorkerPool {
       return info.num_pending === 0 && info.num_ack_pending === 0 ? true : undefined;
     }).catch((error: Error) => {
       const lastDelivery = this.deliveries.at(-1);
-      const workers = [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ");
       throw new Error(
-        `${error.message}; last seen: ${last}; last delivery at ${lastDelivery ? new Date(lastDelivery.at).toISOString().slice(11, 23) : "none"}; ${this.leaderHistory()}; ${workers || "no worker reported an event"}`,
+        `${error.message}; last seen: ${last}; last delivery at ${lastDelivery ? clockTime(lastDelivery.at) : "none"}; ${this.leaderHistory()}; ${this.workerEvents()}`,
       );
     });
   }
 
   /** The consumer's leaders seen, e.g. `consumer leaders: rolling3-1 from 10:02:03.120, rolling3-0 from 10:02:09.871`. */
   private leaderHistory(): string {
-    return `consumer leaders: ${this.leaders.map(({ leader, at }) => `${leader} from ${new Date(at).toISOString().slice(11, 23)}`).join(", ") || "none seen"}`;
+    return `consumer leaders: ${this.leaders.map(({ leader, at }) => `${leader} from ${clockTime(at)}`).join(", ") || "none seen"}`;
+  }
+
+  /** What each worker's subscription and connection last reported, e.g. `worker 0: 10:02:03.120 connection reconnect | ...`. */
+  private workerEvents(): string {
+    return [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ") || "no worker reported an event";
   }
 
   async stop(): Promise<void> {
@@ -208,9 +212,8 @@ export class WorkerPool {
           `${info.num_pending} pending, ${info.num_ack_pending} awaiting ack, ${info.num_redelivered} redelivered, leader ${info.cluster?.leader ?? "none"}`,
       )
       .catch((error: Error) => `consumer info failed: ${error.message}`);
-    const workers = [...this.events].map(([worker, events]) => `worker ${worker}: ${events.join(" | ")}`).join("; ");
     const missing = acknowledged.filter((ack) => missingIds.has(ack.msgId));
-    return { missing: missing.map((ack) => ack.msgId), explanation: [explainUnreceived(this.deliveries, missing), consumer, this.leaderHistory(), workers || "no worker reported an event"].join("; ") };
+    return { missing: missing.map((ack) => ack.msgId), explanation: [explainUnreceived(this.deliveries, missing), consumer, this.leaderHistory(), this.workerEvents()].join("; ") };
   }
 
   audit(): WorkAudit {
@@ -243,11 +246,15 @@ export function auditDeliveries(deliveries: readonly Delivery[]): WorkAudit {
   };
 }
 
+/** A time of day to the millisecond (UTC), e.g. `10:02:03.120`, as the failure messages show it. */
+function clockTime(at: number): string {
+  return new Date(at).toISOString().slice(11, 23);
+}
+
 /** A delivery as a failure message shows it: stream and consumer sequence, worker, time, redelivery flag. */
 function describeDelivery(delivery: Delivery | undefined): string {
   if (!delivery) return "none";
-  const at = new Date(delivery.at).toISOString().slice(11, 23);
-  return `stream seq ${delivery.seq} as consumer seq ${delivery.consumerSeq} to worker ${delivery.worker} at ${at}${delivery.redelivered ? " (redelivered)" : ""}`;
+  return `stream seq ${delivery.seq} as consumer seq ${delivery.consumerSeq} to worker ${delivery.worker} at ${clockTime(delivery.at)}${delivery.redelivered ? " (redelivered)" : ""}`;
 }
 
 /**
