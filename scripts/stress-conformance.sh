@@ -10,6 +10,8 @@ if ! command -v stress-ng >/dev/null 2>&1; then
   echo "stress-ng is not installed: apt-get install -y stress-ng" >&2
   exit 2
 fi
+# The partition tests' nats-server (see the script); a no-op once fetched.
+bash scripts/fetch-current-server.sh >/dev/null
 cores=$(nproc)
 stress-ng --cpu "$cores" --cpu-load 100 --timeout 0 --quiet &
 hog=$!

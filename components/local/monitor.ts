@@ -21,7 +21,12 @@ export interface JetStreamReport {
   messages: number;
   account_details?: {
     name: string;
-    stream_detail?: { name: string; state: { messages: number; first_seq: number; last_seq: number } }[];
+    stream_detail?: {
+      name: string;
+      state: { messages: number; first_seq: number; last_seq: number };
+      /** The stream's group as this server sees it: no leader while it follows none (cut off, electing). */
+      cluster?: { leader?: string };
+    }[];
   }[];
 }
 

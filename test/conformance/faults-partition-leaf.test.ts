@@ -108,7 +108,7 @@ describe("a leaf site cut off from its hub by a network partition", () => {
     const work = pool.audit();
     // The site's stream is one replica on one server: read back what it holds and compare.
     const siteLast = (await siteJsm.streams.info(SITE_STREAM)).state.last_seq;
-    const siteAudit = auditStream(siteLoad.acknowledged, await readStream(siteClient.jetstream(), SITE_STREAM, siteLast));
+    const siteAudit = auditStream(siteLoad.acknowledged, await readStream(siteJsm, SITE_STREAM, siteLast));
     console.log(
       `fault[leaf site cut off, site's own work]: acknowledged=${siteAudit.acknowledged}, lost=${siteAudit.lost.length}, duplicates=${siteAudit.duplicates.length}` +
         `, longest-stall-while-cut=${siteStall.toFixed(1)}s, work-processed-after-cut=${((workedWhileCut - cutAt) / 1000).toFixed(1)}s, processed=${work.processed}` +

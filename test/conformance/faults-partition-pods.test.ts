@@ -7,10 +7,12 @@
  */
 import { NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
-import { streamLeader, waitFor, waitUntilCaughtUp } from "../support/nats-client";
+import { streamLeader, waitFor, waitUntilCaughtUp, waitUntilLeaderless } from "../support/nats-client";
 import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, steadyLoad } from "../support/nats-faults";
 import { SteadyPublisher } from "../support/nats-publisher";
 import { bootStackPods, StackPods } from "../support/pods/stack-pods";
+import { currentServer } from "../support/nats-cluster";
+import { formatServerVersion } from "../../components/model/version";
 
 const ADMIN = { account: "app", name: "faults-test", subjects: ["faults.>"] };
 /** Writes tried through the cut-off pod while it is cut off. */
@@ -29,7 +31,7 @@ describe("the small stack's pods split by a network partition", () => {
   });
 
   it("writes on in the majority, refuses writes in the cut-off pod without failing its liveness probe, and loses nothing after the heal", { timeout: 180_000 }, async () => {
-    stack = await bootStackPods("small", ADMIN);
+    stack = await bootStackPods("small", ADMIN, currentServer());
     const { pods } = stack;
     const setup = await stack.connectAs(ADMIN.name);
     connections.push(setup);
@@ -49,10 +51,13 @@ describe("the small stack's pods split by a network partition", () => {
 
     const cutAt = Date.now();
     pods.cut(isolated);
+    publisher.mark("cut");
     await publisher.waitForMore(150, 30_000);
     const stall = secondsWithoutWrites(publisher, cutAt, Date.now());
     const acceptedByMinority = await probeWrites(minority.jetstream(), PROBES);
     expect(acceptedByMinority, "writes acknowledged through the cut-off pod").toBe(0);
+    // The cut lasts until the cut-off pod has stood for election, so the heal brings back a higher term.
+    await waitUntilLeaderless(pods, FAULT_STREAM, isolated.name, 30_000);
     // What the kubelet sees of the cut-off pod: its liveness probe passes, so it is not restarted mid-partition.
     const liveness = await isolated.probe(isolated.probeOf("liveness"));
     const readiness = await isolated.probe(isolated.probeOf("readiness"));
@@ -60,12 +65,14 @@ describe("the small stack's pods split by a network partition", () => {
 
     const healedAt = Date.now();
     pods.heal(isolated);
+    publisher.mark("healed");
     await waitUntilCaughtUp(pods, jsm, FAULT_STREAM, isolated.name, 60_000);
     const caughtUpAfter = (Date.now() - healedAt) / 1000;
     await publisher.waitForMore(100, 15_000);
     await publisher.stop();
 
     await auditAndReport("small stack pods, one cut off", pods, load, publisher, {
+      server: formatServerVersion(currentServer().version),
       "longest-stall-in-majority": `${stall.toFixed(1)}s`,
       "minority-writes-acknowledged": `${acceptedByMinority}/${PROBES}`,
       "cut-off-pod-probes": `liveness ${liveness.status}, readiness ${readiness.status ?? "no answer"}`,

@@ -9,11 +9,13 @@
 import { connect, NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model";
-import { streamLeader, waitFor, waitUntilCaughtUp } from "../support/nats-client";
+import { streamLeader, waitFor, waitUntilCaughtUp, waitUntilLeaderless } from "../support/nats-client";
 import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
 import { SteadyPublisher } from "../support/nats-publisher";
 import { addWorkConsumer, WorkerPool } from "../support/nats-workers";
 import { NetnsCluster } from "../support/netns-cluster";
+import { currentServer } from "../support/nats-cluster";
+import { formatServerVersion } from "../../components/model/version";
 
 const CLUSTER = validateCluster({ name: "partition5", tier: "large" });
 const WORKERS = { stream: FAULT_STREAM, durable: "workers", workers: 2, ackWaitMs: 3_000, pullExpiresMs: 2_000 };
@@ -35,7 +37,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
   });
 
   it("writes and works on in the majority of three, refuses writes in the minority of two, and loses nothing after the heal", { timeout: 120_000 }, async () => {
-    cluster = await NetnsCluster.start(CLUSTER);
+    cluster = await NetnsCluster.start(CLUSTER, currentServer());
     const { local } = cluster;
     const setup = await connect({ servers: local.clientUrls, ignoreClusterUpdates: true });
     connections.push(setup);
@@ -67,6 +69,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
 
     const cutAt = Date.now();
     for (const server of isolated) cluster.cut(serverIndex(local, server.name));
+    publisher.mark("cut");
     await publisher.waitForMore(150, 30_000);
     const stall = secondsWithoutWrites(publisher, cutAt, Date.now());
     // The consumer's leader may have been cut off with the two servers; the majority then elects another.
@@ -77,9 +80,12 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
     const accepted = await Promise.all(minority.map((connection) => probeWrites(connection.jetstream(), PROBES)));
     const acceptedByMinority = accepted.reduce((sum, count) => sum + count, 0);
     expect(acceptedByMinority, "writes acknowledged through the cut-off servers").toBe(0);
+    // The cut lasts until both cut-off servers have stood for election, so the heal brings back higher terms.
+    await Promise.all(isolated.map((server) => waitUntilLeaderless(local, FAULT_STREAM, server.name, 30_000)));
 
     const healedAt = Date.now();
     for (const server of isolated) cluster.heal(serverIndex(local, server.name));
+    publisher.mark("healed");
     await Promise.all(isolated.map((server) => waitUntilCaughtUp(local, jsm, FAULT_STREAM, server.name, 60_000)));
     const caughtUpAfter = (Date.now() - healedAt) / 1000;
     await publisher.waitForMore(100, 15_000);
@@ -89,6 +95,7 @@ describe("a 5-server cluster with two servers cut off by a network partition", (
     const unprocessed = await pool.unreceived(jsm, publisher.acknowledged);
 
     await auditAndReport("5 servers, two cut off", local, load, publisher, {
+      server: formatServerVersion(currentServer().version),
       "longest-stall-in-majority": `${stall.toFixed(1)}s`,
       "minority-writes-acknowledged": `${acceptedByMinority}/${PROBES * isolated.length}`,
       "work-resumed-after-cut": `${((workResumed - cutAt) / 1000).toFixed(1)}s`,

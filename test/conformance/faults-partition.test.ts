@@ -7,10 +7,12 @@
 import { connect, NatsConnection } from "nats";
 import { afterEach, describe, expect, it } from "vitest";
 import { validateCluster } from "../../components/model";
-import { streamLeader, waitFor, waitUntilCaughtUp } from "../support/nats-client";
+import { streamLeader, waitFor, waitUntilCaughtUp, waitUntilLeaderless } from "../support/nats-client";
 import { auditAndReport, createFaultStream, FAULT_STREAM, probeWrites, secondsWithoutWrites, serverIndex, steadyLoad } from "../support/nats-faults";
 import { SteadyPublisher } from "../support/nats-publisher";
 import { NetnsCluster } from "../support/netns-cluster";
+import { currentServer } from "../support/nats-cluster";
+import { formatServerVersion } from "../../components/model/version";
 
 const CLUSTER = validateCluster({ name: "partition3", tier: "small" });
 /** Writes tried through the cut-off server while it is cut off. */
@@ -29,7 +31,7 @@ describe("a 3-server cluster split by a network partition", () => {
   });
 
   it("writes on in the majority, refuses writes in the minority, and loses nothing after the heal", { timeout: 120_000 }, async () => {
-    cluster = await NetnsCluster.start(CLUSTER);
+    cluster = await NetnsCluster.start(CLUSTER, currentServer());
     const { local } = cluster;
     const setup = await connect({ servers: local.clientUrls, ignoreClusterUpdates: true });
     connections.push(setup);
@@ -52,19 +54,25 @@ describe("a 3-server cluster split by a network partition", () => {
 
     const cutAt = Date.now();
     cluster.cut(serverIndex(local, isolated.name));
+    publisher.mark("cut");
     await publisher.waitForMore(150, 30_000);
     const stall = secondsWithoutWrites(publisher, cutAt, Date.now());
     const acceptedByMinority = await probeWrites(minority.jetstream(), PROBES);
     expect(acceptedByMinority, "writes acknowledged through the cut-off server").toBe(0);
+    // The cut lasts until the cut-off server has stood for election (as in any outage of more than a few
+    // seconds), so that the heal brings back a server with a higher term, which unseats the stream's leader.
+    await waitUntilLeaderless(local, FAULT_STREAM, isolated.name, 30_000);
 
     const healedAt = Date.now();
     cluster.heal(serverIndex(local, isolated.name));
+    publisher.mark("healed");
     await waitUntilCaughtUp(local, jsm, FAULT_STREAM, isolated.name, 60_000);
     const caughtUpAfter = (Date.now() - healedAt) / 1000;
     await publisher.waitForMore(100, 15_000);
     await publisher.stop();
 
     await auditAndReport("3 servers, one cut off", local, load, publisher, {
+      server: formatServerVersion(currentServer().version),
       "longest-stall-in-majority": `${stall.toFixed(1)}s`,
       "minority-writes-acknowledged": `${acceptedByMinority}/${PROBES}`,
       "caught-up-after-heal": `${caughtUpAfter.toFixed(1)}s`,

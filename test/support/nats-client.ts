@@ -125,6 +125,22 @@ export async function waitUntilCaughtUp(local: MonitoredServers, jsm: JetStreamM
   });
 }
 
+/**
+ * Waits until server `serverName`'s own copy of the stream names no leader: cut off from the leader, its
+ * election timer ran out and it stood for election, raising its term. A heal after that has the group's
+ * leader step down for the higher term, the path a partition longer than a few seconds takes.
+ */
+export async function waitUntilLeaderless(local: MonitoredServers, stream: string, serverName: string, timeoutMs = 30_000): Promise<void> {
+  await waitFor(`${serverName} to lose the leader of stream ${stream}`, timeoutMs, async () => {
+    const report = await readJetStream(local.server(serverName).ports.monitor, "?accounts=true&streams=true");
+    if (report === undefined) throw new Error(`${serverName} did not answer /jsz`);
+    const detail = (report.account_details ?? []).flatMap((account) => account.stream_detail ?? []).find((candidate) => candidate.name === stream);
+    if (detail === undefined) throw new Error(`${serverName} holds no copy of ${stream}`);
+    if (detail.cluster?.leader) throw new Error(`${serverName} still follows ${detail.cluster.leader}`);
+    return true;
+  });
+}
+
 /** Servers whose own copies a wait reads from their monitor ports: a local cluster, or booted pods through their relays. */
 export interface MonitoredServers {
   server(name: string): { ports: { monitor: number }; logFile?: string; files?: { logFile: string } };
@@ -214,25 +230,32 @@ export interface StoredMessage {
   body: string;
 }
 
+/** Requests for stored messages kept in flight at once while a stream is read back. */
+const READS_IN_FLIGHT = 32;
+
 /**
- * Reads the stream back in order with an ordered consumer, up to `lastSeq` (taken from a settled stream,
- * never from a single stream info answer, which a lagging replica may give).
+ * Reads the stream back by sequence, 1 to `lastSeq` (taken from a settled stream, never from a single stream
+ * info answer, which a lagging replica may give), each message asked of the stream's leader. A sequence the
+ * stream does not hold is left out; a request that fails otherwise (a leader being elected) is sent again
+ * until `timeoutMs`. Asked one by one rather than through a consumer: an ordered consumer made right after a
+ * heal was once handed nothing for 30 s (nats-server 2.15.1), which says nothing about what the stream holds.
  */
-export async function readStream(js: JetStreamClient, stream: string, lastSeq: number, timeoutMs = 30_000): Promise<StoredMessage[]> {
-  const stored: StoredMessage[] = [];
-  if (lastSeq === 0) return stored;
-  const consumer = await js.consumers.get(stream);
-  const messages = await consumer.consume({ max_messages: 1_000 });
-  const timer = setTimeout(() => messages.stop(), timeoutMs);
-  try {
-    for await (const message of messages) {
-      stored.push({ seq: message.seq, msgId: message.headers?.get("Nats-Msg-Id") || undefined, body: message.string() });
-      if (message.seq >= lastSeq) break;
+export async function readStream(jsm: JetStreamManager, stream: string, lastSeq: number, timeoutMs = 30_000): Promise<StoredMessage[]> {
+  const bySeq: (StoredMessage | undefined)[] = new Array(lastSeq + 1);
+  let next = 1;
+  const reader = async () => {
+    for (let seq = next++; seq <= lastSeq; seq = next++) {
+      bySeq[seq] = await waitFor(`message ${seq} of stream ${stream}`, timeoutMs, async () => {
+        try {
+          const message = await jsm.streams.getMessage(stream, { seq });
+          return { seq, msgId: message.header?.get("Nats-Msg-Id") || undefined, body: new TextDecoder().decode(message.data) };
+        } catch (error) {
+          if (/no message found/i.test(error instanceof Error ? error.message : String(error))) return null;
+          throw error;
+        }
+      }).then((message) => message ?? undefined);
     }
-  } finally {
-    clearTimeout(timer);
-    messages.stop();
-  }
-  if (stored.at(-1)?.seq !== lastSeq) throw new Error(`read stream ${stream} only up to sequence ${stored.at(-1)?.seq ?? 0} of ${lastSeq} within ${timeoutMs / 1000}s`);
-  return stored;
+  };
+  await Promise.all(Array.from({ length: READS_IN_FLIGHT }, reader));
+  return bySeq.filter((message): message is StoredMessage => message !== undefined);
 }

@@ -33,6 +33,10 @@ export class SteadyPublisher {
   readonly acknowledged: Acknowledgement[] = [];
   readonly abandoned: string[] = [];
   failedAttempts = 0;
+  /** Every failed attempt: its message id, when, and what the client said. */
+  readonly failures: { msgId: string; at: number; error: string }[] = [];
+  /** Moments a test marks on the load's timeline (a cut, a heal), for reading a failure against. */
+  readonly marks: { label: string; at: number }[] = [];
   private stopping = false;
   private running: Promise<void> | undefined;
 
@@ -49,6 +53,11 @@ export class SteadyPublisher {
   async stop(): Promise<void> {
     this.stopping = true;
     await this.running;
+  }
+
+  /** Marks `label` on the load's timeline now. */
+  mark(label: string): void {
+    this.marks.push({ label, at: Date.now() });
   }
 
   /** Acknowledgements received after `time` (a Date.now() value). */
@@ -77,8 +86,9 @@ export class SteadyPublisher {
           const ack = await this.js.publish(this.options.subject, msgId, { msgID: msgId, timeout: this.options.attemptTimeoutMs });
           this.acknowledged.push({ msgId, seq: ack.seq, duplicate: ack.duplicate, at: Date.now() });
           acked = true;
-        } catch {
+        } catch (error) {
           this.failedAttempts++;
+          this.failures.push({ msgId, at: Date.now(), error: error instanceof Error ? error.message : String(error) });
           await sleep(this.options.retryPauseMs);
         }
       }

@@ -18,7 +18,7 @@ import * as fs from "fs";
 import * as net from "net";
 import * as os from "os";
 import * as path from "path";
-import { allocatePorts, LocalCluster, LocalServer } from "../../components/local";
+import { allocatePorts, LocalCluster, LocalServer, ServerBinary } from "../../components/local";
 import { Cluster } from "../../components/model";
 import { serverName } from "../../components/model/names";
 import { renderServer } from "../../components/model/server-config";
@@ -100,8 +100,11 @@ export class NetnsCluster {
     return { namespace: `nats-${this.id}-${index}`, clusterLink: `nc${this.id}${index}` };
   }
 
-  /** Starts the cluster's servers, each in its own namespace, and waits until they form a cluster. */
-  static async start(cluster: Cluster): Promise<NetnsCluster> {
+  /**
+   * Starts the cluster's servers, each in its own namespace, and waits until they form a cluster: the installed
+   * nats-server unless `binary` names another (configs are rendered for the one that runs).
+   */
+  static async start(cluster: Cluster, binary: ServerBinary = installedServer()): Promise<NetnsCluster> {
     const id = randomBytes(3).toString("hex");
     const runDir = fs.mkdtempSync(path.join(os.tmpdir(), `nats-netns-${cluster.name}-`));
     const bridge = `nb${id}`;
@@ -120,7 +123,6 @@ export class NetnsCluster {
       relays.push(client.server, monitor.server);
       ports[index] = { ...serverPorts, client: client.port, monitor: monitor.port };
     }
-    const binary = installedServer();
     const wrapper = path.join(runDir, "nats-server-in-netns");
     // The server's directory names its namespace: LocalServer starts `<binary> -c <dir>/nats.conf`.
     fs.writeFileSync(wrapper, `#!/bin/sh\nexec ip netns exec "$(cat "$(dirname "$2")/netns")" ${binary.path} "$@"\n`, { mode: 0o755 });

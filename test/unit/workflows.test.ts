@@ -176,7 +176,7 @@ describe("the CI workflow", () => {
     expect(Object.keys(ci.on).sort()).toEqual(["pull_request", "push"]);
   });
 
-  it("installs the Debian packages .ci/run installs, then runs npm ci and the README's test command", () => {
+  it("installs the Debian packages .ci/run installs and fetches the partition tests' server as it does, then runs npm ci and the README's test command", () => {
     const readme = fs.readFileSync(path.join(root, "README.md"), "utf8");
     const testCommand = /^## Tests\n\n`([^`]+)`/m.exec(readme)?.[1];
     expect(testCommand).toBe("npm test");
@@ -185,6 +185,10 @@ describe("the CI workflow", () => {
     expect(aptPackages(install ?? "")).toEqual(aptPackages(fs.readFileSync(path.join(root, ".ci/run"), "utf8")));
     expect(runs.indexOf("npm ci --no-audit --no-fund")).toBeGreaterThan(runs.indexOf(install!));
     expect(runs.indexOf(testCommand!)).toBeGreaterThan(runs.indexOf("npm ci --no-audit --no-fund"));
+    const fetchServer = "bash scripts/fetch-current-server.sh";
+    expect(fs.readFileSync(path.join(root, ".ci/run"), "utf8").split("\n")).toContain(fetchServer);
+    expect(runs.indexOf(fetchServer)).toBeGreaterThan(-1);
+    expect(runs.indexOf(fetchServer)).toBeLessThan(runs.indexOf(testCommand!));
   });
 
   it("sets up Node.js 20 with the npm cache, in a privileged Debian 12 container for its nats-server and fault tests", () => {

@@ -1,12 +1,13 @@
 /**
  * A shipped stack's server pods, booted by the pod test back end: the stack file as shipped, rendered for the
- * installed nats-server (its serverVersion set to that version, so the image tag and the config match the
+ * nats-server that boots them (its serverVersion set to that version, so the image tag and the config match the
  * binary standing in for the image), plus one admin user the test's load and audit connect as, with
  * subjects of its own in its account.
  */
 import { connect, credsAuthenticator, NatsConnection } from "nats";
 import { readStackConfig, stackFilePath } from "../../../components/model/stack";
 import { formatServerVersion } from "../../../components/model/version";
+import { ServerBinary } from "../../../components/local";
 import { inboxPrefix } from "../../../components/model/permissions";
 import { installedServer } from "../nats-cluster";
 import { BootedPod, BootedPods } from "./booted-pods";
@@ -38,10 +39,10 @@ export function credsOf(objects: readonly KubernetesObject[], user: string): str
 /**
  * Boots the server pods of stack `stack` (its cluster's StatefulSet) with an admin user `admin` added to
  * account `account`: it publishes on `subjects` (added to the account for the test's streams) and uses the JetStream API.
+ * The pods run the installed nats-server unless `binary` names another.
  */
-export async function bootStackPods(stack: string, admin: { account: string; name: string; subjects: string[] }): Promise<StackPods> {
+export async function bootStackPods(stack: string, admin: { account: string; name: string; subjects: string[] }, binary: ServerBinary = installedServer()): Promise<StackPods> {
   const config = readStackConfig(stackFilePath(projectDir, stack)) as Record<string, any>;
-  const binary = installedServer();
   const cluster = { ...config[`${NAMESPACE}:cluster`], serverVersion: formatServerVersion(binary.version) };
   const accounts = (config[`${NAMESPACE}:accounts`] as any[]).map((account) =>
     account.name === admin.account
