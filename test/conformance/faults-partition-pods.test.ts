@@ -59,9 +59,13 @@ describe("the small stack's pods split by a network partition", () => {
     // The cut lasts until the cut-off pod has stood for election, so the heal brings back a higher term.
     await waitUntilLeaderless(pods, FAULT_STREAM, isolated.name, 30_000);
     // What the kubelet sees of the cut-off pod: its liveness probe passes, so it is not restarted mid-partition.
-    const liveness = await isolated.probe(isolated.probeOf("liveness"));
+    // Asked as the kubelet counts: a restart needs failureThreshold failed answers in a row. One failed answer
+    // can come from a server merely short of CPU: nats-server's /healthz answers 500 when its own 1 ms check of
+    // its listeners does not get to run within that millisecond (seen beside the CPU hog, 2.15.1).
+    const liveness = await isolated.probeInARow("liveness");
     const readiness = await isolated.probe(isolated.probeOf("readiness"));
-    expect(liveness.status, "liveness of the cut-off pod").toBe(200);
+    const livenessAnswers = liveness.map((answer) => answer.status ?? "no answer").join(",");
+    expect(liveness.some((answer) => answer.status === 200), `liveness of the cut-off pod, ${liveness.length} answers in a row: ${livenessAnswers}`).toBe(true);
 
     const healedAt = Date.now();
     pods.heal(isolated);
@@ -75,7 +79,7 @@ describe("the small stack's pods split by a network partition", () => {
       server: formatServerVersion(currentServer().version),
       "longest-stall-in-majority": `${stall.toFixed(1)}s`,
       "minority-writes-acknowledged": `${acceptedByMinority}/${PROBES}`,
-      "cut-off-pod-probes": `liveness ${liveness.status}, readiness ${readiness.status ?? "no answer"}`,
+      "cut-off-pod-probes": `liveness ${livenessAnswers}, readiness ${readiness.status ?? "no answer"}`,
       "caught-up-after-heal": `${caughtUpAfter.toFixed(1)}s`,
     });
   });

@@ -177,6 +177,22 @@ export class BootedPod {
     });
   }
 
+  /**
+   * Asks the pod's `kind` probe as many times in a row as its failureThreshold, `pauseMs` apart, and returns
+   * every answer: the kubelet acts on a probe (restarts the container, takes the pod out of its Services)
+   * only once that many answers in a row failed, so one failed answer is not a restart. Closer together than
+   * the probe's period, so a stretch of failures long enough to matter there shows here too.
+   */
+  async probeInARow(kind: ProbeKind, pauseMs = 1_000): Promise<ProbeAnswer[]> {
+    const probe = this.probeOf(kind);
+    const answers: ProbeAnswer[] = [];
+    for (let attempt = 0; attempt < probe.failureThreshold; attempt++) {
+      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      answers.push(await this.probe(probe));
+    }
+    return answers;
+  }
+
   /** The pod's probe of `kind`, as its manifest declares it. */
   probeOf(kind: ProbeKind): HttpProbe {
     const probe = this.plan.probes.find((candidate) => candidate.kind === kind);
