@@ -13,7 +13,7 @@ import { runCommand } from "./run-command";
 
 export const COST_COMMAND: CommandSpec = {
   invocation: "npm run cost --",
-  summary: "Estimates the stack's monthly cost on AWS: servers, storage by class, transfer across zones, regions and leaf links, load balancers.",
+  summary: "Estimates the stack's monthly cost on AWS: servers, storage by class, backups, transfer across zones, regions and leaf links, load balancers.",
   allStacks: "estimate every stack",
   options: [{ name: "json", description: "print the estimates as JSON (one document, or a list with --all) instead of tables" }],
   exitCodes: [

@@ -5,6 +5,9 @@
 import * as path from "path";
 import { describe, expect, it } from "vitest";
 import { estimateCost } from "../../components/model/cost/estimate";
+import { runsPerDay } from "../../components/model/cost/backup-storage";
+import { BackupsSpec } from "../../components/model/backups";
+import { checkStack } from "../../components/stack-check";
 import { costDrivers, costMarkdown } from "../../components/model/cost/format";
 import { PRICES } from "../../components/model/cost/prices";
 import { listStacks } from "../../components/model/stack";
@@ -26,18 +29,21 @@ const gbWritten = (bytesPerSecond: number) => (bytesPerSecond * MONTH_SECONDS) /
 const SMALL_SERVERS = requested(3, 2, 2); // 196.77
 const SMALL_STORAGE = round(3 * 20 * GP3_GB); // 4.80
 const DEV_SERVERS = requested(1, 1, 0.5); // 31.17
+/** A backup claim of `gib` GiB, priced as gp3 at its size. */
+const backupClaim = (gib: number) => round(gib * GP3_GB);
+const S3_STANDARD_GB = 0.023;
 
 /** Each shipped stack's lines (per month, in order) and total. */
 const EXPECTED: Record<string, { lines: number[]; total: number }> = {
   dev: { lines: [DEV_SERVERS, 0.08, 0], total: 31.25 },
-  small: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
+  small: { lines: [SMALL_SERVERS, SMALL_STORAGE, backupClaim(50), 0], total: 205.57 },
   // gp3 at the medium tier's 6000 IOPS and 250 MiB/s: 3000 and 125 above the included baseline.
-  medium: { lines: [requested(3, 4, 8), round(3 * (100 * GP3_GB + 3000 * 0.005 + 125 * 0.04)), 0], total: 516.48 },
+  medium: { lines: [requested(3, 4, 8), round(3 * (100 * GP3_GB + 3000 * 0.005 + 125 * 0.04)), backupClaim(200), 0], total: 532.48 },
   // Without a pool, nats-nvme servers are priced as the large tier's AWS type, i4i.4xlarge.
-  large: { lines: [round(5 * 1.373 * HOURS), 0, 0], total: 5011.45 },
+  large: { lines: [round(5 * 1.373 * HOURS), 0, backupClaim(1024), 0], total: 5093.37 },
   "large-aws": { lines: [round(5 * 1.373 * HOURS), 0, round(gbWritten(2 * 2 ** 20) * 3 * 0.02)], total: 5342.13 },
   lightdash: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
-  dagnats: { lines: [SMALL_SERVERS, SMALL_STORAGE, 0], total: 201.57 },
+  dagnats: { lines: [SMALL_SERVERS, SMALL_STORAGE, backupClaim(20), 0], total: 203.17 },
   supercluster: {
     lines: [SMALL_SERVERS, SMALL_SERVERS, SMALL_SERVERS, SMALL_STORAGE, SMALL_STORAGE, SMALL_STORAGE, round(gbWritten(2 ** 20) * 3 * 0.02), round(gbWritten(2 ** 20) * 2 * 0.02), round(3 * 0.0225 * HOURS)],
     total: 929.56,
@@ -78,5 +84,38 @@ describe("the cost estimate", () => {
     expect(hubLeaf.lines.map((line) => line.item)).toContain("leaf egress: every write to 2 site(s) over the internet");
     const medium = estimateCost(loadCheckedStack(ROOT, "medium"));
     expect(medium.lines[1]).toMatchObject({ category: "storage", item: "nats: 3 × 100Gi on nats-ssd (gp3)" });
+  });
+
+  it("prices backups on a claim as gp3 at the claim's size, per cluster that holds backed-up streams", () => {
+    const small = estimateCost(loadCheckedStack(ROOT, "small"));
+    expect(small.lines.find((line) => line.category === "backups")).toMatchObject({ item: "nats: backup claim of 50Gi on the default class, priced as gp3", basis: "50 GB × $0.08", monthly: 4 });
+    expect(small.byCategory.backups).toBe(4);
+  });
+
+  it("prices backups in an S3 bucket at S3 Standard for the most the kept runs can hold, and leaves a store outside AWS unpriced", () => {
+    const stackWith = (backups: BackupsSpec) =>
+      checkStack("shop", {
+        cluster: { name: "nats", tier: "small" },
+        accounts: [{ name: "shop", users: [{ name: "api", publisher: { stream: "ORDERS" } }] }],
+        streams: [{ name: "ORDERS", account: "shop", subjects: ["orders.>"], maxBytes: "1Gi" }],
+        backups,
+      });
+    // Four runs a day kept for 7 days: 28 backups of at most ORDERS's 1 GiB (1.073741824 GB).
+    const created = estimateCost(stackWith({ schedule: "0 */6 * * *", retentionDays: 7, destination: { s3: { bucket: "nats-backups", create: { eksCluster: "prod" } } } }));
+    const line = created.lines.find((candidate) => candidate.category === "backups");
+    expect(line).toMatchObject({ item: "nats: backups in s3://nats-backups/shop, at most 28 kept (0 */6 * * * for 7 days)", monthly: round(28 * 1.073741824 * S3_STANDARD_GB) });
+    const elsewhere = estimateCost(stackWith({ schedule: "@daily", retentionDays: 7, destination: { s3: { bucket: "nats-backups", existing: { endpoint: "https://minio.example:9000", credentialsSecret: "minio" } } } }));
+    expect(elsewhere.lines.find((candidate) => candidate.category === "backups")).toMatchObject({ basis: "an S3-compatible store outside AWS, not priced", monthly: 0 });
+    expect(estimateCost(loadCheckedStack(ROOT, "supercluster")).lines.some((candidate) => candidate.category === "backups")).toBe(false);
+  });
+
+  it.each([
+    ["0 3 * * *", 1],
+    ["@hourly", 24],
+    ["*/5 * * * *", 288],
+    ["0 3 1 * *", 12 / 365],
+    ["30 2 * * 1", 52 / 365],
+  ])("counts schedule %s as %d runs a day", (schedule, perDay) => {
+    expect(runsPerDay(schedule)).toBeCloseTo(perDay, 6);
   });
 });

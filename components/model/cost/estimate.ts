@@ -1,6 +1,7 @@
 /**
  * A stack's monthly cost on AWS, from the one price table (prices.ts): what its servers run on, what its
- * volumes hold, what its writes send across zones, regions and leaf links, and its load balancers. Storage
+ * volumes hold, where its backups are kept, what its writes send across zones, regions and leaf links, and
+ * its load balancers. Storage
  * and egress are what grow with the data, so they are itemised: servers by instance type and count (or, for
  * a cluster without a node pool, by the CPU and memory its servers request), storage by class and size,
  * transfer from the write rate the stack declares.
@@ -9,10 +10,11 @@ import { AWS_DEFAULT_INSTANCE_TYPES, GP3_PERFORMANCE, NodePoolPlan } from "../aw
 import { Cluster, STORAGE_CLASS_FOR } from "../cluster";
 import { GIBIBYTE, parseMillicores } from "../quantity";
 import type { Stack } from "../stack";
+import { backupLines } from "./backup-storage";
 import { PRICES } from "./prices";
 
 /** What a line of the estimate counts. */
-export type CostCategory = "servers" | "storage" | "transfer" | "load balancers";
+export type CostCategory = "servers" | "storage" | "backups" | "transfer" | "load balancers";
 
 /** One line of the estimate. */
 export interface CostLine {
@@ -130,10 +132,11 @@ export function estimateCost(stack: Stack): CostEstimate {
   const lines = [
     ...stack.clusters.map((cluster) => serverLine(cluster, pools.get(cluster.name))),
     ...stack.clusters.map(storageLine),
+    ...backupLines(stack),
     ...transferLines(stack),
     ...loadBalancerLines(stack),
   ];
-  const byCategory: Record<CostCategory, number> = { servers: 0, storage: 0, transfer: 0, "load balancers": 0 };
+  const byCategory: Record<CostCategory, number> = { servers: 0, storage: 0, backups: 0, transfer: 0, "load balancers": 0 };
   for (const line of lines) byCategory[line.category] = cents(byCategory[line.category] + line.monthly);
   return {
     stack: stack.name,

@@ -9,7 +9,7 @@ export const PRICES = {
   date: "2026-12-01",
   region: "us-east-1",
   source:
-    "AWS price pages: aws.amazon.com/ec2/pricing/on-demand (instances, data transfer), aws.amazon.com/ebs/pricing (gp3), " +
+    "AWS price pages: aws.amazon.com/ec2/pricing/on-demand (instances, data transfer), aws.amazon.com/ebs/pricing (gp3), aws.amazon.com/s3/pricing (S3 Standard), " +
     "aws.amazon.com/fargate/pricing (per vCPU and GB), aws.amazon.com/elasticloadbalancing/pricing (NLB); check them in the AWS Pricing Calculator before budgeting",
   hoursPerMonth: 730,
   /** Per instance-hour. */
@@ -46,6 +46,8 @@ export const PRICES = {
     throughputMonth: 0.04,
     includedThroughput: 125,
   },
+  /** Per GB-month in S3 Standard, the first 50 TB (backups in a bucket). */
+  s3StandardGBMonth: 0.023,
   /** Per GB, counted once per crossing: AWS bills $0.01 as it leaves one zone and $0.01 as it enters the other. */
   crossZoneGB: 0.02,
   /** Per GB sent from one region to another (gateways). */
