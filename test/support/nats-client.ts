@@ -1,6 +1,6 @@
 /** Client-side helpers for tests against local clusters, all through the `nats` client and bounded in time. */
 import { connect, Consumer, ErrorCode, JetStreamClient, JetStreamManager, NatsConnection, PubAck, StreamInfo } from "nats";
-import { LocalCluster, readJetStream } from "../../components/local";
+import { JetStreamReport, LocalCluster, readJetStream } from "../../components/local";
 import { ACCOUNT_JETSTREAM_FAILED, accountJetStreamFailed } from "./account-jetstream";
 
 export function sleep(ms: number): Promise<void> {
@@ -132,10 +132,8 @@ export async function waitUntilCaughtUp(local: MonitoredServers, jsm: JetStreamM
  */
 export async function waitUntilLeaderless(local: MonitoredServers, stream: string, serverName: string, timeoutMs = 30_000): Promise<void> {
   await waitFor(`${serverName} to lose the leader of stream ${stream}`, timeoutMs, async () => {
-    const report = await readJetStream(local.server(serverName).ports.monitor, "?accounts=true&streams=true");
-    if (report === undefined) throw new Error(`${serverName} did not answer /jsz`);
-    const detail = (report.account_details ?? []).flatMap((account) => account.stream_detail ?? []).find((candidate) => candidate.name === stream);
-    if (detail === undefined) throw new Error(`${serverName} holds no copy of ${stream}`);
+    const detail = await readOwnStreamDetail(local.server(serverName).ports.monitor, stream);
+    if (typeof detail !== "object") throw new Error(`${serverName}: ${detail}`);
     if (detail.cluster?.leader) throw new Error(`${serverName} still follows ${detail.cluster.leader}`);
     return true;
   });
@@ -171,11 +169,19 @@ const SETTLED_FOR_MS = 1_500;
 /** What a server's monitor port says of its own copy: the copy, "no copy" when it answers without one, or "no answer". */
 type OwnCopy = StreamCopy | "no copy" | "no answer";
 
-async function readOwnCopy(monitorPort: number, stream: string): Promise<OwnCopy> {
+type StreamDetail = NonNullable<NonNullable<JetStreamReport["account_details"]>[number]["stream_detail"]>[number];
+
+/** What a server's monitor port reports of its own copy of a stream, or "no copy" / "no answer". */
+async function readOwnStreamDetail(monitorPort: number, stream: string): Promise<StreamDetail | "no copy" | "no answer"> {
   const report = await readJetStream(monitorPort, "?accounts=true&streams=true");
   if (report === undefined) return "no answer";
   const detail = (report.account_details ?? []).flatMap((account) => account.stream_detail ?? []).find((candidate) => candidate.name === stream);
-  return detail === undefined ? "no copy" : { messages: detail.state.messages, lastSeq: detail.state.last_seq };
+  return detail ?? "no copy";
+}
+
+async function readOwnCopy(monitorPort: number, stream: string): Promise<OwnCopy> {
+  const detail = await readOwnStreamDetail(monitorPort, stream);
+  return typeof detail === "object" ? { messages: detail.state.messages, lastSeq: detail.state.last_seq } : detail;
 }
 
 function describeCopies(copies: Map<string, OwnCopy>): string {
@@ -234,21 +240,22 @@ export interface StoredMessage {
 const READS_IN_FLIGHT = 32;
 
 /**
- * Reads the stream back by sequence, 1 to `lastSeq` (taken from a settled stream, never from a single stream
+ * Reads the stream back by sequence, `firstSeq` (default 1) to `lastSeq` (taken from a settled stream, never from a single stream
  * info answer, which a lagging replica may give), each message asked of the stream's leader. A sequence the
  * stream does not hold is left out; a request that fails otherwise (a leader being elected) is sent again
  * until `timeoutMs`. Asked one by one rather than through a consumer: an ordered consumer made right after a
  * heal was once handed nothing for 30 s (nats-server 2.15.1), which says nothing about what the stream holds.
  */
-export async function readStream(jsm: JetStreamManager, stream: string, lastSeq: number, timeoutMs = 30_000): Promise<StoredMessage[]> {
+export async function readStream(jsm: JetStreamManager, stream: string, lastSeq: number, { firstSeq = 1, timeoutMs = 30_000 } = {}): Promise<StoredMessage[]> {
   const bySeq: (StoredMessage | undefined)[] = new Array(lastSeq + 1);
-  let next = 1;
+  const text = new TextDecoder();
+  let next = firstSeq;
   const reader = async () => {
     for (let seq = next++; seq <= lastSeq; seq = next++) {
       bySeq[seq] = await waitFor(`message ${seq} of stream ${stream}`, timeoutMs, async () => {
         try {
           const message = await jsm.streams.getMessage(stream, { seq });
-          return { seq, msgId: message.header?.get("Nats-Msg-Id") || undefined, body: new TextDecoder().decode(message.data) };
+          return { seq, msgId: message.header?.get("Nats-Msg-Id") || undefined, body: text.decode(message.data) };
         } catch (error) {
           if (/no message found/i.test(error instanceof Error ? error.message : String(error))) return null;
           throw error;

@@ -5,7 +5,7 @@ import { JetStreamClient, JetStreamManager, NatsConnection, StorageType } from "
 import { LocalCluster } from "../../components/local";
 import { Cluster } from "../../components/model";
 import { auditStream } from "./nats-audit";
-import { connectToCluster, MonitoredServers, readStream, sleep, waitFor, waitUntilSettled } from "./nats-client";
+import { connectToCluster, MonitoredServers, readStream, sleep, StoredMessage, waitFor, waitUntilSettled } from "./nats-client";
 import { startTestCluster, TestCluster } from "./nats-cluster";
 import { SteadyPublisher } from "./nats-publisher";
 
@@ -145,7 +145,7 @@ export async function auditAndReport(label: string, local: MonitoredServers, nc:
  * read too early: each lost id's acknowledgement (sequence, whether it was a duplicate, when it came relative
  * to the first), and what the stream holds at that sequence now.
  */
-function describeLost(lost: readonly string[], publisher: SteadyPublisher, stored: readonly { seq: number; msgId?: string }[]): string {
+function describeLost(lost: readonly string[], publisher: SteadyPublisher, stored: readonly StoredMessage[]): string {
   if (lost.length === 0) return "none";
   const start = publisher.acknowledged[0]?.at ?? 0;
   const bySeq = new Map(stored.map((message) => [message.seq, message.msgId]));
@@ -177,14 +177,13 @@ async function readSettledStream(local: MonitoredServers, jsm: JetStreamManager,
   for (;;) {
     const again = await waitUntilSettled(local, jsm, stream);
     if (again.lastSeq === settled.lastSeq) return { settled, stored, landedLate };
-    const reread = await readStream(jsm, stream, again.lastSeq);
-    const late = reread.filter((message) => message.seq > settled.lastSeq);
+    const late = await readStream(jsm, stream, again.lastSeq, { firstSeq: settled.lastSeq + 1 });
     const lateButAcknowledged = late.filter((message) => message.msgId !== undefined && acknowledged.has(message.msgId));
     expect(lateButAcknowledged.map((message) => `${message.msgId} at ${message.seq}`), `acknowledged messages stored only after the stream had settled at ${settled.lastSeq}`).toEqual([]);
     if (Date.now() > deadline) throw new Error(`stream ${stream} still grew ${LATE_WRITES_MS / 1000}s after it first settled: from ${settled.lastSeq} to ${again.lastSeq}`);
     landedLate += late.length;
     settled = again;
-    stored = reread;
+    stored = [...stored, ...late];
   }
 }
 

@@ -5,7 +5,7 @@
  * file store of one server when it sets none, times the runs kept over the retention period.
  */
 import { CronExpressionParser } from "cron-parser";
-import { BackupPolicy, backupTargetsByCluster, BackupTarget } from "../backups";
+import { BackupDestination, BackupPolicy, backupTargetsByCluster, BackupTarget } from "../backups";
 import { Cluster } from "../cluster";
 import { GIBIBYTE } from "../quantity";
 import type { Stack } from "../stack";
@@ -22,7 +22,7 @@ const DAY_MS = 24 * 3600 * 1000;
 
 /**
  * How many times a day `schedule` (a CronJob schedule, already checked by the stack's rules) runs on average,
- * counted over one year in UTC, as the kubelet's controller would start it; a schedule of more than
+ * counted over one year in UTC, as the CronJob controller would start it; a schedule of more than
  * MOST_RUNS_COUNTED runs a year is rated by the time between its first MOST_RUNS_COUNTED runs.
  */
 export function runsPerDay(schedule: string): number {
@@ -45,8 +45,7 @@ function targetBound(stack: Stack, target: BackupTarget, cluster: Cluster): numb
   return Math.min(declared ?? cluster.jetstream.maxFileStore, cluster.jetstream.maxFileStore);
 }
 
-function claimLine(policy: BackupPolicy & { destination: { kind: "pvc" } }, cluster: string): CostLine {
-  const { size, sizeBytes, storageClassName } = policy.destination;
+function claimLine({ size, sizeBytes, storageClassName }: BackupDestination & { kind: "pvc" }, cluster: string): CostLine {
   const sizeGB = sizeBytes / GIBIBYTE;
   return {
     category: "backups",
@@ -56,10 +55,10 @@ function claimLine(policy: BackupPolicy & { destination: { kind: "pvc" } }, clus
   };
 }
 
-function bucketLine(stack: Stack, policy: BackupPolicy & { destination: { kind: "s3" } }, cluster: Cluster, targets: readonly BackupTarget[]): CostLine {
-  const where = `${cluster.name}: backups in s3://${policy.destination.bucket}/${policy.destination.prefix}`;
-  if (policy.destination.existing?.endpoint !== undefined) {
-    return { category: "backups", item: `${where} at ${policy.destination.existing.endpoint}`, basis: "an S3-compatible store outside AWS, not priced", monthly: 0 };
+function bucketLine(stack: Stack, policy: BackupPolicy, bucket: BackupDestination & { kind: "s3" }, cluster: Cluster, targets: readonly BackupTarget[]): CostLine {
+  const where = `${cluster.name}: backups in s3://${bucket.bucket}/${bucket.prefix}`;
+  if (bucket.existing?.endpoint !== undefined) {
+    return { category: "backups", item: `${where} at ${bucket.existing.endpoint}`, basis: "an S3-compatible store outside AWS, not priced", monthly: 0 };
   }
   const kept = Math.ceil(runsPerDay(policy.schedule) * policy.retentionDays);
   const boundGB = targets.reduce((sum, target) => sum + targetBound(stack, target, cluster), 0) / 1e9;
@@ -75,12 +74,12 @@ function bucketLine(stack: Stack, policy: BackupPolicy & { destination: { kind: 
 export function backupLines(stack: Stack): CostLine[] {
   const policy = stack.backups;
   if (policy === undefined) return [];
+  const { destination } = policy;
   const lines: CostLine[] = [];
   for (const [clusterName, targets] of backupTargetsByCluster(policy)) {
     const cluster = stack.clusters.find((candidate) => candidate.name === clusterName);
     if (cluster === undefined) continue;
-    if (policy.destination.kind === "pvc") lines.push(claimLine({ ...policy, destination: policy.destination }, clusterName));
-    else lines.push(bucketLine(stack, { ...policy, destination: policy.destination }, cluster, targets));
+    lines.push(destination.kind === "pvc" ? claimLine(destination, clusterName) : bucketLine(stack, policy, destination, cluster, targets));
   }
   return lines;
 }

@@ -1,10 +1,9 @@
 /**
  * A stack's monthly cost on AWS, from the one price table (prices.ts): what its servers run on, what its
  * volumes hold, where its backups are kept, what its writes send across zones, regions and leaf links, and
- * its load balancers. Storage
- * and egress are what grow with the data, so they are itemised: servers by instance type and count (or, for
- * a cluster without a node pool, by the CPU and memory its servers request), storage by class and size,
- * transfer from the write rate the stack declares.
+ * its load balancers. Storage and egress are what grow with the data, so they are itemised: servers by
+ * instance type and count (or, for a cluster without a node pool, by the CPU and memory its servers
+ * request), storage by class and size, transfer from the write rate the stack declares.
  */
 import { AWS_DEFAULT_INSTANCE_TYPES, GP3_PERFORMANCE, NodePoolPlan } from "../aws-substrate";
 import { Cluster, STORAGE_CLASS_FOR } from "../cluster";

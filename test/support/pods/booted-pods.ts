@@ -187,7 +187,7 @@ export class BootedPod {
     const probe = this.probeOf(kind);
     const answers: ProbeAnswer[] = [];
     for (let attempt = 0; attempt < probe.failureThreshold; attempt++) {
-      if (attempt > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
+      if (attempt > 0) await sleep(pauseMs);
       answers.push(await this.probe(probe));
     }
     return answers;
